@@ -1,0 +1,36 @@
+import type { Span } from './span.js';
+
+export type Severity = 'error' | 'warning' | 'note';
+
+/**
+ * The one shape every stage reports through. A stage never throws for bad
+ * input: it returns diagnostics, and a fatal one stops the pipeline.
+ */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable name of the check or the error kind, e.g. `syntax`, `reg_format`. */
+  check: string;
+  message: string;
+  span?: Span;
+  nodePath?: string;
+  property?: string;
+  bindingId?: string;
+}
+
+/**
+ * Thrown by a front end when an input cannot be processed at all; carries the
+ * diagnostics that explain why. The CLI turns it into exit code 2.
+ */
+export class InputError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('\n'));
+    this.name = 'InputError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** Build an error diagnostic. */
+export function error(check: string, message: string, span?: Span): Diagnostic {
+  return span ? { severity: 'error', check, message, span } : { severity: 'error', check, message };
+}

@@ -1,0 +1,22 @@
+/**
+ * Where a piece of source came from. Lines and columns are 1-based, as dtc
+ * prints them (`file:line.col-endcol`); `endCol` is the column of the last
+ * character, inclusive. `file` is the name as the user or a line marker gave it.
+ */
+export interface Span {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+}
+
+/** The span covering `a` through `b` (both in the same file, `a` first). */
+export function joinSpans(a: Span, b: Span): Span {
+  return { file: a.file, line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol };
+}
+
+/** `file:line:col`, the form compilers and editors understand. */
+export function formatSpan(span: Span): string {
+  return `${span.file}:${span.line}:${span.col}`;
+}

@@ -1,0 +1,171 @@
+/**
+ * A property value as dtc keeps it: the bytes that go into the blob, plus
+ * markers saying what the source wrote at each offset (a string, cells of a
+ * width, a reference to resolve, a label). The DTB writer reads only the bytes;
+ * the DTS writer, the JSON view and the checks read the markers.
+ */
+
+export const MarkerType = {
+  /** Raw bytes of unknown type (`/incbin/`). */
+  None: 'none',
+  RefPhandle: 'ref-phandle',
+  RefPath: 'ref-path',
+  Label: 'label',
+  Uint8: 'uint8',
+  Uint16: 'uint16',
+  Uint32: 'uint32',
+  Uint64: 'uint64',
+  String: 'string',
+} as const;
+export type MarkerType = (typeof MarkerType)[keyof typeof MarkerType];
+
+export interface Marker {
+  /** Byte offset into the value. */
+  offset: number;
+  type: MarkerType;
+  /** The label or path for references and labels; the path for `&ref` strings. */
+  ref: string | null;
+}
+
+/** Widths of the typed markers, in bytes. */
+export const markerWidth: Partial<Record<MarkerType, number>> = {
+  uint8: 1,
+  uint16: 2,
+  uint32: 4,
+  uint64: 8,
+};
+
+/** True for the markers that say how the following bytes are typed. */
+export function isTypeMarker(type: MarkerType): boolean {
+  return type !== 'ref-phandle' && type !== 'ref-path' && type !== 'label';
+}
+
+/**
+ * A growable value. Mutating methods return `this` so that the parser can
+ * build one without copying on every appended cell.
+ */
+export class Data {
+  private buf: Uint8Array;
+  length: number;
+  markers: Marker[];
+
+  constructor(bytes?: Uint8Array, markers: Marker[] = []) {
+    this.buf = bytes ?? new Uint8Array(0);
+    this.length = this.buf.length;
+    this.markers = markers;
+  }
+
+  /** The value's bytes (a view; copy before keeping it past the next mutation). */
+  get bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  private reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.buf.length) return;
+    let size = Math.max(16, this.buf.length * 2);
+    while (size < need) size *= 2;
+    const grown = new Uint8Array(size);
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+
+  addMarker(type: MarkerType, ref: string | null = null): this {
+    this.markers.push({ offset: this.length, type, ref });
+    return this;
+  }
+
+  appendBytes(bytes: ArrayLike<number>): this {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+    return this;
+  }
+
+  appendByte(byte: number): this {
+    this.reserve(1);
+    this.buf[this.length++] = byte & 0xff;
+    return this;
+  }
+
+  /** Append the low `bits` bits of `value`, big-endian, as dtc's data_append_integer. */
+  appendInteger(value: bigint, bits: 8 | 16 | 32 | 64): this {
+    const n = bits / 8;
+    this.reserve(n);
+    let v = BigInt.asUintN(bits, value);
+    for (let i = n - 1; i >= 0; i--) {
+      this.buf[this.length + i] = Number(v & 0xffn);
+      v >>= 8n;
+    }
+    this.length += n;
+    return this;
+  }
+
+  appendCell(value: number): this {
+    this.reserve(4);
+    const v = value >>> 0;
+    this.buf[this.length] = v >>> 24;
+    this.buf[this.length + 1] = (v >>> 16) & 0xff;
+    this.buf[this.length + 2] = (v >>> 8) & 0xff;
+    this.buf[this.length + 3] = v & 0xff;
+    this.length += 4;
+    return this;
+  }
+
+  /** Append `other` (bytes and markers, shifted), as dtc's data_merge. */
+  merge(other: Data): this {
+    const base = this.length;
+    this.appendBytes(other.bytes);
+    for (const m of other.markers) this.markers.push({ ...m, offset: m.offset + base });
+    return this;
+  }
+
+  /**
+   * Insert bytes at a marker's offset and move every later marker in the list
+   * along, as dtc's data_insert_at_marker (used for path references).
+   */
+  insertAtMarker(marker: Marker, bytes: Uint8Array): this {
+    const at = marker.offset;
+    this.reserve(bytes.length);
+    this.buf.copyWithin(at + bytes.length, at, this.length);
+    this.buf.set(bytes, at);
+    this.length += bytes.length;
+    const index = this.markers.indexOf(marker);
+    for (let i = index + 1; i < this.markers.length; i++) this.markers[i]!.offset += bytes.length;
+    return this;
+  }
+
+  /** Overwrite one big-endian 32-bit cell at `offset`. */
+  setCell(offset: number, value: number): void {
+    const v = value >>> 0;
+    this.buf[offset] = v >>> 24;
+    this.buf[offset + 1] = (v >>> 16) & 0xff;
+    this.buf[offset + 2] = (v >>> 8) & 0xff;
+    this.buf[offset + 3] = v & 0xff;
+  }
+
+  /** The big-endian 32-bit cell at `offset` (as an unsigned number). */
+  cell(offset: number): number {
+    const b = this.buf;
+    return ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+  }
+
+  copy(): Data {
+    return new Data(this.bytes.slice(), this.markers.map((m) => ({ ...m })));
+  }
+}
+
+/**
+ * Source text is read as latin1 so that one character is one byte, as dtc sees
+ * it: this turns such text back into its bytes.
+ */
+export function latin1Bytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
+  return bytes;
+}
+
+/** A NUL-terminated string value with a string marker (text in latin1, see above). */
+export function stringData(text: string): Data {
+  return new Data().addMarker('string').appendBytes(latin1Bytes(text)).appendByte(0);
+}

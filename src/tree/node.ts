@@ -1,0 +1,129 @@
+import type { Span } from '../source/span.js';
+import { Data } from './data.js';
+
+/**
+ * A label on a node, property or reservation. dtc keeps a deleted label in
+ * place (a later redefinition revives it), so do we.
+ */
+export interface Label {
+  name: string;
+  deleted: boolean;
+}
+
+/**
+ * Add a label as dtc's add_label does: an existing one is revived, a new one
+ * goes to the front of the list (dtc lists labels newest first, and that order
+ * shows in `__symbols__`).
+ */
+export function addLabel(labels: Label[], name: string): void {
+  const existing = labels.find((l) => l.name === name);
+  if (existing) {
+    existing.deleted = false;
+    return;
+  }
+  labels.unshift({ name, deleted: false });
+}
+
+export function liveLabels(labels: readonly Label[]): Label[] {
+  return labels.filter((l) => !l.deleted);
+}
+
+export class Property {
+  name: string;
+  value: Data;
+  labels: Label[] = [];
+  /** Deleted properties stay in the list: redefining one revives it in place, as in dtc. */
+  deleted = false;
+  /** Where it was defined; the last definition wins, as dtc's srcpos. */
+  span: Span | null;
+
+  constructor(name: string, value: Data, span: Span | null = null) {
+    this.name = name;
+    this.value = value;
+    this.span = span;
+  }
+}
+
+export class Node {
+  /** Full name with unit address (`uart@1000`); the root is `""`. */
+  name: string;
+  properties: Property[] = [];
+  children: Node[] = [];
+  parent: Node | null = null;
+  labels: Label[] = [];
+  deleted = false;
+  /** The phandle dtc assigned or read; 0 for none. */
+  phandle = 0;
+  omitIfUnused = false;
+  isReferenced = false;
+  /** Every fragment that defined this node (a later `&label { … }` adds one). */
+  spans: Span[] = [];
+
+  constructor(name = '') {
+    this.name = name;
+  }
+
+  /** The name without its unit address. */
+  get baseName(): string {
+    const at = this.name.indexOf('@');
+    return at < 0 ? this.name : this.name.slice(0, at);
+  }
+
+  /** The unit address (text after `@`), or `""`. */
+  get unitAddress(): string {
+    const at = this.name.indexOf('@');
+    return at < 0 ? '' : this.name.slice(at + 1);
+  }
+
+  /** `/`-separated path from the root, as dtc's fullpath. */
+  get path(): string {
+    if (!this.parent) return '/';
+    const parentPath = this.parent.path;
+    return (parentPath === '/' ? '/' : parentPath + '/') + this.name;
+  }
+
+  /** Live (not deleted) properties, in order. */
+  get liveProperties(): Property[] {
+    return this.properties.filter((p) => !p.deleted);
+  }
+
+  /** Live (not deleted) children, in order. */
+  get liveChildren(): Node[] {
+    return this.children.filter((c) => !c.deleted);
+  }
+
+  /** The live property called `name`, as dtc's get_property. */
+  property(name: string): Property | undefined {
+    return this.properties.find((p) => !p.deleted && p.name === name);
+  }
+
+  /** The live child called exactly `name`, as dtc's get_subnode. */
+  child(name: string): Node | undefined {
+    return this.children.find((c) => !c.deleted && c.name === name);
+  }
+
+  addProperty(prop: Property): void {
+    this.properties.push(prop);
+  }
+
+  addChild(child: Node): void {
+    child.parent = this;
+    this.children.push(child);
+  }
+}
+
+export interface ReserveEntry {
+  address: bigint;
+  size: bigint;
+  labels: Label[];
+  span: Span | null;
+}
+
+/** A whole devicetree: dtc's dt_info. */
+export interface DeviceTree {
+  /** `/dts-v1/` seen (always, for source that compiled) and `/plugin/`. */
+  plugin: boolean;
+  reserves: ReserveEntry[];
+  root: Node;
+  bootCpuid: number;
+}

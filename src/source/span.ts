@@ -1,7 +1,7 @@
 /**
  * Where a piece of source came from. Lines and columns are 1-based, as dtc
- * prints them (`file:line.col-endcol`); `endCol` is the column of the last
- * character, inclusive. `file` is the name as the user or a line marker gave it.
+ * prints them (`file:line.col-endcol`); `endCol` is one past the last
+ * character, as dtc keeps it. `file` is the name as the user or a line marker gave it.
  */
 export interface Span {
   readonly file: string;

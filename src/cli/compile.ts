@@ -1,0 +1,107 @@
+/**
+ * `vmgenid-lint compile`: the devicetree compiler on its own, with dtc's
+ * options. Like `dtc -f` it writes the output whatever dtc's checks say (they
+ * are shown as warnings); input it cannot compile is an error, exit 2, and no
+ * output file.
+ */
+import { compileDtsText, finishTree, type CompileResult } from '../compiler.js';
+import { InputError } from '../source/diagnostic.js';
+import { detectInputKind, type InputKind } from '../source/detect.js';
+import { bytesToLatin1, nodeFileHost } from '../source/host.js';
+import { readDtb } from '../dtb/read.js';
+import { writeDtb } from '../dtb/write.js';
+import { writeDts } from '../dtb/dts-write.js';
+import type { PhandleFormat } from '../tree/resolve.js';
+import { formatDiagnostic } from './format-diagnostic.js';
+import { sameFile, writeFileAtomic, type CliIo } from './io.js';
+import { ExitCode } from './exit-codes.js';
+
+export interface CompileCommandOptions {
+  output?: string;
+  outFormat: 'dtb' | 'dts';
+  from?: InputKind;
+  include: string[];
+  symbols: boolean;
+  phandle: PhandleFormat;
+  bootCpu?: number;
+  pad?: number;
+  space?: number;
+  reserve?: number;
+  align?: number;
+  quiet: boolean;
+}
+
+function readInput(input: string, io: CliIo): Uint8Array | { error: string } {
+  if (input === '-') return io.readStdin();
+  return nodeFileHost.readBytes(input);
+}
+
+export function compileCommand(input: string, opts: CompileCommandOptions, io: CliIo): number {
+  const name = input === '-' ? '<stdin>' : input;
+  if (opts.output && opts.output !== '-' && input !== '-' && sameFile(opts.output, input)) {
+    io.stderr(`vmgenid-lint: refusing to write the output over the input ${input}\n`);
+    return ExitCode.Usage;
+  }
+  const bytes = readInput(input, io);
+  if (!(bytes instanceof Uint8Array)) {
+    io.stderr(`${name}: error: cannot read: ${bytes.error}\n`);
+    return ExitCode.BadInput;
+  }
+  const kind = opts.from ?? detectInputKind(bytes);
+  let result: CompileResult;
+  try {
+    if (kind === 'dts') {
+      result = compileDtsText(name, bytesToLatin1(bytes), {
+        host: nodeFileHost,
+        includeDirs: opts.include,
+        phandleFormat: opts.phandle,
+        symbols: opts.symbols,
+        ...(opts.bootCpu !== undefined ? { bootCpuid: opts.bootCpu } : {}),
+      });
+    } else {
+      const tree = readDtb(bytes, name);
+      result = finishTree(tree, {
+        phandleFormat: opts.phandle,
+        symbols: opts.symbols,
+        ...(opts.bootCpu !== undefined ? { bootCpuid: opts.bootCpu } : {}),
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    result = { tree: null, diagnostics: err.diagnostics };
+  }
+  if (!result.tree) {
+    for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    return ExitCode.BadInput;
+  }
+  if (!opts.quiet) {
+    for (const d of result.diagnostics) io.stderr(formatDiagnostic({ ...d, severity: 'warning' }) + '\n');
+  }
+  let output: string | Uint8Array;
+  try {
+    output =
+      opts.outFormat === 'dts'
+        ? writeDts(result.tree)
+        : writeDtb(result.tree, {
+            ...(opts.pad !== undefined ? { padding: opts.pad } : {}),
+            ...(opts.space !== undefined ? { minSize: opts.space } : {}),
+            ...(opts.reserve !== undefined ? { reserveSlots: opts.reserve } : {}),
+            ...(opts.align !== undefined ? { align: opts.align } : {}),
+          });
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    for (const d of err.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    return ExitCode.BadInput;
+  }
+  if (!opts.output || opts.output === '-') {
+    io.stdout(output);
+  } else {
+    try {
+      writeFileAtomic(opts.output, output);
+    } catch (err) {
+      io.stderr(`${opts.output}: error: cannot write: ${(err as Error).message}\n`);
+      return ExitCode.BadInput;
+    }
+  }
+  return ExitCode.Ok;
+}

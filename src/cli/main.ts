@@ -1,0 +1,89 @@
+/**
+ * The command line, built on commander. `run()` returns the exit code and
+ * touches the world only through `io`, so tests call it in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { compileCommand, type CompileCommandOptions } from './compile.js';
+import { ExitCode } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** An integer as C's strtol(…, 0) reads it: decimal, 0x hex or 0 octal. */
+function cInteger(text: string): number {
+  const t = text.trim();
+  const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(t);
+  if (!m) throw new InvalidArgumentError(`not an integer: ${text}`);
+  const v = t.startsWith('0x') || t.startsWith('0X') ? parseInt(t, 16) : t.length > 1 && t.startsWith('0') ? parseInt(t, 8) : parseInt(t, 10);
+  if (!Number.isSafeInteger(v) || v > 0xffffffff) throw new InvalidArgumentError(`out of range: ${text}`);
+  return v;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command('vmgenid-lint')
+    .description('Check devicetree files for the Virtual Machine Generation ID device.')
+    .version(packageVersion(), '-V, --version')
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('compile')
+    .description('compile a devicetree (DTS or DTB) to DTB or DTS, byte for byte as dtc 1.6.1 does')
+    .argument('<input>', 'DTS or DTB file, or - for standard input (type detected from the content)')
+    .option('-o, --output <file>', 'write here (atomically) instead of standard output')
+    .addOption(new Option('-O, --out-format <format>', 'output format').choices(['dtb', 'dts']).default('dtb'))
+    .addOption(new Option('--from <format>', 'input format (default: detected)').choices(['dts', 'dtb']))
+    .option('-I, --include <dir>', 'add a folder to the /include/ and /incbin/ search path (repeatable; dtc -i)', collect, [])
+    .option('-@, --symbols', 'generate __symbols__ for overlays (dtc -@)', false)
+    .addOption(new Option('-H, --phandle <format>', 'phandle properties to generate').choices(['legacy', 'epapr', 'both']).default('epapr'))
+    .option('-b, --boot-cpu <id>', 'boot CPU id for the blob header (dtc -b)', cInteger)
+    .option('-p, --pad <bytes>', 'add this much padding to the blob (dtc -p)', cInteger)
+    .option('-S, --space <bytes>', 'make the blob at least this big (dtc -S)', cInteger)
+    .option('-R, --reserve <n>', 'add this many empty memory reservation slots (dtc -R)', cInteger)
+    .option('-a, --align <bytes>', 'pad the blob to a multiple of this (a power of two; dtc -a)', cInteger)
+    .option('-q, --quiet', 'do not show what dtc\'s checks would stop on', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  vmgenid-lint compile board.dts -o board.dtb
+  vmgenid-lint compile -O dts board.dtb          decompile to standard output
+  vmgenid-lint compile -@ -I include overlay.dts -o overlay.dtbo`,
+    )
+    .action((input: string, opts: CompileCommandOptions) => {
+      setExit(compileCommand(input, opts, io));
+    });
+
+  return program;
+}
+
+/** Run the CLI with `argv` (without node and script) and return the exit code. */
+export function run(argv: string[], io: CliIo): number {
+  let code: number = ExitCode.Ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return ExitCode.Usage;
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end in a "successful" error; everything else is a usage error.
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    throw err;
+  }
+  return code;
+}

@@ -1,0 +1,52 @@
+/**
+ * The bridge from the real process to `run()`: standard streams, a closed
+ * pipe ending quietly, and any unexpected failure reported without a stack
+ * trace (set VMGENID_LINT_DEBUG=1 to see one).
+ */
+import { readFileSync, writeSync } from 'node:fs';
+import { run } from './main.js';
+import type { CliIo } from './io.js';
+
+class PipeClosed extends Error {}
+
+function writeAll(fd: number, chunk: string | Uint8Array): void {
+  const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') throw new PipeClosed();
+      throw err;
+    }
+  }
+}
+
+export function main(): void {
+  const io: CliIo = {
+    stdout: (chunk) => writeAll(1, chunk),
+    stderr: (text) => {
+      try {
+        writeAll(2, text);
+      } catch {
+        // Nowhere left to report to.
+      }
+    },
+    readStdin: () => new Uint8Array(readFileSync(0)),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    env: process.env,
+  };
+  try {
+    process.exitCode = run(process.argv.slice(2), io);
+  } catch (err) {
+    if (err instanceof PipeClosed) {
+      process.exitCode = 0;
+      return;
+    }
+    io.stderr(`vmgenid-lint: internal error: ${(err as Error)?.message ?? String(err)}\n`);
+    if (process.env['VMGENID_LINT_DEBUG']) io.stderr(`${(err as Error)?.stack}\n`);
+    process.exitCode = 70;
+  }
+}

@@ -1,0 +1,422 @@
+/**
+ * The DTS lexer, matching dtc 1.6.1's flex scanner rule for rule: the same
+ * start states (INITIAL, V1, BYTESTRING, PROPNODENAME) switched by the same
+ * tokens, the same longest-match choices, `/include/` handled inside the
+ * lexer with a stack of files, and cpp line markers (`# 12 "file"`) that
+ * rename the current position. The state depends only on the tokens already
+ * read, never on the parser, so the whole input is lexed up front.
+ */
+import type { Diagnostic } from '../source/diagnostic.js';
+import { bytesToLatin1, type FileHost } from '../source/host.js';
+import type { Span } from '../source/span.js';
+import { unescape } from './escapes.js';
+import type { Token, TokenKind } from './token.js';
+
+type LexState = 'INITIAL' | 'V1' | 'BYTESTRING' | 'PROPNODENAME';
+
+/** dtc's limit on nested source files, the main file included. */
+export const MAX_INCLUDE_DEPTH = 200;
+
+interface SourceBuffer {
+  text: string;
+  pos: number;
+  /** Name shown in positions; a line marker changes it. */
+  name: string;
+  /** Folder that relative `/include/` and `/incbin/` names start from (`null`: the working folder). */
+  dir: string | null;
+  line: number;
+  col: number;
+}
+
+export interface LexResult {
+  tokens: Token[];
+  diagnostics: Diagnostic[];
+  /** Set when lexing stopped early (a file could not be opened, an include loop, …). */
+  fatal: boolean;
+}
+
+const NAME_CHAR = /[a-zA-Z0-9,._+*#?@-]/;
+const NAME_RUN = /\\?[a-zA-Z0-9,._+*#?@-]+/y;
+const LABEL_DEF = /[a-zA-Z_][a-zA-Z0-9_]*:/y;
+const LABEL_REF = /&[a-zA-Z_][a-zA-Z0-9_]*/y;
+const PATH_REF = /&\{\/[a-zA-Z0-9,._+*#?@\-/]*\}/y;
+const STRING = /"(?:[^\\"]|\\[^\n])*"/y;
+const CHAR_LITERAL = /'(?:\\'|[^'])*'/y;
+// Alternatives ordered longest first: JS takes the first that matches, flex the longest.
+const LITERAL = /(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:ULL|UL|LL|U|L)?/y;
+const BYTE = /[0-9a-fA-F]{2}/y;
+const WHITESPACE = /[ \t\n\r\f\v]+/y;
+const INCLUDE = /\/include\/[ \t\n\r\f\v]*"(?:[^\\"]|\\[^\n])*"/y;
+const LINE_MARKER = /#(?:line)?[ \t]+[0-9]+[ \t]+"(?:[^\\"]|\\[^\n])*"(?:[ \t]+[0-9]+)*/y;
+
+const KEYWORDS: ReadonlyArray<[string, TokenKind, LexState | null]> = [
+  ['/dts-v1/', '/dts-v1/', 'V1'],
+  ['/plugin/', '/plugin/', null],
+  ['/memreserve/', '/memreserve/', 'V1'],
+  ['/bits/', '/bits/', 'V1'],
+  ['/delete-property/', '/delete-property/', 'PROPNODENAME'],
+  ['/delete-node/', '/delete-node/', 'PROPNODENAME'],
+  ['/omit-if-no-ref/', '/omit-if-no-ref/', 'PROPNODENAME'],
+];
+
+const OPERATORS: Record<string, TokenKind> = {
+  '<<': '<<',
+  '>>': '>>',
+  '<=': '<=',
+  '>=': '>=',
+  '==': '==',
+  '!=': '!=',
+  '&&': '&&',
+  '||': '||',
+};
+
+function stickyMatch(re: RegExp, text: string, pos: number): string | null {
+  re.lastIndex = pos;
+  const m = re.exec(text);
+  return m ? m[0] : null;
+}
+
+/** Parse a literal as C's strtoull(…, 0) does, reporting what dtc reports. */
+export function parseIntegerLiteral(text: string): { value: bigint; error?: string } {
+  const digits = text.replace(/(?:ULL|UL|LL|U|L)$/, '');
+  let body: string;
+  let radix: number;
+  let valid: RegExp;
+  if (/^0[xX]/.test(digits)) {
+    body = digits.slice(2);
+    radix = 16;
+    valid = /^[0-9a-fA-F]+/;
+  } else if (digits.startsWith('0')) {
+    body = digits;
+    radix = 8;
+    valid = /^[0-7]+/;
+  } else {
+    body = digits;
+    radix = 10;
+    valid = /^[0-9]+/;
+  }
+  const usable = valid.exec(body)?.[0] ?? '';
+  if (usable.length !== body.length) {
+    // strtoull stops at the first bad digit; dtc rejects anything but U/L after it.
+    return { value: parseRadix(usable, radix), error: `Bad integer literal '${text}'` };
+  }
+  const value = parseRadix(usable, radix);
+  if (value > 0xffff_ffff_ffff_ffffn) {
+    return { value: 0xffff_ffff_ffff_ffffn, error: `Integer literal '${text}' out of range` };
+  }
+  return { value };
+}
+
+function parseRadix(digits: string, radix: number): bigint {
+  if (digits === '') return 0n;
+  const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : '';
+  return BigInt(prefix + digits);
+}
+
+/** dtc's directory-of-a-path: text before the last `/`, or none. */
+function dirnameOf(path: string): string | null {
+  const slash = path.lastIndexOf('/');
+  return slash < 0 ? null : path.slice(0, slash);
+}
+
+/** Join as dtc's try_open does: absolute names and names with no folder stay as they are. */
+export function joinSourcePath(dir: string | null, name: string): string {
+  if (dir === null || name.startsWith('/')) return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+export interface LexOptions {
+  host: FileHost;
+  /** Folders searched after the including file's own (dtc's `-i`). */
+  includeDirs: readonly string[];
+}
+
+/**
+ * Resolve and read a file named in the source the way dtc does: first
+ * relative to the folder of the file being read, then in each search folder.
+ */
+export function openRelative(
+  name: string,
+  fromDir: string | null,
+  options: LexOptions,
+): { path: string; bytes: Uint8Array } | { error: string } {
+  const candidates = [joinSourcePath(fromDir, name), ...options.includeDirs.map((d) => joinSourcePath(d, name))];
+  let firstError = '';
+  for (const path of candidates) {
+    const got = options.host.readBytes(path);
+    if (got instanceof Uint8Array) return { path, bytes: got };
+    if (!firstError || got.error !== 'No such file or directory') firstError ||= got.error;
+  }
+  return { error: `Couldn't open "${name}": ${firstError || 'No such file or directory'}` };
+}
+
+class Lexer {
+  private readonly stack: SourceBuffer[] = [];
+  private state: LexState = 'INITIAL';
+  readonly tokens: Token[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  fatal = false;
+
+  constructor(private readonly options: LexOptions) {}
+
+  push(path: string, text: string, at: Span | null): boolean {
+    if (this.stack.length >= MAX_INCLUDE_DEPTH) {
+      this.fail('Includes nested too deeply', at);
+      return false;
+    }
+    this.stack.push({ text, pos: 0, name: path, dir: dirnameOf(path), line: 1, col: 1 });
+    return true;
+  }
+
+  private fail(message: string, span: Span | null): void {
+    this.diagnostics.push(span ? { severity: 'error', check: 'syntax', message, span } : { severity: 'error', check: 'syntax', message });
+    this.fatal = true;
+  }
+
+  private lexicalError(message: string, span: Span): void {
+    this.diagnostics.push({ severity: 'error', check: 'syntax', message: `Lexical error: ${message}`, span });
+  }
+
+  /** Consume `length` characters of the current buffer, returning their span. */
+  private advance(buf: SourceBuffer, length: number): Span {
+    const line = buf.line;
+    const col = buf.col;
+    const end = buf.pos + length;
+    const text = buf.text;
+    for (let i = buf.pos; i < end; i++) {
+      if (text.charCodeAt(i) === 10) {
+        buf.line++;
+        buf.col = 1;
+      } else {
+        buf.col++;
+      }
+    }
+    buf.pos = end;
+    return { file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
+  }
+
+  private emit(kind: TokenKind, buf: SourceBuffer, length: number, extra?: Partial<Token>): Token {
+    const text = buf.text.slice(buf.pos, buf.pos + length);
+    const span = this.advance(buf, length);
+    const token: Token = { kind, text, span, ...extra };
+    this.tokens.push(token);
+    return token;
+  }
+
+  run(): void {
+    while (!this.fatal && this.stack.length > 0) {
+      const buf = this.stack[this.stack.length - 1]!;
+      if (buf.pos >= buf.text.length) {
+        this.stack.pop();
+        continue;
+      }
+      this.step(buf);
+    }
+    const last = this.tokens[this.tokens.length - 1];
+    const span = last?.span ?? { file: '', line: 1, col: 1, endLine: 1, endCol: 1 };
+    this.tokens.push({
+      kind: 'end of input',
+      text: '',
+      span: { file: span.file, line: span.endLine, col: span.endCol, endLine: span.endLine, endCol: span.endCol },
+    });
+  }
+
+  private step(buf: SourceBuffer): void {
+    const text = buf.text;
+    const pos = buf.pos;
+    const c = text[pos]!;
+    const state = this.state;
+
+    switch (c) {
+      case ' ':
+      case '\t':
+      case '\n':
+      case '\r':
+      case '\f':
+      case '\v':
+        this.advance(buf, stickyMatch(WHITESPACE, text, pos)!.length);
+        return;
+      case '/':
+        if (this.slash(buf)) return;
+        break;
+      case '#': {
+        const atLineStart = pos === 0 || text.charCodeAt(pos - 1) === 10;
+        const marker = atLineStart ? stickyMatch(LINE_MARKER, text, pos) : null;
+        if (marker) {
+          this.lineMarker(buf, marker);
+          return;
+        }
+        break;
+      }
+      case '"': {
+        const s = stickyMatch(STRING, text, pos);
+        if (s) {
+          const { bytes, error } = unescape(s.slice(1, -1), '"');
+          if (error) {
+            this.fail(error, this.advance(buf, s.length));
+            return;
+          }
+          this.emit('string', buf, s.length, { bytes });
+          return;
+        }
+        break;
+      }
+      case "'": {
+        const s = stickyMatch(CHAR_LITERAL, text, pos);
+        if (s) {
+          this.charLiteral(buf, s);
+          return;
+        }
+        break;
+      }
+      case '&': {
+        const ref = stickyMatch(LABEL_REF, text, pos);
+        if (ref) {
+          this.emit('label reference', buf, ref.length, { text: ref.slice(1) });
+          return;
+        }
+        const path = stickyMatch(PATH_REF, text, pos);
+        if (path) {
+          this.emit('path reference', buf, path.length, { text: path.slice(2, -1) });
+          return;
+        }
+        break;
+      }
+    }
+
+    // Labels (`name:`) win over names and bytes whenever they match: they are longer.
+    const label = /[a-zA-Z_]/.test(c) ? stickyMatch(LABEL_DEF, text, pos) : null;
+    if (label) {
+      this.emit('label', buf, label.length, { text: label.slice(0, -1) });
+      return;
+    }
+    if (state === 'V1' && c >= '0' && c <= '9') {
+      const lit = stickyMatch(LITERAL, text, pos)!;
+      const tok = this.emit('literal', buf, lit.length);
+      const { value, error } = parseIntegerLiteral(lit);
+      tok.value = value;
+      if (error) this.lexicalError(error, tok.span);
+      return;
+    }
+    if (state === 'BYTESTRING') {
+      const byte = stickyMatch(BYTE, text, pos);
+      if (byte) {
+        this.emit('byte', buf, 2, { value: BigInt(parseInt(byte, 16)) });
+        return;
+      }
+      if (c === ']') {
+        this.emit('char', buf, 1);
+        this.state = 'V1';
+        return;
+      }
+    }
+    if (state === 'PROPNODENAME' && (NAME_CHAR.test(c) || c === '\\')) {
+      const name = stickyMatch(NAME_RUN, text, pos);
+      if (name) {
+        this.emit('name', buf, name.length, { text: name.startsWith('\\') ? name.slice(1) : name });
+        this.state = 'V1';
+        return;
+      }
+    }
+    const op = OPERATORS[text.slice(pos, pos + 2)];
+    if (op) {
+      this.emit(op, buf, 2);
+      return;
+    }
+    if (c === '\n') return; // unreachable: whitespace above
+    this.emit('char', buf, 1);
+    if (c === '[') this.state = 'BYTESTRING';
+    else if (c === '{' || c === ';') this.state = 'PROPNODENAME';
+  }
+
+  /** Everything that starts with `/`. Returns false when it is just the character. */
+  private slash(buf: SourceBuffer): boolean {
+    const { text, pos } = buf;
+    const next = text[pos + 1];
+    if (next === '*') {
+      const close = text.indexOf('*/', pos + 2);
+      if (close < 0) return false;
+      this.advance(buf, close + 2 - pos);
+      return true;
+    }
+    if (next === '/') {
+      const newline = text.indexOf('\n', pos + 2);
+      if (newline < 0) return false;
+      this.advance(buf, newline + 1 - pos);
+      return true;
+    }
+    const include = stickyMatch(INCLUDE, text, pos);
+    if (include) {
+      const span = this.advance(buf, include.length);
+      const name = include.slice(include.indexOf('"') + 1, -1);
+      this.include(name, buf, span);
+      return true;
+    }
+    for (const [word, kind, next] of KEYWORDS) {
+      if (text.startsWith(word, pos)) {
+        this.emit(kind, buf, word.length);
+        if (next) this.state = next;
+        return true;
+      }
+    }
+    if (this.state !== 'BYTESTRING' && this.state !== 'PROPNODENAME' && text.startsWith('/incbin/', pos)) {
+      this.emit('/incbin/', buf, 8, { dir: buf.dir });
+      return true;
+    }
+    return false;
+  }
+
+  private include(name: string, from: SourceBuffer, span: Span): void {
+    const opened = openRelative(name, from.dir, this.options);
+    if ('error' in opened) {
+      this.fail(opened.error, span);
+      return;
+    }
+    this.push(opened.path, bytesToLatin1(opened.bytes), span);
+  }
+
+  private lineMarker(buf: SourceBuffer, marker: string): void {
+    const span = this.advance(buf, marker.length);
+    const line = parseInt(/[0-9]+/.exec(marker)![0], 10);
+    const first = marker.indexOf('"');
+    const last = marker.lastIndexOf('"');
+    const { bytes, error } = unescape(marker.slice(first + 1, last), '"');
+    if (error) {
+      this.fail(error, span);
+      return;
+    }
+    if (bytes.includes(0)) this.lexicalError('nul in line number directive', span);
+    const nul = bytes.indexOf(0);
+    buf.name = String.fromCharCode(...(nul < 0 ? bytes : bytes.slice(0, nul)));
+    // The marker names the line that follows it; its own newline moves us there.
+    buf.line = line - 1;
+  }
+
+  private charLiteral(buf: SourceBuffer, literal: string): void {
+    const tok = this.emit('char literal', buf, literal.length);
+    const { bytes, error } = unescape(literal.slice(1, -1), "'");
+    if (error) {
+      this.fail(error, tok.span);
+      return;
+    }
+    if (bytes.length === 0) {
+      this.lexicalError('Empty character literal', tok.span);
+      tok.value = 0n;
+      return;
+    }
+    tok.value = BigInt(bytes[0]!);
+    if (bytes.length > 1) this.lexicalError(`Character literal has ${bytes.length} characters instead of 1`, tok.span);
+  }
+}
+
+/**
+ * Lex a DTS file and everything it `/include/`s.
+ * @param path the main file's name as given (used in positions and as the base for relative includes)
+ * @param text its contents as latin1 (one character per byte)
+ */
+export function lexDts(path: string, text: string, options: LexOptions): LexResult {
+  const lexer = new Lexer(options);
+  lexer.push(path, text, null);
+  lexer.run();
+  return { tokens: lexer.tokens, diagnostics: lexer.diagnostics, fatal: lexer.fatal };
+}

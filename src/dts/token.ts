@@ -1,0 +1,77 @@
+import type { Span } from '../source/span.js';
+
+/** The token kinds of dtc 1.6.1's lexer, plus single-character punctuation. */
+export const TokenKind = {
+  V1: '/dts-v1/',
+  Plugin: '/plugin/',
+  Memreserve: '/memreserve/',
+  Bits: '/bits/',
+  DeleteProperty: '/delete-property/',
+  DeleteNode: '/delete-node/',
+  OmitIfNoRef: '/omit-if-no-ref/',
+  Incbin: '/incbin/',
+  /** `name:` — `text` is the name. */
+  Label: 'label',
+  /** Integer literal — `value`. */
+  Literal: 'literal',
+  /** Character literal — `value`. */
+  CharLiteral: 'char literal',
+  /** `&name` — `text` is the name. */
+  LabelRef: 'label reference',
+  /** `&{/path}` — `text` is the path. */
+  PathRef: 'path reference',
+  /** Two hex digits inside `[ … ]` — `value`. */
+  Byte: 'byte',
+  /** A property or node name — `text`. */
+  Name: 'name',
+  /** A string literal — `bytes` are its unescaped contents without the NUL. */
+  String: 'string',
+  LShift: '<<',
+  RShift: '>>',
+  Le: '<=',
+  Ge: '>=',
+  Eq: '==',
+  Ne: '!=',
+  And: '&&',
+  Or: '||',
+  /** Any other single character — `text` is the character. */
+  Char: 'char',
+  End: 'end of input',
+} as const;
+export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  span: Span;
+  value?: bigint;
+  bytes?: number[];
+  /** For `/incbin/`: the folder of the file it was read from, where its file name is looked up first. */
+  dir?: string | null;
+}
+
+/** How a token reads in an error message. */
+export function describeToken(t: Token): string {
+  switch (t.kind) {
+    case 'char':
+      return `'${t.text}'`;
+    case 'end of input':
+      return 'end of input';
+    case 'label':
+      return `label '${t.text}:'`;
+    case 'label reference':
+      return `'&${t.text}'`;
+    case 'path reference':
+      return `'&{${t.text}}'`;
+    case 'name':
+      return `name '${t.text}'`;
+    case 'string':
+      return 'string';
+    case 'literal':
+    case 'char literal':
+    case 'byte':
+      return `${t.kind} '${t.text}'`;
+    default:
+      return `'${t.kind}'`;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * From a parsed DTS file to the live tree, doing what dtc's parser actions do
+ * in the same order: the first root, later roots merged into it, `&ref { … }`
+ * overrides, deletions by reference, `/omit-if-no-ref/` marks, and, for
+ * `/plugin/` files, the orphan `fragment@N` nodes of an overlay.
+ */
+import type { Diagnostic } from '../source/diagnostic.js';
+import type { Span } from '../source/span.js';
+import type { ChildDef, DtsFile, NodeBody, PropertyDef, RefDef } from '../dts/ast.js';
+import { Data, stringData } from './data.js';
+import { nodeByPath, nodeByRef } from './lookup.js';
+import { addLabel, Node, Property, type DeviceTree, type Label, type ReserveEntry } from './node.js';
+
+export interface BuildResult {
+  tree: DeviceTree;
+  diagnostics: Diagnostic[];
+}
+
+function labelsAsDtc(written: readonly string[]): Label[] {
+  const labels: Label[] = [];
+  // dtc reduces `a: b: x` innermost first, so b is added before a.
+  for (let i = written.length - 1; i >= 0; i--) addLabel(labels, written[i]!);
+  return labels;
+}
+
+function buildProperty(def: PropertyDef): Property {
+  const value = def.kind === 'property' && def.value ? def.value : new Data();
+  const prop = new Property(def.name, value, def.span);
+  prop.labels = labelsAsDtc(def.labels);
+  prop.deleted = def.kind === 'delete-property';
+  return prop;
+}
+
+function buildChild(def: ChildDef): Node {
+  if (def.kind === 'delete-node') {
+    const node = new Node(def.name);
+    node.deleted = true;
+    node.omitIfUnused = def.omitIfNoRef;
+    node.labels = labelsAsDtc(def.labels);
+    node.spans.push(def.span);
+    return node;
+  }
+  const node = buildNode(def.body, def.name, def.span);
+  node.omitIfUnused = def.omitIfNoRef;
+  node.labels = labelsAsDtc(def.labels);
+  return node;
+}
+
+/** dtc's build_node: a fresh node from one `{ … };` body. */
+export function buildNode(body: NodeBody, name: string, span: Span): Node {
+  const node = new Node(name);
+  node.spans.push(span);
+  for (const def of body.properties) node.properties.push(buildProperty(def));
+  for (const def of body.children) node.addChild(buildChild(def));
+  return node;
+}
+
+/** Mark a node, its live subtree, properties and labels deleted (dtc's delete_node). */
+export function deleteNode(node: Node): void {
+  node.deleted = true;
+  for (const child of node.children) if (!child.deleted) deleteNode(child);
+  for (const prop of node.properties) {
+    if (prop.deleted) continue;
+    prop.deleted = true;
+    deleteLabels(prop.labels);
+  }
+  deleteLabels(node.labels);
+}
+
+function deleteLabels(labels: Label[]): void {
+  for (const l of labels) l.deleted = true;
+}
+
+/**
+ * Merge `update` into `target` as dtc's merge_nodes: labels added, properties
+ * replaced in place (reviving deleted ones) or appended, deletions applied by
+ * name, children merged by exact name or appended.
+ */
+export function mergeNodes(target: Node, update: Node): void {
+  target.deleted = false;
+  for (const l of update.labels) addLabel(target.labels, l.name);
+
+  for (const prop of update.properties) {
+    if (prop.deleted) {
+      const victim = target.properties.find((p) => p.name === prop.name);
+      if (victim && !victim.deleted) {
+        victim.deleted = true;
+        deleteLabels(victim.labels);
+      }
+      continue;
+    }
+    const existing = target.properties.find((p) => p.name === prop.name);
+    if (existing) {
+      for (const l of prop.labels) addLabel(existing.labels, l.name);
+      existing.value = prop.value;
+      existing.deleted = false;
+      existing.span = prop.span;
+    } else {
+      target.properties.push(prop);
+    }
+  }
+
+  for (const child of update.children) {
+    if (child.deleted) {
+      const victim = target.children.find((c) => c.name === child.name);
+      if (victim && !victim.deleted) deleteNode(victim);
+      continue;
+    }
+    const existing = target.children.find((c) => c.name === child.name);
+    if (existing) mergeNodes(existing, child);
+    else target.addChild(child);
+  }
+
+  target.spans.push(...update.spans);
+}
+
+/** dtc's add_orphan_node: wrap an overlay body in `fragment@N { target…; __overlay__ { … } }`. */
+function addOrphanNode(root: Node, body: Node, ref: RefDef, fragmentIndex: number): void {
+  let target: Property;
+  if (ref.kind === 'path') {
+    const value = stringData(ref.target);
+    value.markers[0]!.ref = ref.target;
+    target = new Property('target-path', value);
+  } else {
+    target = new Property('target', new Data().addMarker('ref-phandle', ref.target).appendCell(0xffffffff));
+  }
+  body.name = '__overlay__';
+  const fragment = new Node(`fragment@${fragmentIndex}`);
+  fragment.properties.push(target);
+  fragment.addChild(body);
+  root.addChild(fragment);
+}
+
+/** dtc's guess_boot_cpuid: the `reg` of the first child of `/cpus`, if it is one cell. */
+function guessBootCpuid(root: Node): number {
+  const cpus = nodeByPath(root, '/cpus');
+  // dtc looks at the first child even when it was deleted.
+  const first = cpus?.children[0];
+  const reg = first?.property('reg');
+  if (!reg || reg.value.length !== 4) return 0;
+  return reg.value.cell(0);
+}
+
+/** Build the tree for a parsed file. Errors are dtc's fatal "Label or path … not found". */
+export function buildTree(file: DtsFile): BuildResult {
+  const diagnostics: Diagnostic[] = [];
+  const notFound = (ref: RefDef, span: Span) =>
+    diagnostics.push({ severity: 'error', check: 'syntax', message: `Label or path ${ref.target} not found`, span });
+  let fragments = 0;
+  let root: Node | null = null;
+
+  for (const st of file.statements) {
+    if (st.kind === 'root') {
+      const node = buildNode(st.body, '', st.span);
+      if (root) mergeNodes(root, node);
+      else root = node;
+      continue;
+    }
+    if (!root) {
+      // Only `&ref { … }` can come first, and only an overlay may do that.
+      if (st.kind !== 'ref-node') continue;
+      if (!file.plugin) notFound(st.ref, st.body.span);
+      root = new Node('');
+      addOrphanNode(root, buildNode(st.body, '', st.span), st.ref, fragments++);
+      continue;
+    }
+    switch (st.kind) {
+      case 'ref-node': {
+        const update = buildNode(st.body, '', st.span);
+        if (st.ref.kind === 'path' && file.plugin && st.label === null) {
+          addOrphanNode(root, update, st.ref, fragments++);
+          break;
+        }
+        const target = nodeByRef(root, st.ref.target);
+        if (target) {
+          if (st.label !== null) addLabel(target.labels, st.label);
+          mergeNodes(target, update);
+        } else if (file.plugin && st.label === null) {
+          addOrphanNode(root, update, st.ref, fragments++);
+        } else {
+          notFound(st.ref, st.ref.span);
+        }
+        break;
+      }
+      case 'delete-ref': {
+        const target = nodeByRef(root, st.ref.target);
+        if (target) deleteNode(target);
+        else notFound(st.ref, st.ref.span);
+        break;
+      }
+      case 'omit-ref': {
+        const target = nodeByRef(root, st.ref.target);
+        if (target) target.omitIfUnused = true;
+        else notFound(st.ref, st.ref.span);
+        break;
+      }
+    }
+  }
+
+  root ??= new Node('');
+  const reserves: ReserveEntry[] = file.memreserves.map((m) => ({
+    address: m.address,
+    size: m.size,
+    labels: labelsAsDtc(m.labels),
+    span: m.span,
+  }));
+  return { tree: { plugin: file.plugin, reserves, root, bootCpuid: guessBootCpuid(root) }, diagnostics };
+}

@@ -1,0 +1,64 @@
+/**
+ * Finding nodes by path, label, reference and phandle, with dtc's rules:
+ * deleted nodes and labels are invisible, the first match in pre-order wins.
+ */
+import type { Node } from './node.js';
+
+/** A node by path relative to `tree`, as dtc's get_node_by_path (repeated `/` are skipped). */
+export function nodeByPath(tree: Node, path: string): Node | null {
+  let node = tree;
+  let rest = path;
+  for (;;) {
+    if (rest === '') return node.deleted ? null : node;
+    let start = 0;
+    while (rest[start] === '/') start++;
+    rest = rest.slice(start);
+    const slash = rest.indexOf('/');
+    const part = slash < 0 ? rest : rest.slice(0, slash);
+    let found: Node | null = null;
+    for (const child of node.children) {
+      if (!child.deleted && child.name === part) {
+        found = child;
+        break;
+      }
+    }
+    if (!found) return null;
+    if (slash < 0) return found;
+    node = found;
+    rest = rest.slice(slash + 1);
+  }
+}
+
+/** The first live node in pre-order carrying live label `label`. */
+export function nodeByLabel(tree: Node, label: string): Node | null {
+  const stack: Node[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    for (const l of node.labels) if (!l.deleted && l.name === label) return node;
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i]!;
+      if (!child.deleted) stack.push(child);
+    }
+  }
+  return null;
+}
+
+/** Resolve a reference: `/` is the root, `/…` a path, anything else a label. */
+export function nodeByRef(tree: Node, ref: string): Node | null {
+  if (ref === '/') return tree;
+  if (ref.startsWith('/')) return nodeByPath(tree, ref);
+  return nodeByLabel(tree, ref);
+}
+
+/** Visit live nodes in pre-order (parents before children, children in order). */
+export function* liveNodes(tree: Node): Generator<Node> {
+  const stack: Node[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    yield node;
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i]!;
+      if (!child.deleted) stack.push(child);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+/**
+ * The part of dtc's check pass that changes the tree: explicit phandles,
+ * phandle and path references filled in, redundant `name` properties dropped,
+ * `/omit-if-no-ref/` nodes removed. It runs in dtc's table order with dtc's
+ * prerequisites, because that order decides which phandle each node gets — and
+ * a failed prerequisite (say, duplicate node names) leaves references
+ * unresolved in dtc's forced output, so it must here too.
+ */
+import type { Diagnostic } from '../source/diagnostic.js';
+import { deleteNode } from './build.js';
+import { Data, latin1Bytes } from './data.js';
+import { liveNodes, nodeByRef } from './lookup.js';
+import { Node, Property, type DeviceTree } from './node.js';
+
+export const PhandleFormat = { Legacy: 'legacy', Epapr: 'epapr', Both: 'both' } as const;
+export type PhandleFormat = (typeof PhandleFormat)[keyof typeof PhandleFormat];
+
+export interface ResolveOptions {
+  /** Which phandle properties a referenced node gets (dtc's `-H`, default epapr). */
+  phandleFormat?: PhandleFormat;
+  /** dtc's `-@`: keep labelled nodes even if `/omit-if-no-ref/`. */
+  symbols?: boolean;
+}
+
+/** Outcome of one of dtc's checks: failed checks stop the checks that need them. */
+type Status = 'passed' | 'failed';
+
+function isInvalidPhandle(p: number): boolean {
+  return p === 0 || p === 0xffffffff;
+}
+
+function isOneString(value: Data): boolean {
+  const bytes = value.bytes;
+  if (bytes.length === 0 || bytes[bytes.length - 1] !== 0) return false;
+  return bytes.indexOf(0) === bytes.length - 1;
+}
+
+/**
+ * The phandle allocator: dtc hands out the lowest number not in use, counting
+ * up from where it last stopped, and gives the node `phandle` and/or
+ * `linux,phandle` properties.
+ */
+export class PhandleAllocator {
+  private next = 1;
+  /** Phandles of live nodes; dtc searches the tree, a map is the same answer faster. */
+  readonly byPhandle = new Map<number, Node>();
+
+  constructor(private readonly format: PhandleFormat) {}
+
+  /** The node's phandle, allocating one (and adding its properties) if it has none. */
+  phandleOf(node: Node): number {
+    if (!isInvalidPhandle(node.phandle)) return node.phandle;
+    while (this.byPhandle.has(this.next)) this.next++;
+    const phandle = this.next;
+    node.phandle = phandle;
+    this.byPhandle.set(phandle, node);
+    const cell = () => new Data().addMarker('uint32').appendCell(phandle);
+    if (this.format !== 'epapr' && !node.property('linux,phandle')) node.addProperty(new Property('linux,phandle', cell()));
+    if (this.format !== 'legacy' && !node.property('phandle')) node.addProperty(new Property('phandle', cell()));
+    return phandle;
+  }
+}
+
+class Resolver {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly phandles: PhandleAllocator;
+
+  constructor(
+    private readonly tree: DeviceTree,
+    private readonly options: ResolveOptions,
+  ) {
+    this.phandles = new PhandleAllocator(options.phandleFormat ?? 'epapr');
+  }
+
+  private fail(check: string, node: Node, message: string, prop?: Property): void {
+    const span = prop?.span ?? node.spans[0];
+    const d: Diagnostic = { severity: 'error', check, message, nodePath: node.path };
+    if (span) d.span = span;
+    if (prop) d.property = prop.name;
+    this.diagnostics.push(d);
+  }
+
+  /** Run `fn` on every live node in pre-order; the check fails if `fn` reports failure once. */
+  private check(fn: (node: Node) => boolean): Status {
+    let ok = true;
+    for (const node of liveNodes(this.tree.root)) if (!fn(node)) ok = false;
+    return ok ? 'passed' : 'failed';
+  }
+
+  run(): void {
+    const duplicates = this.check((n) => this.duplicateNodeNames(n));
+    const nameIsString = this.check((n) => this.nameIsString(n));
+    if (nameIsString === 'passed') this.check((n) => this.nameProperty(n));
+    const explicit = this.check((n) => this.explicitPhandles(n));
+    const phandleRefs = duplicates === 'passed' && explicit === 'passed' ? this.check((n) => this.phandleReferences(n)) : 'failed';
+    const pathRefs = duplicates === 'passed' ? this.check((n) => this.pathReferences(n)) : 'failed';
+    if (phandleRefs === 'passed' && pathRefs === 'passed') this.check((n) => this.omitUnused(n));
+  }
+
+  /** duplicate_node_names: a live child followed by any sibling of the same name. */
+  private duplicateNodeNames(node: Node): boolean {
+    let ok = true;
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      if (child.deleted) continue;
+      for (let j = i + 1; j < children.length; j++) {
+        if (children[j]!.name === child.name) {
+          this.fail('duplicate_node_names', children[j]!, 'Duplicate node name');
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  private nameIsString(node: Node): boolean {
+    const prop = node.property('name');
+    if (!prop || isOneString(prop.value)) return true;
+    this.fail('name_is_string', node, 'property is not a string', prop);
+    return false;
+  }
+
+  /** name_properties: a correct `name` property is redundant and removed; a wrong one is an error. */
+  private nameProperty(node: Node): boolean {
+    const index = node.properties.findIndex((p) => p.name === 'name');
+    if (index < 0) return true;
+    const prop = node.properties[index]!;
+    const base = node.baseName;
+    const bytes = prop.value.bytes;
+    const matches = bytes.length === base.length + 1 && latin1Bytes(base).every((b, i) => bytes[i] === b);
+    if (matches) {
+      node.properties.splice(index, 1);
+      return true;
+    }
+    const shown = String.fromCharCode(...bytes.subarray(0, Math.max(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0))));
+    this.fail('name_properties', node, `"name" property is incorrect ("${shown}" instead of base node name)`);
+    return false;
+  }
+
+  /** One of `phandle` / `linux,phandle`: its value, 0 if none usable, and whether it was wrong. */
+  private phandleProperty(node: Node, name: string): { phandle: number; ok: boolean } {
+    const prop = node.property(name);
+    if (!prop) return { phandle: 0, ok: true };
+    if (prop.value.length !== 4) {
+      this.fail('explicit_phandles', node, `bad length (${prop.value.length}) ${name} property`, prop);
+      return { phandle: 0, ok: false };
+    }
+    const ref = prop.value.markers.find((m) => m.type === 'ref-phandle');
+    if (ref) {
+      // `phandle = <&self>` asks for a phandle to be allocated; anything else is nonsense.
+      if (nodeByRef(this.tree.root, ref.ref!) !== node) {
+        this.fail('explicit_phandles', node, `${name} is a reference to another node`);
+        return { phandle: 0, ok: false };
+      }
+      return { phandle: 0, ok: true };
+    }
+    const phandle = prop.value.cell(0);
+    if (isInvalidPhandle(phandle)) {
+      this.fail('explicit_phandles', node, `bad value (0x${phandle.toString(16)}) in ${name} property`, prop);
+      return { phandle: 0, ok: false };
+    }
+    return { phandle, ok: true };
+  }
+
+  private explicitPhandles(node: Node): boolean {
+    const epapr = this.phandleProperty(node, 'phandle');
+    const legacy = this.phandleProperty(node, 'linux,phandle');
+    let ok = epapr.ok && legacy.ok;
+    if (!epapr.phandle && !legacy.phandle) return ok;
+    if (epapr.phandle && legacy.phandle && epapr.phandle !== legacy.phandle) {
+      this.fail('explicit_phandles', node, "mismatching 'phandle' and 'linux,phandle' properties");
+      ok = false;
+    }
+    const phandle = epapr.phandle || legacy.phandle;
+    const other = this.phandles.byPhandle.get(phandle);
+    if (other && other !== node) {
+      this.fail('explicit_phandles', node, `duplicated phandle 0x${phandle.toString(16)} (seen before at ${other.path})`);
+      return false;
+    }
+    node.phandle = phandle;
+    this.phandles.byPhandle.set(phandle, node);
+    return ok;
+  }
+
+  private phandleReferences(node: Node): boolean {
+    let ok = true;
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
+      for (const m of prop.value.markers) {
+        if (m.type !== 'ref-phandle') continue;
+        const target = nodeByRef(this.tree.root, m.ref!);
+        if (!target) {
+          if (this.tree.plugin) {
+            prop.value.setCell(m.offset, 0xffffffff);
+          } else {
+            this.fail('phandle_references', node, `Reference to non-existent node or label "${m.ref}"`, prop);
+            ok = false;
+          }
+          continue;
+        }
+        prop.value.setCell(m.offset, this.phandles.phandleOf(target));
+        target.isReferenced = true;
+      }
+    }
+    return ok;
+  }
+
+  private pathReferences(node: Node): boolean {
+    let ok = true;
+    for (const prop of node.properties) {
+      if (prop.deleted) continue;
+      for (const m of [...prop.value.markers]) {
+        if (m.type !== 'ref-path') continue;
+        const target = nodeByRef(this.tree.root, m.ref!);
+        if (!target) {
+          this.fail('path_references', node, `Reference to non-existent node or label "${m.ref}"`, prop);
+          ok = false;
+          continue;
+        }
+        const path = latin1Bytes(target.path);
+        const withNul = new Uint8Array(path.length + 1);
+        withNul.set(path);
+        prop.value.insertAtMarker(m, withNul);
+        target.isReferenced = true;
+      }
+    }
+    return ok;
+  }
+
+  private omitUnused(node: Node): boolean {
+    // With -@ a labelled node is kept: an overlay may refer to it later.
+    if (this.options.symbols && node.labels.length > 0) return true;
+    if (node.omitIfUnused && !node.isReferenced) deleteNode(node);
+    return true;
+  }
+}
+
+export interface ResolveResult {
+  diagnostics: Diagnostic[];
+  phandles: PhandleAllocator;
+}
+
+/**
+ * Resolve phandles and references in place, as dtc's checks do before it
+ * writes output. The diagnostics are the errors dtc would stop on without
+ * `-f`; the tree is what dtc writes with `-f`.
+ */
+export function resolveReferences(tree: DeviceTree, options: ResolveOptions = {}): ResolveResult {
+  const resolver = new Resolver(tree, options);
+  resolver.run();
+  return { diagnostics: resolver.diagnostics, phandles: resolver.phandles };
+}

@@ -63,7 +63,7 @@ function operatorOf(t: Token): string | null {
 }
 
 /** Deepest nesting of parentheses and unary operators accepted (hostile input guard). */
-export const MAX_EXPRESSION_DEPTH = 1000;
+export const MAX_EXPRESSION_DEPTH = 256;
 
 export class ExpressionParser {
   private depth = 0;

@@ -156,10 +156,15 @@ class Lexer {
   readonly tokens: Token[] = [];
   readonly diagnostics: Diagnostic[] = [];
   fatal = false;
+  /** Span of the last text consumed, whitespace included: where dtc places the end of input. */
+  private lastSpan: Span | null = null;
 
   constructor(private readonly options: LexOptions) {}
 
+  private mainName = '';
+
   push(path: string, text: string, at: Span | null): boolean {
+    if (this.stack.length === 0) this.mainName = path;
     if (this.stack.length >= MAX_INCLUDE_DEPTH) {
       this.fail('Includes nested too deeply', at);
       return false;
@@ -192,7 +197,8 @@ class Lexer {
       }
     }
     buf.pos = end;
-    return { file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
+    this.lastSpan = { file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
+    return this.lastSpan;
   }
 
   private emit(kind: TokenKind, buf: SourceBuffer, length: number, extra?: Partial<Token>): Token {
@@ -212,13 +218,8 @@ class Lexer {
       }
       this.step(buf);
     }
-    const last = this.tokens[this.tokens.length - 1];
-    const span = last?.span ?? { file: '', line: 1, col: 1, endLine: 1, endCol: 1 };
-    this.tokens.push({
-      kind: 'end of input',
-      text: '',
-      span: { file: span.file, line: span.endLine, col: span.endCol, endLine: span.endLine, endCol: span.endCol },
-    });
+    const span = this.lastSpan ?? { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
+    this.tokens.push({ kind: 'end of input', text: '', span });
   }
 
   private step(buf: SourceBuffer): void {

@@ -1,14 +1,14 @@
 /**
  * The part of dtc's check pass that changes the tree: explicit phandles,
  * phandle and path references filled in, redundant `name` properties dropped,
- * `/omit-if-no-ref/` nodes removed. It runs in dtc's table order with dtc's
- * prerequisites, because that order decides which phandle each node gets — and
- * a failed prerequisite (say, duplicate node names) leaves references
- * unresolved in dtc's forced output, so it must here too.
+ * `/omit-if-no-ref/` nodes removed — and the error-level checks that run
+ * before them, because a failing check stops dtc's check pass and so decides
+ * what its forced (`-f`) output holds. The order also decides which phandle
+ * each node gets.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
 import { deleteNode } from './build.js';
-import { Data, latin1Bytes } from './data.js';
+import { Data, latin1Bytes, type Marker } from './data.js';
 import { liveNodes, nodeByRef } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
 
@@ -24,6 +24,40 @@ export interface ResolveOptions {
 
 /** Outcome of one of dtc's checks: failed checks stop the checks that need them. */
 type Status = 'passed' | 'failed';
+
+interface LabelOwner {
+  node: Node;
+  prop: Property | null;
+  marker: Marker | null;
+}
+
+/**
+ * Where dtc finds each label first: on a node, else on a property, else
+ * inside a value (pre-order, live things only). Built once: dtc searches the
+ * tree for every label, which is quadratic on a big board.
+ */
+function labelOwners(root: Node): Map<string, LabelOwner> {
+  const onNodes = new Map<string, LabelOwner>();
+  const onProps = new Map<string, LabelOwner>();
+  const inValues = new Map<string, LabelOwner>();
+  for (const node of liveNodes(root)) {
+    for (const l of node.labels) if (!l.deleted && !onNodes.has(l.name)) onNodes.set(l.name, { node, prop: null, marker: null });
+    for (const prop of node.liveProperties) {
+      for (const l of prop.labels) if (!l.deleted && !onProps.has(l.name)) onProps.set(l.name, { node, prop, marker: null });
+      for (const m of prop.value.markers) {
+        if (m.type === 'label' && !inValues.has(m.ref!)) inValues.set(m.ref!, { node, prop, marker: m });
+      }
+    }
+  }
+  const owners = new Map(inValues);
+  for (const [k, v] of onProps) owners.set(k, v);
+  for (const [k, v] of onNodes) owners.set(k, v);
+  return owners;
+}
+
+function describeLabelPlace(node: Node, prop: Property | null, marker: Marker | null): string {
+  return `${marker ? 'value of ' : ''}${prop ? `'${prop.name}' in ` : ''}${node.path}`;
+}
 
 function isInvalidPhandle(p: number): boolean {
   return p === 0 || p === 0xffffffff;
@@ -64,6 +98,8 @@ export class PhandleAllocator {
 class Resolver {
   readonly diagnostics: Diagnostic[] = [];
   readonly phandles: PhandleAllocator;
+  private owners: Map<string, LabelOwner> | undefined;
+  private labelIndex: Map<string, Node> | undefined;
 
   constructor(
     private readonly tree: DeviceTree,
@@ -87,14 +123,85 @@ class Resolver {
     return ok ? 'passed' : 'failed';
   }
 
+  /**
+   * dtc's error-level checks up to the last one that changes the tree, in its
+   * table order. dtc stops running checks after the first one that fails, so
+   * a failure early on (say, a duplicate label) leaves every later fix-up
+   * undone in its forced output.
+   */
   run(): void {
-    const duplicates = this.check((n) => this.duplicateNodeNames(n));
-    const nameIsString = this.check((n) => this.nameIsString(n));
-    if (nameIsString === 'passed') this.check((n) => this.nameProperty(n));
-    const explicit = this.check((n) => this.explicitPhandles(n));
-    const phandleRefs = duplicates === 'passed' && explicit === 'passed' ? this.check((n) => this.phandleReferences(n)) : 'failed';
-    const pathRefs = duplicates === 'passed' ? this.check((n) => this.pathReferences(n)) : 'failed';
-    if (phandleRefs === 'passed' && pathRefs === 'passed') this.check((n) => this.omitUnused(n));
+    const table: ReadonlyArray<(node: Node) => boolean> = [
+      (n) => this.duplicateNodeNames(n),
+      (n) => this.duplicatePropertyNames(n),
+      (n) => this.nodeNameChars(n),
+      (n) => this.nodeNameFormat(n),
+      (n) => this.propertyNameChars(n),
+      (n) => this.nameIsString(n),
+      (n) => this.nameProperty(n),
+      (n) => this.duplicateLabels(n),
+      (n) => this.explicitPhandles(n),
+      (n) => this.phandleReferences(n),
+      (n) => this.pathReferences(n),
+      (n) => this.omitUnused(n),
+    ];
+    for (const fn of table) if (this.check(fn) === 'failed') return;
+  }
+
+  private duplicatePropertyNames(node: Node): boolean {
+    let ok = true;
+    const props = node.properties;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      if (prop.deleted) continue;
+      for (let j = i + 1; j < props.length; j++) {
+        if (!props[j]!.deleted && props[j]!.name === prop.name) {
+          this.fail('duplicate_property_names', node, 'Duplicate property name', prop);
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  private nodeNameChars(node: Node): boolean {
+    const bad = /[^a-zA-Z0-9,._+\-@]/.exec(node.name);
+    if (!bad) return true;
+    this.fail('node_name_chars', node, `Bad character '${bad[0]}' in node name`);
+    return false;
+  }
+
+  private nodeNameFormat(node: Node): boolean {
+    if (!node.unitAddress.includes('@')) return true;
+    this.fail('node_name_format', node, "multiple '@' characters in node name");
+    return false;
+  }
+
+  private propertyNameChars(node: Node): boolean {
+    let ok = true;
+    for (const prop of node.liveProperties) {
+      const bad = /[^a-zA-Z0-9,._+*#?\-]/.exec(prop.name);
+      if (!bad) continue;
+      this.fail('property_name_chars', node, `Bad character '${bad[0]}' in property name`, prop);
+      ok = false;
+    }
+    return ok;
+  }
+
+  /** duplicate_label: each live label must belong to one node, property or value position. */
+  private duplicateLabels(node: Node): boolean {
+    let ok = true;
+    const check = (label: string, prop: Property | null, marker: Marker | null) => {
+      const owner = (this.owners ??= labelOwners(this.tree.root)).get(label);
+      if (!owner || (owner.node === node && owner.prop === prop && owner.marker === marker)) return;
+      this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, prop, marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
+      ok = false;
+    };
+    for (const l of node.labels) if (!l.deleted) check(l.name, null, null);
+    for (const prop of node.liveProperties) {
+      for (const l of prop.labels) if (!l.deleted) check(l.name, prop, null);
+      for (const m of prop.value.markers) if (m.type === 'label') check(m.ref!, prop, m);
+    }
+    return ok;
   }
 
   /** duplicate_node_names: a live child followed by any sibling of the same name. */
@@ -183,13 +290,29 @@ class Resolver {
     return ok;
   }
 
+  /**
+   * A reference's target. While references are filled in the tree's shape
+   * and labels do not change, so labels are looked up in an index built once
+   * (first live node in pre-order, as dtc's search finds).
+   */
+  private target(ref: string): Node | null {
+    if (ref.startsWith('/')) return nodeByRef(this.tree.root, ref);
+    if (!this.labelIndex) {
+      this.labelIndex = new Map();
+      for (const n of liveNodes(this.tree.root)) {
+        for (const l of n.labels) if (!l.deleted && !this.labelIndex.has(l.name)) this.labelIndex.set(l.name, n);
+      }
+    }
+    return this.labelIndex.get(ref) ?? null;
+  }
+
   private phandleReferences(node: Node): boolean {
     let ok = true;
     for (const prop of node.properties) {
       if (prop.deleted) continue;
       for (const m of prop.value.markers) {
         if (m.type !== 'ref-phandle') continue;
-        const target = nodeByRef(this.tree.root, m.ref!);
+        const target = this.target(m.ref!);
         if (!target) {
           if (this.tree.plugin) {
             prop.value.setCell(m.offset, 0xffffffff);
@@ -212,7 +335,7 @@ class Resolver {
       if (prop.deleted) continue;
       for (const m of [...prop.value.markers]) {
         if (m.type !== 'ref-path') continue;
-        const target = nodeByRef(this.tree.root, m.ref!);
+        const target = this.target(m.ref!);
         if (!target) {
           this.fail('path_references', node, `Reference to non-existent node or label "${m.ref}"`, prop);
           ok = false;

@@ -2,4 +2,4 @@
 // Only maps the process to run(): all logic lives in dist/src/cli.
 import { main } from '../dist/src/cli/process.js';
 
-main();
+await main();

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { compileCommand, type CompileCommandOptions } from './compile.js';
+import type { CompileCommandOptions } from './compile.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -59,7 +59,9 @@ Examples:
   vmgenid-lint compile -O dts board.dtb          decompile to standard output
   vmgenid-lint compile -@ -I include overlay.dts -o overlay.dtbo`,
     )
-    .action((input: string, opts: CompileCommandOptions) => {
+    .action(async (input: string, opts: CompileCommandOptions) => {
+      // Loaded on demand: start-up pays only for the command that runs.
+      const { compileCommand } = await import('./compile.js');
       setExit(compileCommand(input, opts, io));
     });
 
@@ -67,7 +69,7 @@ Examples:
 }
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
-export function run(argv: string[], io: CliIo): number {
+export async function run(argv: string[], io: CliIo): Promise<number> {
   let code: number = ExitCode.Ok;
   const program = buildProgram(io, (c) => {
     code = c;
@@ -77,7 +79,7 @@ export function run(argv: string[], io: CliIo): number {
     return ExitCode.Usage;
   }
   try {
-    program.parse(argv, { from: 'user' });
+    await program.parseAsync(argv, { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end in a "successful" error; everything else is a usage error.

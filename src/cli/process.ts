@@ -24,7 +24,7 @@ function writeAll(fd: number, chunk: string | Uint8Array): void {
   }
 }
 
-export function main(): void {
+export async function main(): Promise<void> {
   const io: CliIo = {
     stdout: (chunk) => writeAll(1, chunk),
     stderr: (text) => {
@@ -39,7 +39,7 @@ export function main(): void {
     env: process.env,
   };
   try {
-    process.exitCode = run(process.argv.slice(2), io);
+    process.exitCode = await run(process.argv.slice(2), io);
   } catch (err) {
     if (err instanceof PipeClosed) {
       process.exitCode = 0;

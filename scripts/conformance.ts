@@ -101,7 +101,10 @@ function dtcTests(corpus: string): Outcome[] {
   return outcomes;
 }
 
-/** dtc's blobs → our DTS writer (must equal dtc's decompilation) → our compiler (must give the blob back). */
+/**
+ * dtc's blobs → our reader and DTS writer (must equal dtc's decompilation) →
+ * our compiler with the case's flags (must give the blob back).
+ */
 function roundTrips(corpus: string): { decompile: Outcome[]; roundTrip: Outcome[] } {
   const dir = join(corpus, 'dtc-tests');
   const decompile: Outcome[] = [];
@@ -127,7 +130,9 @@ function roundTrips(corpus: string): { decompile: Outcome[]; roundTrip: Outcome[
       const same = readFileSync(expectedDts, 'latin1') === dts;
       decompile.push(same ? { name, ok: true } : { name, ok: false, why: 'DTS differs from dtc -O dts' });
     }
-    const again = compileFile(`${name}.dts`, dts, { includeDirs: [] }, {});
+    // The blob's header options (-b, -p, -S, -R) are not in DTS: give them again.
+    const { compile, write } = parseFlags(row['flags']!, dir);
+    const again = compileFile(`${name}.dts`, dts, { ...compile, includeDirs: [] }, write);
     if (typeof again === 'string') roundTrip.push({ name, ok: false, why: `recompile refused: ${again}` });
     else roundTrip.push(sha256(again) === sha256(blob) ? { name, ok: true } : { name, ok: false, why: 'DTB → DTS → DTB differs' });
   }

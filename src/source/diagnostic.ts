@@ -12,6 +12,8 @@ export interface Diagnostic {
   check: string;
   message: string;
   span?: Span;
+  /** The file, for inputs without lines (a blob): `span` wins when both are set. */
+  file?: string;
   nodePath?: string;
   property?: string;
   bindingId?: string;

@@ -35,9 +35,12 @@ export const markerWidth: Partial<Record<MarkerType, number>> = {
   uint64: 8,
 };
 
-/** True for the markers that say how the following bytes are typed. */
+/**
+ * True for the markers that say how the following bytes are typed. `none`
+ * (raw `/incbin/` bytes) says nothing: as in dtc, such bytes get a guessed type.
+ */
 export function isTypeMarker(type: MarkerType): boolean {
-  return type !== 'ref-phandle' && type !== 'ref-path' && type !== 'label';
+  return type !== 'none' && type !== 'ref-phandle' && type !== 'ref-path' && type !== 'label';
 }
 
 /**

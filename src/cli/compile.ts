@@ -11,6 +11,7 @@ import { bytesToLatin1, nodeFileHost } from '../source/host.js';
 import { readDtb } from '../dtb/read.js';
 import { writeDtb } from '../dtb/write.js';
 import { writeDts } from '../dtb/dts-write.js';
+import { latin1Bytes } from '../tree/data.js';
 import type { PhandleFormat } from '../tree/resolve.js';
 import { formatDiagnostic } from './format-diagnostic.js';
 import { sameFile, writeFileAtomic, type CliIo } from './io.js';
@@ -36,8 +37,22 @@ function readInput(input: string, io: CliIo): Uint8Array | { error: string } {
   return nodeFileHost.readBytes(input);
 }
 
+/** Combinations dtc refuses (its `die()` calls in main), refused the same way. */
+function optionProblem(opts: CompileCommandOptions): string | null {
+  if (opts.pad !== undefined && opts.space !== undefined) return 'cannot set both --pad (-p) and --space (-S)';
+  if (opts.align !== undefined && (opts.align === 0 || (opts.align & (opts.align - 1)) !== 0)) {
+    return `--align (-a) must be a power of two, not ${opts.align}`;
+  }
+  return null;
+}
+
 export function compileCommand(input: string, opts: CompileCommandOptions, io: CliIo): number {
   const name = input === '-' ? '<stdin>' : input;
+  const usage = optionProblem(opts);
+  if (usage) {
+    io.stderr(`vmgenid-lint compile: ${usage}\n`);
+    return ExitCode.Usage;
+  }
   if (opts.output && opts.output !== '-' && input !== '-' && sameFile(opts.output, input)) {
     io.stderr(`vmgenid-lint: refusing to write the output over the input ${input}\n`);
     return ExitCode.Usage;
@@ -81,7 +96,7 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
   try {
     output =
       opts.outFormat === 'dts'
-        ? writeDts(result.tree)
+        ? latin1Bytes(writeDts(result.tree)) // one byte per character, as dtc writes names read from a blob
         : writeDtb(result.tree, {
             ...(opts.pad !== undefined ? { padding: opts.pad } : {}),
             ...(opts.space !== undefined ? { minSize: opts.space } : {}),

@@ -9,6 +9,8 @@ export interface Span {
   readonly col: number;
   readonly endLine: number;
   readonly endCol: number;
+  /** Set when the text came from expanding this preprocessor macro (the span is the invocation). */
+  readonly macro?: string;
 }
 
 /** The span covering `a` through `b` (both in the same file, `a` first). */

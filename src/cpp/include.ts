@@ -1,0 +1,46 @@
+/**
+ * Finding `#include` files the way gcc does: `"name"` first in the including
+ * file's directory, then in each -I directory; `<name>` only in the -I
+ * directories. Paths are joined as gcc joins them (`dir/name`, no
+ * normalisation), because that is the name the line markers carry.
+ */
+import type { FileHost } from '../source/host.js';
+
+export interface FoundFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  /** Index of the -I directory it was found in (-1: the includer's directory), for `#include_next`. */
+  readonly dirIndex: number;
+}
+
+export function dirnameOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : i === 0 ? '/' : path.slice(0, i);
+}
+
+export function joinPath(dir: string, name: string): string {
+  if (name.startsWith('/') || dir === '') return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** Search for an include file; null when it is nowhere. */
+export function findInclude(
+  host: FileHost,
+  name: string,
+  angled: boolean,
+  includer: string,
+  includeDirs: readonly string[],
+  startDir = 0,
+): FoundFile | null {
+  const candidates: Array<[string, number]> = [];
+  if (name.startsWith('/')) candidates.push([name, -1]);
+  else {
+    if (!angled && startDir === 0) candidates.push([joinPath(dirnameOf(includer), name), -1]);
+    for (let i = startDir; i < includeDirs.length; i++) candidates.push([joinPath(includeDirs[i]!.replace(/\/+$/, '') || '/', name), i]);
+  }
+  for (const [path, dirIndex] of candidates) {
+    const bytes = host.readBytes(path);
+    if (bytes instanceof Uint8Array) return { path, bytes, dirIndex };
+  }
+  return null;
+}

@@ -1,0 +1,429 @@
+/**
+ * The directive driver: reads files line by line, runs directives, keeps the
+ * conditional stack and the include stack, and feeds text lines to the macro
+ * expander, whose results go to the printer.
+ */
+import { bytesToLatin1, type FileHost } from '../source/host.js';
+import type { Diagnostic, Severity } from '../source/diagnostic.js';
+import type { Span } from '../source/span.js';
+import { Expander, defineFromOption, type ExpansionHost, type TokenFeed } from './expand.js';
+import { evaluate } from './expression.js';
+import { findInclude } from './include.js';
+import { BUILTIN_NAMES, parseDefine, sameDefinition, type Macro } from './macros.js';
+import type { OriginMap } from './origins.js';
+import { Printer } from './printer.js';
+import { EOF_TOKEN, lexFile, spell, type LogicalLine, type PToken } from './tokens.js';
+
+/** gcc's default for -fmax-include-depth. */
+export const DEFAULT_MAX_INCLUDE_DEPTH = 200;
+
+export interface DriverOptions {
+  host: FileHost;
+  includeDirs: readonly string[];
+  defines?: ReadonlyArray<readonly [string, string]>;
+  undefines?: readonly string[];
+  maxIncludeDepth?: number;
+}
+
+export interface DriverResult {
+  ok: boolean;
+  output: string;
+  diagnostics: Diagnostic[];
+  origins: OriginMap;
+}
+
+/** The directives gcc knows; any other `#word` line is assembler text and passes through. */
+export const DIRECTIVES = new Set(['include', 'include_next', 'define', 'undef', 'if', 'ifdef', 'ifndef', 'elif', 'else', 'endif', 'error', 'warning', 'pragma', 'line']);
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'else', 'endif']);
+
+interface Conditional {
+  readonly at: PToken;
+  readonly directive: string;
+  /** The enclosing text is skipped, so no branch here is taken. */
+  readonly parentSkipping: boolean;
+  /** Some branch has been taken already. */
+  taken: boolean;
+  skipping: boolean;
+  sawElse: boolean;
+}
+
+interface OpenFile {
+  readonly path: string;
+  /** The name line markers, diagnostics and __FILE__ use (`#line` may change it). */
+  name: string;
+  readonly lines: LogicalLine[];
+  next: number;
+  tokens: PToken[];
+  tokenIndex: number;
+  /** Presumed line minus physical line (`#line`). */
+  lineDelta: number;
+  readonly dirIndex: number;
+  readonly conditionals: Conditional[];
+  /** Presumed line in the includer to return to. */
+  readonly returnLine: number;
+}
+
+class FatalError {}
+
+function isDirectiveLine(line: LogicalLine): boolean {
+  const [hash, name] = line.tokens;
+  if (!hash || hash.kind !== 'punct' || (hash.text !== '#' && hash.text !== '%:')) return false;
+  return name === undefined || (name.kind === 'name' && DIRECTIVES.has(name.text));
+}
+
+/** A directive line's tokens as a feed, for expanding `#if` and `#include` operands. */
+class LineFeed implements TokenFeed {
+  private i = 0;
+  private readonly back: PToken[] = [];
+  constructor(private readonly tokens: readonly PToken[]) {}
+  next(): PToken {
+    return this.back.pop() ?? this.tokens[this.i++] ?? EOF_TOKEN;
+  }
+  unread(t: PToken): void {
+    if (t.kind !== 'eof') this.back.push(t);
+  }
+}
+
+export class Driver implements TokenFeed, ExpansionHost {
+  readonly macros = new Map<string, Macro>();
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly files: OpenFile[] = [];
+  private readonly pushback: PToken[] = [];
+  private readonly onceFiles = new Set<string>();
+  private readonly printer = new Printer();
+  private readonly expander: Expander;
+  private readonly maxDepth: number;
+  private counter = 0;
+  private failed = false;
+  private mainName = '';
+
+  constructor(private readonly options: DriverOptions) {
+    this.expander = new Expander(this, this, false);
+    this.maxDepth = options.maxIncludeDepth ?? DEFAULT_MAX_INCLUDE_DEPTH;
+    this.defineBuiltin('__DTS__', '1');
+    for (const [name, value] of options.defines ?? []) this.defineBuiltin(name, value);
+    for (const name of options.undefines ?? []) this.macros.delete(name);
+  }
+
+  run(path: string, text: string): DriverResult {
+    this.mainName = path;
+    try {
+      this.openFile(path, path, text, -1, 0);
+      for (;;) {
+        const tok = this.expander.get();
+        if (tok.kind === 'eof') {
+          if (!this.closeFile()) break;
+          continue;
+        }
+        if (tok.kind === 'padding') {
+          this.printer.padding(tok);
+          continue;
+        }
+        const file = this.top();
+        if (!this.expander.expanding && file) this.printer.original(tok, file.name, tok.line + file.lineDelta);
+        else {
+          const at = this.expander.invocation?.at ?? tok;
+          this.printer.expanded(tok, this.originOf(tok), file?.name ?? this.mainName, at.line + (file?.lineDelta ?? 0));
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof FatalError)) {
+        this.report('error', 'cpp_internal', `internal preprocessor error: ${String(e)}`, undefined);
+      }
+    }
+    return { ok: !this.failed, output: this.printer.finish(), diagnostics: this.diagnostics, origins: this.printer.origins };
+  }
+
+  // ---- ExpansionHost ----
+
+  builtin(name: string, at: PToken): PToken | null {
+    if (!BUILTIN_NAMES.has(name)) return null;
+    const file = this.top();
+    const make = (kind: 'string' | 'number', text: string): PToken => ({ kind, text, line: at.line, col: at.col, white: at.white });
+    const quote = (s: string) => `"${s.replace(/[\\"]/g, (c) => '\\' + c)}"`;
+    switch (name) {
+      case '__FILE__':
+        return make('string', quote(file?.name ?? this.mainName));
+      case '__BASE_FILE__':
+        return make('string', quote(this.mainName));
+      case '__LINE__':
+        return make('number', String(file ? this.currentLine(file) : 1));
+      case '__COUNTER__':
+        return make('number', String(this.counter++));
+      default:
+        return make('number', String(Math.max(0, this.files.length - 1)));
+    }
+  }
+
+  report(severity: Severity, check: string, message: string, at: PToken | undefined, file = this.top()?.name ?? this.mainName): void {
+    if (severity === 'error') this.failed = true;
+    const span: Span | undefined = at && at.line > 0 ? { file, line: at.line + (this.top()?.lineDelta ?? 0), col: at.col, endLine: at.line + (this.top()?.lineDelta ?? 0), endCol: at.col + Math.max(1, at.text.length) } : undefined;
+    this.diagnostics.push(span ? { severity, check, message, span } : { severity, check, message });
+  }
+
+  // ---- TokenFeed (the files) ----
+
+  next(lookingForParen: boolean): PToken {
+    const back = this.pushback.pop();
+    if (back && !back.directiveAhead) return back;
+    for (;;) {
+      const file = this.top();
+      if (!file) return EOF_TOKEN;
+      if (file.tokenIndex < file.tokens.length) return file.tokens[file.tokenIndex++]!;
+      const line = file.lines[file.next];
+      if (!line) return EOF_TOKEN;
+      const skipping = this.skipping(file);
+      if (isDirectiveLine(line)) {
+        // gcc does not run a directive while looking for a macro's `(`: the macro is simply not invoked.
+        if (lookingForParen && !skipping) return { ...line.tokens[0]!, directiveAhead: true };
+        file.next++;
+        file.tokens = [];
+        file.tokenIndex = 0;
+        this.directive(file, line, skipping);
+        continue;
+      }
+      file.next++;
+      if (skipping) continue;
+      file.tokens = line.tokens;
+      file.tokenIndex = 0;
+    }
+  }
+
+  unread(token: PToken): void {
+    if (token.kind !== 'eof') this.pushback.push(token);
+  }
+
+  // ---- files ----
+
+  private top(): OpenFile | undefined {
+    return this.files[this.files.length - 1];
+  }
+
+  private currentLine(file: OpenFile): number {
+    const line = file.lines[Math.max(0, file.next - 1)];
+    const tok = file.tokens[Math.max(0, file.tokenIndex - 1)];
+    return (tok?.line ?? line?.firstLine ?? 1) + file.lineDelta;
+  }
+
+  private skipping(file: OpenFile): boolean {
+    return file.conditionals[file.conditionals.length - 1]?.skipping ?? false;
+  }
+
+  private openFile(path: string, name: string, text: string, dirIndex: number, returnLine: number): void {
+    const lexDiagnostics: Diagnostic[] = [];
+    const lines = lexFile(name, text, lexDiagnostics);
+    for (const d of lexDiagnostics) {
+      if (d.severity === 'error') this.failed = true;
+      this.diagnostics.push(d);
+    }
+    this.files.push({ path, name, lines, next: 0, tokens: [], tokenIndex: 0, lineDelta: 0, dirIndex, conditionals: [], returnLine });
+    this.printer.marker(name, 1, this.files.length > 1 ? 1 : undefined);
+  }
+
+  /** End of the current file: check its conditionals and return to the includer; false at the end of the main file. */
+  private closeFile(): boolean {
+    const file = this.files.pop();
+    if (!file) return false;
+    for (const c of file.conditionals) this.report('error', 'cpp_conditional', `unterminated #${c.directive}`, c.at, file.name);
+    this.pushback.length = 0;
+    const parent = this.top();
+    if (!parent) return false;
+    this.printer.marker(parent.name, file.returnLine, 2);
+    return true;
+  }
+
+  private defineBuiltin(name: string, value: string): void {
+    const macro = defineFromOption(name, value);
+    if (macro) this.macros.set(name, macro);
+    else this.report('error', 'cpp_define', `invalid -D option "${name}=${value}"`, undefined, '<command-line>');
+  }
+
+  // ---- directives ----
+
+  private directive(file: OpenFile, line: LogicalLine, skipping: boolean): void {
+    const nameTok = line.tokens[1];
+    if (!nameTok) return; // the null directive
+    const name = nameTok.text;
+    const rest = line.tokens.slice(2);
+    if (skipping && !CONDITIONALS.has(name)) return;
+    switch (name) {
+      case 'define':
+        return this.define(file, rest, nameTok);
+      case 'undef':
+        if (rest[0]?.kind !== 'name') return this.report('error', 'cpp_define', 'no macro name given in #undef directive', rest[0] ?? nameTok);
+        if (rest.length > 1) this.report('warning', 'cpp_syntax', 'extra tokens at end of #undef directive', rest[1]);
+        this.macros.delete(rest[0].text);
+        return;
+      case 'include':
+      case 'include_next':
+        return this.include(file, line, rest, nameTok, name === 'include_next');
+      case 'if':
+        return this.pushConditional(file, nameTok, (parentSkipping) => !parentSkipping && this.evaluateIf(rest, nameTok));
+      case 'ifdef':
+      case 'ifndef':
+        return this.pushConditional(file, nameTok, (parentSkipping) => {
+          if (parentSkipping) return false;
+          if (rest[0]?.kind !== 'name') {
+            this.report('error', 'cpp_syntax', `no macro name given in #${name} directive`, rest[0] ?? nameTok);
+            return false;
+          }
+          return this.isDefined(rest[0].text) === (name === 'ifdef');
+        });
+      case 'elif':
+      case 'else':
+        return this.elseBranch(file, nameTok, rest);
+      case 'endif':
+        if (!file.conditionals.pop()) this.report('error', 'cpp_conditional', '#endif without #if', nameTok);
+        return;
+      case 'error':
+        return this.report('error', 'cpp_error', `#error ${spell(rest)}`.trimEnd(), nameTok);
+      case 'warning':
+        return this.report('warning', 'cpp_warning', `#warning ${spell(rest)}`.trimEnd(), nameTok);
+      case 'pragma':
+        if (rest.length === 1 && rest[0]!.text === 'once') this.onceFiles.add(file.path);
+        else this.printer.rawLine(`#pragma ${spell(rest)}`, file.name, line.firstLine + file.lineDelta);
+        return;
+      case 'line':
+        return this.lineDirective(file, line, rest, nameTok);
+    }
+  }
+
+  private isDefined(name: string): boolean {
+    return this.macros.has(name) || BUILTIN_NAMES.has(name);
+  }
+
+  private define(file: OpenFile, rest: PToken[], at: PToken): void {
+    const r = parseDefine(rest, file.name);
+    if ('error' in r) return this.report('error', 'cpp_define', r.error, r.at ?? at);
+    const old = this.macros.get(r.macro.name);
+    if (old && !sameDefinition(old, r.macro)) {
+      this.report('warning', 'cpp_redefine', `"${r.macro.name}" redefined (previous definition at ${old.file}:${old.line})`, rest[0]);
+    }
+    this.macros.set(r.macro.name, r.macro);
+  }
+
+  private pushConditional(file: OpenFile, at: PToken, decide: (parentSkipping: boolean) => boolean): void {
+    const parentSkipping = this.skipping(file);
+    const taken = decide(parentSkipping);
+    file.conditionals.push({ at, directive: at.text, parentSkipping, taken, skipping: parentSkipping || !taken, sawElse: false });
+  }
+
+  private elseBranch(file: OpenFile, at: PToken, rest: PToken[]): void {
+    const c = file.conditionals[file.conditionals.length - 1];
+    if (!c) return this.report('error', 'cpp_conditional', `#${at.text} without #if`, at);
+    if (c.sawElse) return this.report('error', 'cpp_conditional', `#${at.text} after #else`, at);
+    if (at.text === 'else') {
+      c.sawElse = true;
+      c.skipping = c.parentSkipping || c.taken;
+      c.taken = true;
+      return;
+    }
+    // #elif: evaluated only when no earlier branch was taken (gcc does not look at it otherwise).
+    if (c.parentSkipping || c.taken) {
+      c.skipping = true;
+      return;
+    }
+    c.taken = this.evaluateIf(rest, at);
+    c.skipping = !c.taken;
+  }
+
+  /** Expand and evaluate an `#if`/`#elif` line; an error counts as false. */
+  private evaluateIf(rest: PToken[], at: PToken): boolean {
+    const expander = new Expander(new LineFeed(rest), this, true);
+    const tokens: PToken[] = [];
+    for (;;) {
+      const t = expander.get();
+      if (t.kind === 'eof') break;
+      if (t.kind === 'name' && t.text === 'defined') {
+        let operand = expander.getUnexpanded();
+        const paren = operand.text === '(' && operand.kind === 'punct';
+        if (paren) operand = expander.getUnexpanded();
+        if (operand.kind !== 'name') {
+          this.report('error', 'cpp_expression', 'operator "defined" requires an identifier', operand.kind === 'eof' ? t : operand);
+          return false;
+        }
+        if (paren && expander.getUnexpanded().text !== ')') {
+          this.report('error', 'cpp_expression', 'missing \')\' after "defined"', operand);
+          return false;
+        }
+        tokens.push({ kind: 'number', text: this.isDefined(operand.text) ? '1' : '0', line: t.line, col: t.col, white: t.white });
+        continue;
+      }
+      tokens.push(t);
+    }
+    const r = evaluate(tokens);
+    if ('error' in r) {
+      this.report('error', 'cpp_expression', r.error === '#if with no expression' ? `#${at.text} with no expression` : r.error, r.at && r.at.line > 0 ? r.at : at);
+      return false;
+    }
+    return r.value;
+  }
+
+  /** The operand of `#include`: a "name", a <name>, or macros expanding to one of them. */
+  private includeName(rest: PToken[]): { name: string; angled: boolean } | null {
+    let toks = rest;
+    const first = toks[0];
+    if (!first) return null;
+    if (first.kind !== 'string' && first.text !== '<') {
+      const expander = new Expander(new LineFeed(rest), this, true);
+      toks = [];
+      for (let t = expander.get(); t.kind !== 'eof'; t = expander.get()) toks.push(t);
+    }
+    const head = toks[0];
+    if (head?.kind === 'string') return { name: head.text.slice(1, -1), angled: false };
+    if (head?.text === '<') {
+      const end = toks.findIndex((t, i) => i > 0 && t.text === '>');
+      if (end < 0) return null;
+      // The header name is the text between the brackets, with the source's spacing.
+      const inner = toks.slice(1, end);
+      const name = inner.map((t, i) => (i > 0 && t.white ? (t.gap && t.fromFile ? t.gap : ' ') : '') + t.text).join('');
+      return { name, angled: true };
+    }
+    return null;
+  }
+
+  private include(file: OpenFile, line: LogicalLine, rest: PToken[], at: PToken, next: boolean): void {
+    const operand = this.includeName(rest);
+    if (!operand) return this.report('error', 'cpp_include', `#${at.text} expects "FILENAME" or <FILENAME>`, rest[0] ?? at);
+    if (operand.name === '') return this.report('error', 'cpp_include', `empty filename in #${at.text}`, rest[0] ?? at);
+    if (this.files.length >= this.maxDepth) {
+      return this.report('error', 'cpp_include', `#include nested depth ${this.files.length} exceeds maximum of ${this.maxDepth} (use -fmax-include-depth=DEPTH to increase the maximum)`, at);
+    }
+    const startDir = next && file.dirIndex >= 0 ? file.dirIndex + 1 : 0;
+    const found = findInclude(this.options.host, operand.name, operand.angled || (next && file.dirIndex >= 0), file.path, this.options.includeDirs, startDir);
+    if (!found) {
+      this.report('error', 'cpp_include', `fatal error: ${operand.name}: No such file or directory`, rest[0] ?? at);
+      throw new FatalError();
+    }
+    if (this.onceFiles.has(found.path)) return;
+    const returnLine = line.lastLine + 1 + file.lineDelta;
+    this.openFile(found.path, found.path, bytesToLatin1(found.bytes), found.dirIndex, returnLine);
+  }
+
+  private lineDirective(file: OpenFile, line: LogicalLine, rest: PToken[], at: PToken): void {
+    const expander = new Expander(new LineFeed(rest), this, true);
+    const toks: PToken[] = [];
+    for (let t = expander.get(); t.kind !== 'eof'; t = expander.get()) toks.push(t);
+    const num = toks[0];
+    if (num?.kind !== 'number' || !/^[0-9]+$/.test(num.text)) {
+      return this.report('error', 'cpp_syntax', `"${num?.text ?? ''}" after #line is not a positive integer`, num ?? at);
+    }
+    // The line after the directive gets the given number.
+    file.lineDelta = Number(num.text) - (line.lastLine + 1);
+    if (toks[1]?.kind === 'string') file.name = toks[1].text.slice(1, -1).replace(/\\(.)/g, '$1');
+  }
+
+  private originOf(tok: PToken) {
+    const inv = this.expander.invocation;
+    const file = this.top();
+    const name = file?.name ?? this.mainName;
+    const delta = file?.lineDelta ?? 0;
+    if (!inv) return { file: name, line: tok.line + delta, col: tok.col };
+    if (tok.fromFile) return { file: name, line: tok.line + delta, col: tok.col, macro: inv.name };
+    return { file: name, line: inv.at.line + delta, col: inv.at.col, macro: inv.name };
+  }
+}
+
+export function runPreprocessor(path: string, text: string, options: DriverOptions): DriverResult {
+  return new Driver(options).run(path, text);
+}

@@ -4,11 +4,10 @@
  * are shown as warnings); input it cannot compile is an error, exit 2, and no
  * output file.
  */
-import { compileDtsText, finishTree, type CompileResult } from '../compiler.js';
+import { loadTree } from '../load-tree.js';
 import { InputError } from '../source/diagnostic.js';
-import { detectInputKind, type InputKind } from '../source/detect.js';
-import { bytesToLatin1, nodeFileHost } from '../source/host.js';
-import { readDtb } from '../dtb/read.js';
+import type { InputKind } from '../source/detect.js';
+import { nodeFileHost } from '../source/host.js';
 import { writeDtb } from '../dtb/write.js';
 import { writeDts } from '../dtb/dts-write.js';
 import { latin1Bytes } from '../tree/data.js';
@@ -22,6 +21,9 @@ export interface CompileCommandOptions {
   outFormat: 'dtb' | 'dts';
   from?: InputKind;
   include: string[];
+  define: string[];
+  undefine: string[];
+  cpp?: boolean;
   symbols: boolean;
   phandle: PhandleFormat;
   bootCpu?: number;
@@ -35,6 +37,12 @@ export interface CompileCommandOptions {
 function readInput(input: string, io: CliIo): Uint8Array | { error: string } {
   if (input === '-') return io.readStdin();
   return nodeFileHost.readBytes(input);
+}
+
+/** `NAME=VALUE` or `NAME` (which cpp defines as 1). */
+export function parseDefine(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  return eq < 0 ? [text, '1'] : [text.slice(0, eq), text.slice(eq + 1)];
 }
 
 /** Combinations dtc refuses (its `die()` calls in main), refused the same way. */
@@ -62,29 +70,17 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
     io.stderr(`${name}: error: cannot read: ${bytes.error}\n`);
     return ExitCode.BadInput;
   }
-  const kind = opts.from ?? detectInputKind(bytes);
-  let result: CompileResult;
-  try {
-    if (kind === 'dts') {
-      result = compileDtsText(name, bytesToLatin1(bytes), {
-        host: nodeFileHost,
-        includeDirs: opts.include,
-        phandleFormat: opts.phandle,
-        symbols: opts.symbols,
-        ...(opts.bootCpu !== undefined ? { bootCpuid: opts.bootCpu } : {}),
-      });
-    } else {
-      const tree = readDtb(bytes, name);
-      result = finishTree(tree, {
-        phandleFormat: opts.phandle,
-        symbols: opts.symbols,
-        ...(opts.bootCpu !== undefined ? { bootCpuid: opts.bootCpu } : {}),
-      });
-    }
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    result = { tree: null, diagnostics: err.diagnostics };
-  }
+  const result = loadTree(name, bytes, {
+    host: nodeFileHost,
+    includeDirs: opts.include,
+    defines: opts.define.map(parseDefine),
+    undefines: opts.undefine,
+    cpp: opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off',
+    phandleFormat: opts.phandle,
+    symbols: opts.symbols,
+    ...(opts.from !== undefined ? { from: opts.from } : {}),
+    ...(opts.bootCpu !== undefined ? { bootCpuid: opts.bootCpu } : {}),
+  });
   if (!result.tree) {
     for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
     return ExitCode.BadInput;

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CompileCommandOptions } from './compile.js';
+import type { LintCommandOptions } from './lint.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -33,7 +34,44 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .version(packageVersion(), '-V, --version')
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .exitOverride()
+    // The lint options and compile's share letters (-o, -I, -D): each belongs to the command it follows.
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .argument('[inputs...]', 'DTS or DTB files, folders (every .dts/.dtb below), or - for standard input')
+    .option('-I, --include <dir>', 'search folder for #include and /include/ (repeatable)', collect, [])
+    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
+    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
+    .option('--cpp', 'always run the C preprocessor (default: when the source has directives)')
+    .option('--no-cpp', 'never run the C preprocessor')
+    .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
+    .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
+    .option('-q, --quiet', 'report errors only', false)
+    .option('--max-warnings <n>', 'fail when there are more warnings than this', cInteger)
+    .option('--verbose', 'show more detail about each finding', false)
+    .addHelpText(
+      'after',
+      `
+Exit status: 0 clean, 1 findings (errors, or warnings past --max-warnings), 2 usage error or unreadable input.
+
+Examples:
+  vmgenid-lint board.dts
+  vmgenid-lint -I include -D SOC_HAS_VMGENID board.dts
+  vmgenid-lint --format json firmware/dts/
+  vmgenid-lint compile board.dts -o board.dtb`,
+    )
+    .action(async (inputs: string[], opts: LintCommandOptions) => {
+      if (inputs.length === 0) {
+        program.outputHelp({ error: true });
+        setExit(ExitCode.Usage);
+        return;
+      }
+      const { lintCommand } = await import('./lint.js');
+      setExit(lintCommand(inputs, opts, io));
+    });
 
   program
     .command('compile')
@@ -42,7 +80,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('-o, --output <file>', 'write here (atomically) instead of standard output')
     .addOption(new Option('-O, --out-format <format>', 'output format').choices(['dtb', 'dts']).default('dtb'))
     .addOption(new Option('--from <format>', 'input format (default: detected)').choices(['dts', 'dtb']))
-    .option('-I, --include <dir>', 'add a folder to the /include/ and /incbin/ search path (repeatable; dtc -i)', collect, [])
+    .option('-I, --include <dir>', 'add a folder to the #include, /include/ and /incbin/ search path (repeatable; dtc -i, cpp -I)', collect, [])
+    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
+    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
+    .option('--cpp', 'always run the C preprocessor (default: when the source has directives)')
+    .option('--no-cpp', 'never run the C preprocessor')
     .option('-@, --symbols', 'generate __symbols__ for overlays (dtc -@)', false)
     .addOption(new Option('-H, --phandle <format>', 'phandle properties to generate').choices(['legacy', 'epapr', 'both']).default('epapr'))
     .option('-b, --boot-cpu <id>', 'boot CPU id for the blob header (dtc -b)', cInteger)

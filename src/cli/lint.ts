@@ -1,0 +1,141 @@
+/**
+ * The default command: lint files, folders and standard input, report in the
+ * chosen format, and turn the findings into an exit code.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintBytes, type LintReport } from '../lint.js';
+import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
+import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
+import type { Diagnostic } from '../source/diagnostic.js';
+import { formatJson } from '../report/json.js';
+import { formatText, type FileReport } from '../report/text.js';
+import { ExitCode } from './exit-codes.js';
+import { writeFileAtomic, type CliIo } from './io.js';
+import type { CppMode } from '../load-tree.js';
+import { parseDefine } from './compile.js';
+
+export interface LintCommandOptions {
+  include: string[];
+  define: string[];
+  undefine: string[];
+  cpp?: boolean;
+  schema: string[];
+  all: boolean;
+  format: 'text' | 'json';
+  output?: string;
+  quiet: boolean;
+  maxWarnings?: number;
+  verbose: boolean;
+}
+
+/** Files to lint: each argument, and every .dts/.dtb below a folder argument, in sorted order. */
+export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[] } {
+  const files: string[] = [];
+  const problems: FileReport[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(dts|dtb)$/.test(entry.name)) files.push(path);
+    }
+  };
+  for (const input of inputs) {
+    if (input === '-') {
+      files.push(input);
+      continue;
+    }
+    let isDir = false;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      // Reported when the file is read.
+    }
+    if (isDir) {
+      try {
+        walk(input);
+      } catch (err) {
+        problems.push({ file: input, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read folder: ${(err as Error).message}`, file: input }] });
+      }
+    } else {
+      files.push(input);
+    }
+  }
+  return { files, problems };
+}
+
+/** Reads source lines for the caret display, once per file. */
+function sourceLines(stdinText: string | null): (file: string, line: number) => string | null {
+  const cache = new Map<string, string[] | null>();
+  return (file, line) => {
+    if (!cache.has(file)) {
+      const bytes = file === '<stdin>' ? null : nodeFileHost.readBytes(file);
+      const text = file === '<stdin>' ? stdinText : bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null;
+      cache.set(file, text === null ? null : text.split(/\r?\n/));
+    }
+    return cache.get(file)?.[line - 1] ?? null;
+  };
+}
+
+function useColor(io: CliIo, toFile: boolean): boolean {
+  if (toFile) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return io.stdoutIsTTY;
+}
+
+/** The exit code for a run: errors fail it, warnings only past --max-warnings, notes never. */
+export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number | undefined): number {
+  if (reports.some((r) => r.fatal)) return ExitCode.BadInput;
+  const all = reports.flatMap((r) => r.diagnostics);
+  if (all.some((d) => d.severity === 'error')) return ExitCode.Findings;
+  const warnings = all.filter((d) => d.severity === 'warning').length;
+  if (maxWarnings !== undefined && warnings > maxWarnings) return ExitCode.Findings;
+  return ExitCode.Ok;
+}
+
+export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): number {
+  const schemas = SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost));
+  const schemaProblems: Diagnostic[] = schemas.diagnostics;
+  const { files, problems } = expandInputs(inputs);
+  const reports: FileReport[] = [...problems];
+  if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems });
+  const cpp: CppMode = opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off';
+  let stdinText: string | null = null;
+  for (const input of files) {
+    const name = input === '-' ? '<stdin>' : input;
+    const bytes = input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+    if (!(bytes instanceof Uint8Array)) {
+      reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
+      continue;
+    }
+    if (input === '-') stdinText = bytesToLatin1(bytes);
+    const report: LintReport = lintBytes(name, bytes, {
+      host: nodeFileHost,
+      includeDirs: opts.include,
+      defines: opts.define.map(parseDefine),
+      undefines: opts.undefine,
+      cpp,
+      schemas,
+      all: opts.all,
+    });
+    reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+  }
+  const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
+  const toFile = opts.output !== undefined && opts.output !== '-';
+  const text =
+    opts.format === 'json'
+      ? formatJson(shown)
+      : formatText(shown, { color: useColor(io, toFile), sourceLine: sourceLines(stdinText), verbose: opts.verbose });
+  if (toFile) {
+    try {
+      writeFileAtomic(opts.output!, text);
+    } catch (err) {
+      io.stderr(`${opts.output}: error: cannot write: ${(err as Error).message}\n`);
+      return ExitCode.BadInput;
+    }
+  } else {
+    io.stdout(text);
+  }
+  return exitCodeFor(reports, opts.maxWarnings);
+}

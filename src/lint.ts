@@ -1,0 +1,171 @@
+/**
+ * The linter's front door: one input's bytes and the options in, diagnostics
+ * out. Compiles (or reads) the tree, turns nodes into dt-schema's JSON, and
+ * validates them against the compiled bindings. By default only vmgenid nodes
+ * are judged in full, and the nodes they depend on for what they lend them
+ * (cells, ranges, the interrupt controller, memory and reserved memory), so a
+ * board's unrelated nodes never fail a CI job; `all` judges every node as
+ * dt-validate does.
+ */
+import { loadTree, type LoadOptions } from './load-tree.js';
+import type { Diagnostic } from './source/diagnostic.js';
+import type { Span } from './source/span.js';
+import type { InputKind } from './source/detect.js';
+import type { SchemaSet } from './schema/compile.js';
+import { describeErrors, type SchemaMessage } from './schema/messages.js';
+import { interruptParent, nodeJson, phandleIndex, type JsonNode } from './schema/json-view.js';
+import { liveNodes } from './tree/lookup.js';
+import type { DeviceTree, Node } from './tree/node.js';
+
+/** Every compatible string a VM generation ID device has been described with. */
+export const VMGENID_COMPATIBLES: ReadonlySet<string> = new Set(['microsoft,vmgenid', 'virtual,vmgenctr', 'linux,vmgenctr']);
+
+export interface LintOptions extends LoadOptions {
+  schemas: SchemaSet;
+  /** Judge every node against the core schemas and its binding, as dt-validate. */
+  all?: boolean;
+}
+
+export interface LintReport {
+  file: string;
+  kind: InputKind;
+  /** The input could not be read or compiled: `diagnostics` say why. */
+  fatal: boolean;
+  diagnostics: Diagnostic[];
+  /** The tree, when it compiled (for later checks and dumps). */
+  tree: DeviceTree | null;
+}
+
+/** A node's compatible strings (empty when it has none). */
+export function compatiblesOf(node: Node): string[] {
+  const prop = node.property('compatible');
+  if (!prop || prop.value.length === 0) return [];
+  let text = '';
+  for (const b of prop.value.bytes) text += String.fromCharCode(b);
+  return text.replace(/\0$/, '').split('\0');
+}
+
+export function isVmgenid(node: Node): boolean {
+  return compatiblesOf(node).some((c) => VMGENID_COMPATIBLES.has(c));
+}
+
+/** What a dependency node is judged on: all of it, or only the properties it lends. */
+type Scope = 'whole' | ReadonlySet<string>;
+
+const CELL_PROPERTIES: ReadonlySet<string> = new Set(['#address-cells', '#size-cells', 'ranges', 'dma-ranges']);
+const CONTROLLER_PROPERTIES: ReadonlySet<string> = new Set(['#interrupt-cells', 'interrupt-controller', 'interrupt-map', 'interrupt-map-mask', '#address-cells']);
+
+/** The nodes to judge and how much of each, for the default (vmgenid) scope. */
+function vmgenidScope(tree: DeviceTree): Map<Node, Scope> {
+  const scope = new Map<Node, Scope>();
+  const lend = (node: Node, props: ReadonlySet<string>) => {
+    const existing = scope.get(node);
+    if (existing === 'whole') return;
+    scope.set(node, existing ? new Set([...existing, ...props]) : props);
+  };
+  const phandles = phandleIndex(tree.root);
+  for (const node of liveNodes(tree.root)) {
+    if (!isVmgenid(node)) continue;
+    scope.set(node, 'whole');
+    for (let a = node.parent; a; a = a.parent) lend(a, CELL_PROPERTIES);
+    const parent = interruptParent(node, phandles);
+    if (parent) lend(parent, CONTROLLER_PROPERTIES);
+  }
+  if (scope.size === 0) return scope;
+  for (const child of tree.root.liveChildren) {
+    if (child.baseName === 'memory' || stringProperty(child, 'device_type') === 'memory') scope.set(child, 'whole');
+    if (child.name === 'reserved-memory') {
+      scope.set(child, 'whole');
+      for (const region of child.liveChildren) scope.set(region, 'whole');
+    }
+  }
+  return scope;
+}
+
+/** A single-string property's text ('' when absent). */
+function stringProperty(node: Node, name: string): string {
+  const prop = node.property(name);
+  if (!prop) return '';
+  let text = '';
+  for (const b of prop.value.bytes) text += String.fromCharCode(b);
+  return text.replace(/\0$/, '');
+}
+
+/** The source span a schema message is about: the property's, else the node's first. */
+function spanFor(node: Node, property: string | undefined): Span | undefined {
+  if (property) {
+    const [first, ...rest] = property.split('/');
+    if (rest.length > 0) {
+      const child = node.child(first!);
+      if (child) return spanFor(child, rest.join('/'));
+    } else {
+      const prop = node.property(first!);
+      if (prop?.span) return prop.span;
+      const child = node.child(first!);
+      if (child?.spans[0]) return child.spans[0];
+    }
+  }
+  return node.spans[0];
+}
+
+function toDiagnostic(node: Node, m: SchemaMessage): Diagnostic {
+  const d: Diagnostic = { severity: 'error', check: m.check, message: m.message, nodePath: node.path };
+  if (m.property) d.property = m.property;
+  if (m.schemaId) d.bindingId = m.schemaId;
+  const span = spanFor(node, m.property);
+  if (span) d.span = span;
+  return d;
+}
+
+function isDisabled(json: JsonNode): boolean {
+  const status = json['status'];
+  return Array.isArray(status) && status[0] === 'disabled';
+}
+
+/** Judge one node: core schemas, and the binding its first documented compatible picks. */
+function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope): Diagnostic[] {
+  const errors = schemas.coreValidate(json);
+  const binding = schemas.bindingsFor(compatiblesOf(node));
+  if (binding && scope === 'whole') errors.push(...schemas.validate(json, binding));
+  let messages = describeErrors(errors);
+  // dt-schema does not ask a disabled node for its required properties.
+  if (isDisabled(json)) messages = messages.filter((m) => m.check !== 'schema_required');
+  if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
+  // A child node's own problems are reported on the child itself.
+  messages = messages.filter((m) => !m.property || !m.property.includes('/') || node.child(m.property.split('/')[0]!) === undefined);
+  return messages.map((m) => toDiagnostic(node, m));
+}
+
+/** Lint one input. */
+export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions): LintReport {
+  const loaded = loadTree(file, bytes, options);
+  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
+  const tree = loaded.tree;
+  const diagnostics: Diagnostic[] = loaded.diagnostics.map((d) => ({ ...d }));
+  const phandles = phandleIndex(tree.root);
+  const types = options.schemas;
+  const scope: Map<Node, Scope> = options.all ? new Map([...liveNodes(tree.root)].map((n) => [n, 'whole' as Scope])) : vmgenidScope(tree);
+  if (!options.all && scope.size === 0) {
+    diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
+  }
+  for (const [node, what] of scope) {
+    const json = nodeJson(node, { types }, phandles);
+    diagnostics.push(...judgeNode(node, json, options.schemas, what));
+  }
+  return { file, kind: loaded.kind, fatal: false, diagnostics: sortByPosition(diagnostics), tree };
+}
+
+/** Source order (stable), so a report reads down the file; position-less findings keep their place at the end. */
+function sortByPosition(diagnostics: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => (d.span ? [d.span.file, d.span.line, d.span.col] : null);
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => {
+      const ka = key(a.d);
+      const kb = key(b.d);
+      if (!ka || !kb) return ka ? -1 : kb ? 1 : a.i - b.i;
+      if (ka[0] !== kb[0]) return a.i - b.i;
+      return (ka[1] as number) - (kb[1] as number) || (ka[2] as number) - (kb[2] as number) || a.i - b.i;
+    })
+    .map((x) => x.d);
+}

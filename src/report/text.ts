@@ -1,0 +1,79 @@
+/**
+ * The text report, compiler style: `file:line:col: severity: message [check]`,
+ * then the source line with a caret under the span (and the macro a position
+ * came from), then a summary. Colour only when asked (the CLI decides: a
+ * terminal, NO_COLOR, FORCE_COLOR). For a blob the node path stands in for a position.
+ */
+import type { Diagnostic, Severity } from '../source/diagnostic.js';
+
+export interface FileReport {
+  file: string;
+  fatal: boolean;
+  diagnostics: Diagnostic[];
+}
+
+export interface TextOptions {
+  color: boolean;
+  /** The text of a source file, for the caret line; null when unavailable. */
+  sourceLine(file: string, line: number): string | null;
+  verbose?: boolean;
+}
+
+const COLORS: Record<Severity, string> = { error: '\x1b[1;31m', warning: '\x1b[1;35m', note: '\x1b[1;36m' };
+const BOLD = '\x1b[1m';
+const GREEN = '\x1b[1;32m';
+const RESET = '\x1b[0m';
+
+function paint(color: boolean, code: string, text: string): string {
+  return color ? code + text + RESET : text;
+}
+
+function where(d: Diagnostic): string {
+  if (d.span) return `${d.span.file}:${d.span.line}:${d.span.col}`;
+  const parts = [d.file, d.nodePath].filter((p): p is string => Boolean(p));
+  return parts.join(': ');
+}
+
+/** The source line, and a caret line under the span (tabs kept so the caret lines up). */
+function excerpt(d: Diagnostic, options: TextOptions): string[] {
+  if (!d.span) return [];
+  const text = options.sourceLine(d.span.file, d.span.line);
+  if (text === null) return [];
+  const start = Math.max(0, Math.min(d.span.col - 1, text.length));
+  const end = d.span.endLine === d.span.line ? Math.max(start + 1, Math.min(d.span.endCol - 1, text.length)) : text.length;
+  const pad = text.slice(0, start).replace(/[^\t]/g, ' ');
+  const marks = '^' + '~'.repeat(Math.max(0, end - start - 1));
+  return [`  ${text}`, `  ${pad}${paint(options.color, GREEN, marks)}`];
+}
+
+export function formatDiagnosticText(d: Diagnostic, options: TextOptions): string {
+  const head = `${paint(options.color, BOLD, where(d) + ':')} ${paint(options.color, COLORS[d.severity], d.severity + ':')} ${d.message} [${d.check}]`;
+  const lines = [head];
+  if (d.nodePath && d.span) lines.push(`  in ${d.nodePath}${d.bindingId ? ` (${d.bindingId})` : ''}`);
+  if (d.span?.macro) lines.push(`  (from the expansion of macro '${d.span.macro}')`);
+  lines.push(...excerpt(d, options));
+  return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatText(reports: readonly FileReport[], options: TextOptions): string {
+  const out: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  let notes = 0;
+  for (const r of reports) {
+    for (const d of r.diagnostics) {
+      out.push(formatDiagnosticText(d, options));
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+      else notes++;
+    }
+  }
+  const unreadable = reports.filter((r) => r.fatal).length;
+  const summary = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
+  out.push(`${summary} in ${plural(reports.length, 'file')}${unreadable ? ` (${unreadable} could not be read or compiled)` : ''}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,164 @@
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Diagnostic } from '../source/diagnostic.js';
+import type { FileHost } from '../source/host.js';
+import type { Span } from '../source/span.js';
+
+/** A 1-based position in a binding file. */
+export interface Position {
+  line: number;
+  col: number;
+}
+
+/** A binding (or core/meta schema) file as read from disk. */
+export interface LoadedBinding {
+  /** The `$id` it declares, or undefined when it has none (or did not parse). */
+  id: string | undefined;
+  path: string;
+  /** The document as plain JSON; undefined when the YAML could not be parsed. */
+  json: unknown;
+  /** Where a JSON pointer (`/properties/reg/maxItems`) points in the file. */
+  locate: (pointer: string) => Position;
+  /** The same as a span, for diagnostics. */
+  spanAt: (pointer: string) => Span;
+  diagnostics: Diagnostic[];
+  /** Quoted strings that need no quotes (list entries and `const` values), as dt-doc-validate notes. */
+  needlessQuotes: { pointer: string; value: string }[];
+}
+
+/** `/a/b~1c` → ['a', 'b/c'] (RFC 6901). */
+export function splitPointer(pointer: string): string[] {
+  if (pointer === '' || pointer === '#') return [];
+  const body = pointer.startsWith('#') ? pointer.slice(1) : pointer;
+  return body
+    .split('/')
+    .slice(1)
+    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** ['a', 'b/c'] → `/a/b~1c`. */
+export function joinPointer(parts: readonly (string | number)[]): string {
+  return parts.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/**
+ * Offset of the thing a pointer names. A map entry is reported at its key
+ * (that is where an editor should jump for "maxItems: not allowed"); a list
+ * entry at the entry. A pointer that runs off the document stops at the
+ * deepest node it reached.
+ */
+function offsetOf(root: YamlNode | null | undefined, parts: string[]): number {
+  let node: unknown = root;
+  let offset = (root as YamlNode | null)?.range?.[0] ?? 0;
+  for (const part of parts) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === part);
+      if (!pair) break;
+      const key = pair.key as YamlNode;
+      offset = key.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(part)] as YamlNode | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+/** Parse binding text. Never throws: YAML problems come back as diagnostics. */
+export function parseBinding(path: string, text: string): LoadedBinding {
+  const lineCounter = new LineCounter();
+  const diagnostics: Diagnostic[] = [];
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const posOf = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, col: p.col };
+  };
+  for (const e of doc.errors) {
+    const p = posOf(e.pos[0]);
+    diagnostics.push({
+      severity: 'error',
+      check: 'binding_yaml',
+      message: `YAML syntax error: ${firstLine(e.message)}`,
+      span: { file: path, line: p.line, col: p.col, endLine: p.line, endCol: p.col + 1 },
+    });
+  }
+  let json: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      json = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      diagnostics.push({
+        severity: 'error',
+        check: 'binding_yaml',
+        message: `YAML error: ${firstLine((err as Error).message)}`,
+        span: { file: path, line: 1, col: 1, endLine: 1, endCol: 1 },
+      });
+    }
+  }
+  const root = doc.contents as YamlNode | null;
+  const locate = (pointer: string): Position => posOf(offsetOf(root, splitPointer(pointer)));
+  const spanAt = (pointer: string): Span => {
+    const p = locate(pointer);
+    return { file: path, line: p.line, col: p.col, endLine: p.line, endCol: p.col + 1 };
+  };
+  const id = isObject(json) && typeof json.$id === 'string' ? json.$id : undefined;
+  const needlessQuotes: { pointer: string; value: string }[] = [];
+  if (doc.errors.length === 0) findNeedlessQuotes(root, [], needlessQuotes);
+  return { id, path, json, locate, spanAt, diagnostics, needlessQuotes };
+}
+
+/** Read and parse a binding through the host; unreadable files become diagnostics. */
+export function loadBinding(path: string, host: FileHost): LoadedBinding {
+  const bytes = host.readBytes(path);
+  if (!(bytes instanceof Uint8Array)) {
+    const b = parseBinding(path, '');
+    b.json = undefined;
+    b.needlessQuotes = [];
+    b.diagnostics = [
+      { severity: 'error', check: 'binding_read', message: `cannot read ${path}: ${bytes.error}` },
+    ];
+    return b;
+  }
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  return parseBinding(path, text);
+}
+
+/**
+ * dt-doc-validate's style note: a quoted `const` value or list entry that
+ * would read the same unquoted. Strings starting with '#', '/' or '"' keep
+ * their quotes, and so do strings with ',' in a flow collection.
+ */
+function findNeedlessQuotes(node: unknown, at: string[], out: { pointer: string; value: string }[]): void {
+  const check = (v: unknown, inFlow: boolean, pointer: string[]): void => {
+    if (!isScalar(v) || (v.type !== 'QUOTE_SINGLE' && v.type !== 'QUOTE_DOUBLE') || typeof v.value !== 'string') return;
+    const s = v.value;
+    if (s === '' || '#/"'.includes(s[0]!)) return;
+    if (inFlow && s.includes(',')) return;
+    out.push({ pointer: joinPointer(pointer), value: s });
+  };
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (!isScalar(pair.key)) continue;
+      const key = String(pair.key.value);
+      if (key === 'const') check(pair.value, !!node.flow, [...at, key]);
+      findNeedlessQuotes(pair.value, [...at, key], out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      check(item, !!node.flow, [...at, String(i)]);
+      findNeedlessQuotes(item, [...at, String(i)], out);
+    });
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

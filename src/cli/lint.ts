@@ -121,6 +121,19 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
     });
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
+  return emitReport(reports, opts, io, stdinText);
+}
+
+export interface ReportOptions {
+  format: 'text' | 'json';
+  output?: string;
+  quiet: boolean;
+  verbose: boolean;
+  maxWarnings?: number;
+}
+
+/** Write the report where it was asked for and return the run's exit code. */
+export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, stdinText: string | null = null): number {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
   const text =
@@ -137,5 +150,6 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
   } else {
     io.stdout(text);
   }
-  return exitCodeFor(reports, opts.maxWarnings);
+  const code = exitCodeFor(reports, opts.maxWarnings);
+  return code;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CompileCommandOptions } from './compile.js';
 import type { LintCommandOptions } from './lint.js';
+import type { CheckBindingOptions } from './check-binding.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -71,6 +72,22 @@ Examples:
       }
       const { lintCommand } = await import('./lint.js');
       setExit(lintCommand(inputs, opts, io));
+    });
+
+  program
+    .command('check-binding')
+    .description('check binding files as `make dt_binding_check` does (binding rules, then each example compiled and validated), plus review findings')
+    .argument('<bindings...>', 'binding YAML files')
+    .option('-I, --include <dir>', 'search folder for the examples\' #include (repeatable; our own dt-bindings headers come last)', collect, [])
+    .option('--schema <path>', 'add bindings the examples need, from a YAML file or a folder (repeatable)', collect, [])
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report here (atomically)')
+    .option('-q, --quiet', 'report errors only', false)
+    .option('--max-warnings <n>', 'fail when there are more warnings than this', cInteger)
+    .option('--verbose', 'show more detail', false)
+    .action(async (files: string[], opts: CheckBindingOptions) => {
+      const { checkBindingCommand } = await import('./check-binding.js');
+      setExit(checkBindingCommand(files, opts, io));
     });
 
   program

@@ -1,0 +1,83 @@
+/**
+ * `vmgenid-lint check-binding FILE.yaml`: what the kernel's
+ * `make dt_binding_check` does for one binding — the binding check
+ * (dt-doc-validate's rules), then each example wrapped as the kernel wraps
+ * it, preprocessed, compiled and validated against the binding — plus the
+ * review findings dt-doc-validate misses.
+ */
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lintBytes } from '../lint.js';
+import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
+import { wrapExamples } from '../schema/examples.js';
+import { loadBinding } from '../schema/load.js';
+import { MetaChecker } from '../schema/meta-check.js';
+import { reviewBinding } from '../schema/review.js';
+import type { Diagnostic } from '../source/diagnostic.js';
+import { bytesToLatin1, nodeFileHost } from '../source/host.js';
+import { latin1Bytes } from '../tree/data.js';
+import type { FileReport } from '../report/text.js';
+import { emitReport, type ReportOptions } from './lint.js';
+
+export interface CheckBindingOptions extends ReportOptions {
+  include: string[];
+  schema: string[];
+}
+
+/** Our own minimal dt-bindings headers, searched after the user's folders. */
+export function builtinIncludeDir(): string {
+  return fileURLToPath(new URL('../../../include', import.meta.url));
+}
+
+/**
+ * The folder the binding's `$id` path is relative to: the nearest `bindings`
+ * or `schemas` folder above it (the kernel's and dt-schema's layouts), else
+ * the folder under which the path agrees; unknown otherwise (then only the
+ * file name is compared).
+ */
+function schemaRoot(file: string, id: unknown): string[] | undefined {
+  const path = resolve(file);
+  const dirs: string[] = [];
+  for (let dir = dirname(path); dirname(dir) !== dir; dir = dirname(dir)) dirs.push(dir);
+  const named = dirs.find((d) => basename(d) === 'bindings' || basename(d) === 'schemas');
+  if (named) return [named];
+  const idPath = typeof id === 'string' ? id.replace(/^http:\/\/devicetree\.org\/schemas\//, '').replace(/#$/, '') : '';
+  const agreeing = dirs.find((d) => relative(d, path).split(sep).join('/') === idPath);
+  return agreeing ? [agreeing] : undefined;
+}
+
+function checkOne(file: string, opts: CheckBindingOptions): FileReport {
+  const host = nodeSchemaHost(nodeFileHost);
+  const binding = loadBinding(file, host);
+  if (binding.diagnostics.some((d) => d.severity === 'error')) return { file, fatal: true, diagnostics: binding.diagnostics };
+  const diagnostics: Diagnostic[] = [...binding.diagnostics];
+  const meta = MetaChecker.load(host);
+  const roots = schemaRoot(file, (binding.json as { $id?: unknown } | undefined)?.$id);
+  diagnostics.push(...meta.diagnostics, ...meta.check(binding, roots ? { roots } : {}));
+
+  const bytes = nodeFileHost.readBytes(file);
+  const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
+  const examples = wrapExamples(binding, text);
+  // The binding under test first, so that it wins over a built-in copy of the same $id.
+  const schemas = SchemaSet.load([file, ...opts.schema], host);
+  diagnostics.push(...schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate'));
+  for (const example of examples) {
+    const report = lintBytes(file, latin1Bytes(example.dts), {
+      host: nodeFileHost,
+      includeDirs: [...opts.include, builtinIncludeDir()],
+      cpp: 'on',
+      schemas,
+      all: true,
+    });
+    for (const d of report.diagnostics) {
+      if (d.check === 'no_vmgenid_node') continue;
+      diagnostics.push({ ...d, message: `example ${example.index}: ${d.message}` });
+    }
+  }
+  diagnostics.push(...reviewBinding(binding, examples));
+  return { file, fatal: false, diagnostics };
+}
+
+export function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): number {
+  return emitReport(files.map((f) => checkOne(f, opts)), opts, io);
+}

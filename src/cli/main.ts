@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import type { CompileCommandOptions } from './compile.js';
 import type { LintCommandOptions } from './lint.js';
 import type { CheckBindingOptions } from './check-binding.js';
+import type { DumpOptions } from './dump.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -88,6 +89,22 @@ Examples:
     .action(async (files: string[], opts: CheckBindingOptions) => {
       const { checkBindingCommand } = await import('./check-binding.js');
       setExit(checkBindingCommand(files, opts, io));
+    });
+
+  program
+    .command('dump')
+    .description('print the JSON dt-schema validates, for the whole tree or one node')
+    .argument('<input>', 'DTS or DTB file, or - for standard input')
+    .option('--node <path>', 'only this node (and what is below it)')
+    .option('-I, --include <dir>', 'search folder for #include and /include/ (repeatable)', collect, [])
+    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
+    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
+    .option('--cpp', 'always run the C preprocessor')
+    .option('--no-cpp', 'never run the C preprocessor')
+    .option('--schema <path>', 'bindings whose declared types decode blob values (repeatable)', collect, [])
+    .action(async (input: string, opts: DumpOptions) => {
+      const { dumpCommand } = await import('./dump.js');
+      setExit(dumpCommand(input, opts, io));
     });
 
   program

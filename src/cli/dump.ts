@@ -1,0 +1,52 @@
+/**
+ * `vmgenid-lint dump FILE`: the JSON dt-schema would validate, for the whole
+ * tree or one node (`--node PATH`), so a user can see why a schema judged a
+ * value as it did.
+ */
+import { loadTree } from '../load-tree.js';
+import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
+import { nodeJson } from '../schema/json-view.js';
+import { nodeFileHost } from '../source/host.js';
+import { nodeByPath } from '../tree/lookup.js';
+import { parseDefine } from './compile.js';
+import { ExitCode } from './exit-codes.js';
+import { formatDiagnostic } from './format-diagnostic.js';
+import type { CliIo } from './io.js';
+
+export interface DumpOptions {
+  node?: string;
+  include: string[];
+  define: string[];
+  undefine: string[];
+  cpp?: boolean;
+  schema: string[];
+}
+
+export function dumpCommand(input: string, opts: DumpOptions, io: CliIo): number {
+  const name = input === '-' ? '<stdin>' : input;
+  const bytes = input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+  if (!(bytes instanceof Uint8Array)) {
+    io.stderr(`${name}: error: cannot read: ${bytes.error}\n`);
+    return ExitCode.BadInput;
+  }
+  const loaded = loadTree(name, bytes, {
+    host: nodeFileHost,
+    includeDirs: opts.include,
+    defines: opts.define.map(parseDefine),
+    undefines: opts.undefine,
+    cpp: opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off',
+  });
+  if (!loaded.tree) {
+    for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    return ExitCode.BadInput;
+  }
+  const node = opts.node ? nodeByPath(loaded.tree.root, opts.node) : loaded.tree.root;
+  if (!node) {
+    io.stderr(`${name}: error: no node ${opts.node}\n`);
+    return ExitCode.Usage;
+  }
+  // Blob values are decoded with the types the schemas declare, as dt-schema does.
+  const types = loaded.kind === 'dtb' ? SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost)) : undefined;
+  io.stdout(JSON.stringify(nodeJson(node, types ? { types } : {}), null, 2) + '\n');
+  return ExitCode.Ok;
+}

@@ -1,0 +1,87 @@
+/**
+ * The lint command end to end on our own fixtures: scope (vmgenid nodes and
+ * what they depend on), positions through includes, exit codes, and golden
+ * files for the text and JSON reports. check-binding on both built-in
+ * bindings: the seed's four review findings, none upstream.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { run } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
+import { projectPath } from './helpers.js';
+
+// Paths in reports are as given: run from the project root with relative paths, as a user would.
+process.chdir(projectPath(''));
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (c) => {
+      stdout += typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readStdin: () => new Uint8Array(),
+    stdoutIsTTY: false,
+    env: {},
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr };
+}
+
+const golden = (name: string) => readFileSync(projectPath(`test/fixtures/lint/${name}`), 'utf8');
+
+test('lint: a correct board is clean, exit 0', async () => {
+  const r = await cli(['-I', 'include', 'test/fixtures/lint/good.dts']);
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(r.stdout, '0 errors, 0 warnings, 0 notes in 1 file\n');
+});
+
+test('lint: schema findings with positions through an include, exit 1 (text golden)', async () => {
+  const r = await cli(['test/fixtures/lint/bad-schema.dts']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, golden('bad-schema.txt'));
+  assert.doesNotMatch(r.stdout, /unrelated/, 'nodes outside the vmgenid scope are not judged by default');
+});
+
+test('lint: JSON report (golden)', async () => {
+  const r = await cli(['-f', 'json', 'test/fixtures/lint/bad-schema.dts']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, golden('bad-schema.json'));
+  const parsed = JSON.parse(r.stdout) as { version: number; summary: { errors: number } };
+  assert.equal(parsed.version, 1);
+  assert.equal(parsed.summary.errors, 4);
+});
+
+test('lint: --all judges every node, as dt-validate', async () => {
+  const scoped = await cli(['test/fixtures/lint/no-vmgenid.dts']);
+  assert.equal(scoped.code, 0);
+  assert.match(scoped.stdout, /note: no node with compatible "microsoft,vmgenid"/);
+  const all = await cli(['--all', 'test/fixtures/lint/no-vmgenid.dts']);
+  assert.equal(all.code, 1);
+  assert.match(all.stdout, /no-vmgenid\.dts:5:3: error: status entry 0: 'broken' is not one of/);
+});
+
+test('lint: an input that does not compile is exit 2 with its position', async () => {
+  const r = await cli(['test/fixtures/lint/good.dts']);
+  assert.equal(r.code, 2, 'without -I the GIC header is missing');
+  assert.match(r.stdout, /good\.dts:2:\d+: error: .*arm-gic\.h/);
+});
+
+test('check-binding: the seed binding gets the four review findings', async () => {
+  const r = await cli(['check-binding', 'schemas/rng/vmgenid.yaml']);
+  assert.equal(r.code, 0, 'warnings only');
+  assert.equal(r.stdout, golden('seed-binding.txt'));
+  for (const check of ['binding_filename', 'binding_vendor_prefix', 'binding_interrupt_provider', 'binding_example_bare_numbers']) {
+    assert.match(r.stdout, new RegExp(`\\[${check}\\]`));
+  }
+});
+
+test('check-binding: the upstream binding is clean, its GIC example compiled with our headers', async () => {
+  const r = await cli(['check-binding', 'schemas/rng/microsoft,vmgenid.yaml']);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, '0 errors, 0 warnings, 0 notes in 1 file\n');
+});

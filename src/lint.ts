@@ -112,6 +112,7 @@ function toDiagnostic(node: Node, m: SchemaMessage): Diagnostic {
   const d: Diagnostic = { severity: 'error', check: m.check, message: m.message, nodePath: node.path };
   if (m.property) d.property = m.property;
   if (m.schemaId) d.bindingId = m.schemaId;
+  d.detail = `instance ${m.instancePath || '/'}, schema ${m.schemaPath}`;
   const span = spanFor(node, m.property);
   if (span) d.span = span;
   return d;

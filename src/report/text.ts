@@ -51,6 +51,7 @@ export function formatDiagnosticText(d: Diagnostic, options: TextOptions): strin
   const lines = [head];
   if (d.nodePath && d.span) lines.push(`  in ${d.nodePath}${d.bindingId ? ` (${d.bindingId})` : ''}`);
   if (d.span?.macro) lines.push(`  (from the expansion of macro '${d.span.macro}')`);
+  if (options.verbose && d.detail) lines.push(`  ${d.detail}`);
   lines.push(...excerpt(d, options));
   return lines.join('\n');
 }

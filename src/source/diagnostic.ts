@@ -17,6 +17,8 @@ export interface Diagnostic {
   nodePath?: string;
   property?: string;
   bindingId?: string;
+  /** More detail for `--verbose` (for schema findings, Ajv's instance and schema paths). */
+  detail?: string;
 }
 
 /**

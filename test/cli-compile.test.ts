@@ -109,3 +109,19 @@ test('compile: -a pads the blob to a multiple', async () => {
   assert.equal(r.stdout.length % 256, 0);
   assert.equal(r.stdout.readUInt32BE(4), r.stdout.length);
 });
+
+test('compile: the preprocessor runs on its own for source with directives, takes -D/-U, and --no-cpp turns it off', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmgenid-compile-'));
+  const src = join(dir, 'macros.dts');
+  writeFileSync(src, '/dts-v1/;\n#ifndef VALUE\n#define VALUE 7\n#endif\n/ { v = <VALUE>; };\n');
+  const auto = await cli(['compile', '-O', 'dts', src]);
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.match(auto.stdout.toString('latin1'), /v = <0x07>;/);
+  const defined = await cli(['compile', '-O', 'dts', '-D', 'VALUE=0x20', src]);
+  assert.match(defined.stdout.toString('latin1'), /v = <0x20>;/);
+  const undefined_ = await cli(['compile', '-O', 'dts', '-D', 'VALUE=0x20', '-U', 'VALUE', src]);
+  assert.match(undefined_.stdout.toString('latin1'), /v = <0x07>;/);
+  const off = await cli(['compile', '--no-cpp', src]);
+  assert.equal(off.code, 2, 'dtc alone cannot read #ifndef');
+  assert.match(off.stderr, /macros\.dts:2:\d+: error:/);
+});

@@ -85,3 +85,17 @@ test('check-binding: the upstream binding is clean, its GIC example compiled wit
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '0 errors, 0 warnings, 0 notes in 1 file\n');
 });
+
+test('lint: --schema adds a user binding, which judges its nodes under --all', async () => {
+  const without = await cli(['--all', 'test/fixtures/lint/bad-schema.dts']);
+  assert.doesNotMatch(without.stdout, /test,unrelated\.yaml/);
+  const withSchema = await cli(['--all', '--schema', 'test/fixtures/lint/bindings', 'test/fixtures/lint/bad-schema.dts']);
+  assert.equal(withSchema.code, 1);
+  assert.match(withSchema.stdout, /bad-schema\.dts:14:2: error: reg is required \[schema_required\]\n {2}in \/unrelated \(http:\/\/devicetree\.org\/schemas\/misc\/test,unrelated\.yaml#\)/);
+});
+
+test('lint: a binding that does not load is reported, not a crash', async () => {
+  const r = await cli(['--schema', 'test/fixtures/lint/no-such-dir', 'test/fixtures/lint/good.dts', '-I', 'include']);
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /no-such-dir/);
+});

@@ -31,7 +31,8 @@ function paint(color: boolean, code: string, text: string): string {
 function where(d: Diagnostic): string {
   if (d.span) return `${d.span.file}:${d.span.line}:${d.span.col}`;
   const parts = [d.file, d.nodePath].filter((p): p is string => Boolean(p));
-  return parts.join(': ');
+  // Nothing to point at (a schema that could not be read): name the tool, as compilers do.
+  return parts.length > 0 ? parts.join(': ') : 'vmgenid-lint';
 }
 
 /** The source line, and a caret line under the span (tabs kept so the caret lines up). */

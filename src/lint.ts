@@ -15,6 +15,10 @@ import type { SchemaSet } from './schema/compile.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
 import { interruptParent, nodeJson, phandleIndex, type JsonNode } from './schema/json-view.js';
 import { liveNodes } from './tree/lookup.js';
+import { runChecks, type RuleSetting } from './checks/index.js';
+import { finishTree } from './compiler.js';
+import { readDeviceTreeFolder } from './dtb/fs-read.js';
+import { InputError } from './source/diagnostic.js';
 import type { DeviceTree, Node } from './tree/node.js';
 
 /** Every compatible string a VM generation ID device has been described with. */
@@ -22,6 +26,10 @@ export const VMGENID_COMPATIBLES: ReadonlySet<string> = new Set(['microsoft,vmge
 
 export interface LintOptions extends LoadOptions {
   schemas: SchemaSet;
+  /** Run the vmgenid checks (default true; check-binding's wrapped examples have no real bus to judge). */
+  checks?: boolean;
+  /** Severity per check name, or 'off' (`--rule NAME=SEVERITY`). */
+  rules?: Record<string, RuleSetting>;
   /** Judge every node against the core schemas and its binding, as dt-validate. */
   all?: boolean;
 }
@@ -137,12 +145,28 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope)
   return messages.map((m) => toDiagnostic(node, m));
 }
 
-/** Lint one input. */
+/** Lint one input given as bytes (DTS or DTB, told apart by content). */
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions): LintReport {
   const loaded = loadTree(file, bytes, options);
   if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
-  const tree = loaded.tree;
-  const diagnostics: Diagnostic[] = loaded.diagnostics.map((d) => ({ ...d }));
+  return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options);
+}
+
+/** Lint the devicetree a running system was given: a `/proc/device-tree`-style folder. */
+export function lintFolder(dir: string, options: LintOptions): LintReport {
+  try {
+    const finished = finishTree(readDeviceTreeFolder(dir), options);
+    if (!finished.tree) return { file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null };
+    return lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return { file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null };
+  }
+}
+
+/** Schema validation and the vmgenid checks on a compiled tree. */
+function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagnostics: readonly Diagnostic[], options: LintOptions): LintReport {
+  const diagnostics: Diagnostic[] = compileDiagnostics.map((d) => ({ ...d }));
   const phandles = phandleIndex(tree.root);
   const types = options.schemas;
   const scope: Map<Node, Scope> = options.all ? new Map([...liveNodes(tree.root)].map((n) => [n, 'whole' as Scope])) : vmgenidScope(tree);
@@ -153,7 +177,10 @@ export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions)
     const json = nodeJson(node, { types }, phandles);
     diagnostics.push(...judgeNode(node, json, options.schemas, what));
   }
-  return { file, kind: loaded.kind, fatal: false, diagnostics: sortByPosition(diagnostics), tree };
+  if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));
+  // A blob has no positions: say which file a finding is in.
+  for (const d of diagnostics) if (!d.span && !d.file) d.file = file;
+  return { file, kind, fatal: false, diagnostics: sortByPosition(diagnostics), tree };
 }
 
 /** Source order (stable), so a report reads down the file; position-less findings keep their place at the end. */

@@ -4,7 +4,12 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintBytes, type LintReport } from '../lint.js';
+import { lintBytes, lintFolder, type LintReport } from '../lint.js';
+import { CHECKS, findCheck, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
+import { isDeviceTreeFolder } from '../dtb/fs-read.js';
+import { formatGithub } from '../report/github.js';
+import { formatSarif, type SarifRule } from '../report/sarif.js';
+import { packageVersion } from './version.js';
 import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
 import type { Diagnostic } from '../source/diagnostic.js';
@@ -22,17 +27,20 @@ export interface LintCommandOptions {
   cpp?: boolean;
   schema: string[];
   all: boolean;
-  format: 'text' | 'json';
+  format: ReportFormat;
   output?: string;
   quiet: boolean;
   maxWarnings?: number;
   verbose: boolean;
+  rule: string[];
 }
 
 /** Files to lint: each argument, and every .dts/.dtb below a folder argument, in sorted order. */
-export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[] } {
+export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string> } {
   const files: string[] = [];
   const problems: FileReport[] = [];
+  // A /proc/device-tree-style folder is one input (a live tree), not a folder of sources.
+  const liveFolders = new Set<string>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
@@ -51,7 +59,10 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
     } catch {
       // Reported when the file is read.
     }
-    if (isDir) {
+    if (isDir && isDeviceTreeFolder(input)) {
+      liveFolders.add(input);
+      files.push(input);
+    } else if (isDir) {
       try {
         walk(input);
       } catch (err) {
@@ -61,7 +72,7 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
       files.push(input);
     }
   }
-  return { files, problems };
+  return { files, problems, liveFolders };
 }
 
 /** Reads source lines for the caret display, once per file. */
@@ -84,6 +95,38 @@ function useColor(io: CliIo, toFile: boolean): boolean {
   return io.stdoutIsTTY;
 }
 
+/** The rules SARIF lists: every check in the table, with its docs. */
+function sarifRules(): SarifRule[] {
+  return CHECKS.map((c) => ({ id: c.name, description: c.description, help: c.docs, level: c.severity }));
+}
+
+function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, stdinText: string | null): string {
+  switch (opts.format) {
+    case 'json':
+      return formatJson(reports);
+    case 'sarif':
+      return formatSarif(reports, sarifRules(), packageVersion(), { root: process.cwd() });
+    case 'github':
+      return formatGithub(reports);
+    default:
+      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(stdinText), verbose: opts.verbose });
+  }
+}
+
+/** `--rule NAME=SEVERITY` settings, checked against the table. */
+export function parseRules(settings: readonly string[]): Record<string, RuleSetting> | string {
+  const rules: Record<string, RuleSetting> = {};
+  for (const setting of settings) {
+    const eq = setting.indexOf('=');
+    const name = eq < 0 ? setting : setting.slice(0, eq);
+    const value = eq < 0 ? '' : setting.slice(eq + 1);
+    if (!findCheck(name)) return `unknown check '${name}' in --rule ${setting} (see vmgenid-lint list-checks)`;
+    if (!(RULE_SETTINGS as readonly string[]).includes(value)) return `--rule ${setting}: the setting must be one of ${RULE_SETTINGS.join(', ')}`;
+    rules[name] = value as RuleSetting;
+  }
+  return rules;
+}
+
 /** The exit code for a run: errors fail it, warnings only past --max-warnings, notes never. */
 export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number | undefined): number {
   if (reports.some((r) => r.fatal)) return ExitCode.BadInput;
@@ -95,22 +138,21 @@ export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number 
 }
 
 export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): number {
+  const rules = parseRules(opts.rule);
+  if (typeof rules === 'string') {
+    io.stderr(`vmgenid-lint: ${rules}\n`);
+    return ExitCode.Usage;
+  }
   const schemas = SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost));
   const schemaProblems: Diagnostic[] = schemas.diagnostics;
-  const { files, problems } = expandInputs(inputs);
+  const { files, problems, liveFolders } = expandInputs(inputs);
   const reports: FileReport[] = [...problems];
   if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems });
   const cpp: CppMode = opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off';
   let stdinText: string | null = null;
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;
-    const bytes = input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
-    if (!(bytes instanceof Uint8Array)) {
-      reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
-      continue;
-    }
-    if (input === '-') stdinText = bytesToLatin1(bytes);
-    const report: LintReport = lintBytes(name, bytes, {
+    const lintOptions = {
       host: nodeFileHost,
       includeDirs: opts.include,
       defines: opts.define.map(parseDefine),
@@ -118,14 +160,29 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
       cpp,
       schemas,
       all: opts.all,
-    });
+      rules,
+    };
+    if (liveFolders.has(input)) {
+      const report = lintFolder(input, lintOptions);
+      reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+      continue;
+    }
+    const bytes = input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+    if (!(bytes instanceof Uint8Array)) {
+      reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
+      continue;
+    }
+    if (input === '-') stdinText = bytesToLatin1(bytes);
+    const report: LintReport = lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
   return emitReport(reports, opts, io, stdinText);
 }
 
+export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
+
 export interface ReportOptions {
-  format: 'text' | 'json';
+  format: ReportFormat;
   output?: string;
   quiet: boolean;
   verbose: boolean;
@@ -136,10 +193,7 @@ export interface ReportOptions {
 export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, stdinText: string | null = null): number {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const text =
-    opts.format === 'json'
-      ? formatJson(shown)
-      : formatText(shown, { color: useColor(io, toFile), sourceLine: sourceLines(stdinText), verbose: opts.verbose });
+  const text = formatReport(shown, opts, io, toFile, stdinText);
   if (toFile) {
     try {
       writeFileAtomic(opts.output!, text);

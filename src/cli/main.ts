@@ -2,19 +2,15 @@
  * The command line, built on commander. `run()` returns the exit code and
  * touches the world only through `io`, so tests call it in-process.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CompileCommandOptions } from './compile.js';
 import type { LintCommandOptions } from './lint.js';
 import type { CheckBindingOptions } from './check-binding.js';
 import type { DumpOptions } from './dump.js';
 import { ExitCode } from './exit-codes.js';
+import { packageVersion } from './version.js';
 import type { CliIo } from './io.js';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** An integer as C's strtol(…, 0) reads it: decimal, 0x hex or 0 octal. */
 function cInteger(text: string): number {
@@ -49,8 +45,9 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--no-cpp', 'never run the C preprocessor')
     .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
     .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
+    .option('--rule <name=severity>', 'set a check\'s severity (error, warning, note) or turn it off (repeatable; see list-checks)', collect, [])
     .option('-q, --quiet', 'report errors only', false)
     .option('--max-warnings <n>', 'fail when there are more warnings than this', cInteger)
     .option('--verbose', 'show more detail about each finding', false)
@@ -63,6 +60,8 @@ Examples:
   vmgenid-lint board.dts
   vmgenid-lint -I include -D SOC_HAS_VMGENID board.dts
   vmgenid-lint --format json firmware/dts/
+  vmgenid-lint --rule vmgenid-node-name=off --max-warnings 0 board.dtb
+  vmgenid-lint /proc/device-tree                     the tree a running guest was given
   vmgenid-lint compile board.dts -o board.dtb`,
     )
     .action(async (inputs: string[], opts: LintCommandOptions) => {
@@ -81,7 +80,7 @@ Examples:
     .argument('<bindings...>', 'binding YAML files')
     .option('-I, --include <dir>', 'search folder for the examples\' #include (repeatable; our own dt-bindings headers come last)', collect, [])
     .option('--schema <path>', 'add bindings the examples need, from a YAML file or a folder (repeatable)', collect, [])
-    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .option('-o, --output <file>', 'write the report here (atomically)')
     .option('-q, --quiet', 'report errors only', false)
     .option('--max-warnings <n>', 'fail when there are more warnings than this', cInteger)
@@ -89,6 +88,15 @@ Examples:
     .action(async (files: string[], opts: CheckBindingOptions) => {
       const { checkBindingCommand } = await import('./check-binding.js');
       setExit(checkBindingCommand(files, opts, io));
+    });
+
+  program
+    .command('list-checks')
+    .description('list the vmgenid checks: name, default severity, what each finds (--docs: why, and how to fix)')
+    .option('--docs', 'also print why each check matters and how to fix what it finds', false)
+    .action(async (opts: { docs: boolean }) => {
+      const { listChecksCommand } = await import('./list-checks.js');
+      setExit(listChecksCommand(opts, io));
     });
 
   program

@@ -1,0 +1,27 @@
+import { interruptsOf, report, type Check } from './context.js';
+import { judgeGicSpecifier } from './gic.js';
+
+export const gicSpecifier: Check = {
+  name: 'vmgenid-gic-specifier',
+  severity: 'error',
+  description: 'a GIC interrupt specifier has a valid type, number and trigger',
+  docs:
+    'For an ARM GIC the specifier is <type number flags>: type 0 (SPI) or 1 (PPI) (GICv3 adds 2 and 3 for the extended ' +
+    'ranges), SPI numbers 0-987 and PPI numbers 0-15, and the trigger in flags bits 3:0, where SPIs accept only ' +
+    'edge-rising (1) or level-high (4). Linux rejects or misprograms anything else and the device never interrupts. ' +
+    'Fix: e.g. `interrupts = <GIC_SPI 35 IRQ_TYPE_EDGE_RISING>;`.',
+  run(ctx) {
+    const out = [];
+    for (const node of ctx.vmgenids) {
+      const info = interruptsOf(node, ctx.phandles);
+      for (const spec of info.specifiers) {
+        const verdict = judgeGicSpecifier(spec);
+        if (!verdict) continue;
+        for (const e of verdict.errors) {
+          out.push(report(gicSpecifier, node, `interrupt ${spec.index} of ${node.path} (<${spec.target!.cells.join(' ')}> to ${spec.target!.controller.path}): ${e}`, info.property ?? undefined));
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,20 @@
+import { interruptsOf, report, type Check } from './context.js';
+
+export const interruptCells: Check = {
+  name: 'vmgenid-interrupt-cells',
+  severity: 'error',
+  description: 'each interrupt specifier has exactly its controller\'s #interrupt-cells cells',
+  docs:
+    'An interrupt specifier is as long as the controller\'s #interrupt-cells says (3 for a GIC: type, number, flags). ' +
+    'A shorter or longer interrupts value is read as different interrupts than the author meant, or rejected. Fix: ' +
+    'write one specifier of the controller\'s cell count, e.g. `interrupts = <GIC_SPI 35 IRQ_TYPE_EDGE_RISING>;`.',
+  run(ctx) {
+    const out = [];
+    for (const node of ctx.vmgenids) {
+      const info = interruptsOf(node, ctx.phandles);
+      if (!info.property) continue;
+      for (const problem of info.cellProblems) out.push(report(interruptCells, node, `${node.path}: ${problem}`, info.property));
+    }
+    return out;
+  },
+};

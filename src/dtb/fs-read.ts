@@ -1,0 +1,190 @@
+/**
+ * A live system's devicetree, as Linux exposes it in /proc/device-tree
+ * (= /sys/firmware/devicetree/base): one folder per node, one file per
+ * property whose bytes are the value. This is dtc's `-I fs` (fstree.c):
+ *
+ * - every regular file is a property, every folder a child node, symbolic
+ *   links followed (dtc uses stat); the top folder is the root, named "";
+ * - Linux adds a `name` property to nodes (the node name without its unit
+ *   address, NUL-terminated; "\0" for the root). Like dtc, we read it as an
+ *   ordinary property: the name_properties check that runs after reading
+ *   (`finishTree`, as dtc's checks) deletes it when it matches the node name
+ *   and reports it when it does not;
+ * - no memory reservations (the folder has none) and the boot CPU guessed
+ *   from /cpus, as dtc's dt_from_fs does.
+ *
+ * Order: dtc keeps readdir order, which no file system promises (sysfs lists
+ * by a hash of the name, not in blob order). We sort properties and children
+ * by the bytes of their names, so a folder always reads to the same tree.
+ *
+ * Unlike dtc (which warns and goes on, or dies), an entry we cannot read, or
+ * one that is neither file nor folder, is an InputError: a half-read tree
+ * would be linted as if it were whole.
+ */
+import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { InputError, type Diagnostic } from '../source/diagnostic.js';
+import { MAX_INPUT_BYTES } from '../source/host.js';
+import { Data } from '../tree/data.js';
+import { Node, Property, type DeviceTree } from '../tree/node.js';
+import { MAX_DTB_NODE_DEPTH } from './read.js';
+
+export interface FolderLimits {
+  /** Deepest node nesting (also what stops a symbolic-link loop). */
+  maxDepth: number;
+  /** Total bytes of all property values. */
+  maxBytes: number;
+  /** Total files and folders. */
+  maxEntries: number;
+}
+
+export const DEFAULT_FOLDER_LIMITS: FolderLimits = {
+  maxDepth: MAX_DTB_NODE_DEPTH,
+  maxBytes: MAX_INPUT_BYTES,
+  maxEntries: 1_000_000,
+};
+
+const SLASH = Buffer.from('/');
+
+/** Names as the tree keeps them: one character per byte (latin1), like the DTB reader. */
+function latin1(name: Buffer): string {
+  return name.toString('latin1');
+}
+
+/** A path for messages (file names are UTF-8 in practice). */
+function shown(path: Buffer): string {
+  return path.toString('utf8');
+}
+
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'Permission denied';
+    case 'ELOOP':
+      return 'Too many levels of symbolic links';
+    case 'ENOTDIR':
+      return 'Not a directory';
+    default:
+      return e?.message ?? String(err);
+  }
+}
+
+/** Entries of a folder in byte order of their names, `.` and `..` never listed by Node. */
+function sortedEntries(path: Buffer): Buffer[] {
+  return readdirSync(path, { encoding: 'buffer' }).sort(Buffer.compare);
+}
+
+class FolderReader {
+  private bytes = 0;
+  private entries = 0;
+
+  constructor(
+    private readonly top: string,
+    private readonly limits: FolderLimits,
+  ) {}
+
+  fail(message: string, path: Buffer, node: Node | null): never {
+    const d: Diagnostic = { severity: 'error', check: 'input', message, file: shown(path) };
+    if (node) d.nodePath = node.path;
+    throw new InputError([d]);
+  }
+
+  private count(path: Buffer, node: Node): void {
+    if (++this.entries > this.limits.maxEntries) this.fail(`more than ${this.limits.maxEntries} files and folders below ${this.top}`, path, node);
+  }
+
+  private readProperty(path: Buffer, st: Stats, node: Node): Uint8Array {
+    const left = this.limits.maxBytes - this.bytes;
+    // Check the size before reading (a huge file is refused without being read) and after (proc files may not know theirs).
+    if (st.size > left) this.fail(`property values add up to more than ${this.limits.maxBytes} bytes`, path, node);
+    let value: Buffer;
+    try {
+      value = readFileSync(path);
+    } catch (err) {
+      this.fail(`cannot read property file: ${reason(err)}`, path, node);
+    }
+    if (value.length > left) this.fail(`property values add up to more than ${this.limits.maxBytes} bytes`, path, node);
+    this.bytes += value.length;
+    return new Uint8Array(value);
+  }
+
+  /** Fill `node` from the folder at `path`; `depth` is the node's (root = 0). */
+  readNode(path: Buffer, node: Node, depth: number): void {
+    if (depth > this.limits.maxDepth) this.fail(`nodes nested deeper than ${this.limits.maxDepth} levels (a symbolic-link loop?)`, path, node);
+    let names: Buffer[];
+    try {
+      names = sortedEntries(path);
+    } catch (err) {
+      this.fail(`cannot read folder: ${reason(err)}`, path, node);
+    }
+    for (const name of names) {
+      const entry = Buffer.concat([path, SLASH, name]);
+      this.count(entry, node);
+      let st: Stats;
+      try {
+        st = statSync(entry);
+      } catch (err) {
+        this.fail(`cannot read: ${reason(err)}`, entry, node);
+      }
+      if (st.isFile()) {
+        node.addProperty(new Property(latin1(name), new Data(this.readProperty(entry, st, node))));
+      } else if (st.isDirectory()) {
+        const child = new Node(latin1(name));
+        node.addChild(child);
+        this.readNode(entry, child, depth + 1);
+      } else {
+        this.fail('neither a file (a property) nor a folder (a node)', entry, node);
+      }
+    }
+  }
+}
+
+/** dtc's guess_boot_cpuid: the `reg` of the first child of /cpus, when it is one cell. */
+function guessBootCpuid(root: Node): number {
+  const reg = root.child('cpus')?.children[0]?.property('reg');
+  return reg && reg.value.length === 4 ? reg.value.cell(0) : 0;
+}
+
+/**
+ * Read a /proc/device-tree-style folder into a tree. Throws InputError when
+ * the folder or an entry below it cannot be read, or a limit is passed.
+ * Run the result through `finishTree` (as for a blob) to apply dtc's checks.
+ */
+export function readDeviceTreeFolder(dir: string, limits: Partial<FolderLimits> = {}): DeviceTree {
+  const reader: FolderReader = new FolderReader(dir, { ...DEFAULT_FOLDER_LIMITS, ...limits });
+  const path = Buffer.from(dir.replace(/\/+$/, '') || '/');
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    reader.fail(`cannot read: ${reason(err)}`, path, null);
+  }
+  if (!st.isDirectory()) reader.fail('not a folder', path, null);
+  const root = new Node('');
+  reader.readNode(path, root, 0);
+  return { plugin: false, reserves: [], root, bootCpuid: guessBootCpuid(root) };
+}
+
+/**
+ * Whether a folder looks like a devicetree exposed by Linux rather than a
+ * folder of sources: a root always has `#address-cells` or `compatible`
+ * files, and a source folder has no such file names. For the CLI to choose
+ * between linting the folder as a tree and linting the .dts/.dtb files below it.
+ */
+export function isDeviceTreeFolder(dir: string): boolean {
+  try {
+    if (!statSync(dir).isDirectory()) return false;
+    return ['#address-cells', 'compatible'].some((name) => {
+      try {
+        return statSync(`${dir.replace(/\/+$/, '')}/${name}`).isFile();
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}

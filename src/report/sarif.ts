@@ -1,0 +1,192 @@
+/**
+ * The SARIF 2.1.0 report, shaped for GitHub code scanning: one run, the
+ * checks as rules (with help text), each finding as a result located by an
+ * artifact (a path relative to `%SRCROOT%`, the repository root) and a region.
+ * A blob has no lines, so its findings carry the artifact alone plus a
+ * logical location naming the node.
+ *
+ * Columns map one to one: our spans are 1-based with `endCol` one past the
+ * last character, which is exactly SARIF's `endColumn`.
+ */
+import type { Diagnostic, Severity } from '../source/diagnostic.js';
+import type { Span } from '../source/span.js';
+import type { FileReport } from './text.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+export const SARIF_VERSION = '2.1.0';
+export const TOOL_NAME = 'vmgenid-lint';
+export const TOOL_INFORMATION_URI = 'https://www.npmjs.com/package/vmgenid-lint';
+
+/** What the report needs to know about a check. */
+export interface SarifRule {
+  id: string;
+  description: string;
+  help?: string;
+  /** The severity the check reports at; SARIF's default (`warning`) when not given. */
+  level?: Severity;
+}
+
+export interface SarifOptions {
+  /**
+   * The folder `%SRCROOT%` stands for (normally the working directory): absolute
+   * paths below it are made relative, and it is recorded in `originalUriBaseIds`.
+   * Left out, paths are used as given (which keeps the output machine-independent).
+   */
+  root?: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** Severity to SARIF level: the names happen to match. */
+function level(severity: Severity): 'error' | 'warning' | 'note' {
+  return severity;
+}
+
+/** A path with forward slashes and no leading `./`, as GitHub matches paths. */
+export function slashPath(path: string): string {
+  let p = path.replace(/\\/g, '/');
+  while (p.startsWith('./')) p = p.slice(2);
+  return p;
+}
+
+function isAbsolute(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:\//.test(path);
+}
+
+/**
+ * A path as a URI reference: what a URI cannot hold (spaces, `%`, `<stdin>`'s
+ * brackets) percent-encoded, and `?`, `#` and `:` too, which would otherwise
+ * start a query, a fragment or look like a scheme. Commas and the like stay.
+ */
+function encodePath(path: string): string {
+  return encodeURI(path).replace(/[?#:]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+/** A `file://` URI for an absolute path (a Windows drive letter keeps its colon). */
+function fileUri(path: string): string {
+  return 'file://' + (path.startsWith('/') ? '' : '/') + encodePath(path).replace(/^([A-Za-z])%3A/, '$1:');
+}
+
+/** The folder `%SRCROOT%` stands for, with forward slashes and one trailing slash. */
+function rootFolder(root: string): string {
+  return slashPath(root).replace(/\/*$/, '/');
+}
+
+/**
+ * The artifactLocation for a file: relative paths (the usual case: the CLI is
+ * run from the repository root) are relative to `%SRCROOT%`; absolute paths
+ * outside `root` stay absolute as `file://` URIs (upload-sarif relativizes
+ * those against its `checkout_path`).
+ */
+export function artifactLocation(file: string, options: SarifOptions = {}): Json {
+  let p = slashPath(file);
+  const root = options.root === undefined ? undefined : rootFolder(options.root);
+  if (root && p.startsWith(root)) p = p.slice(root.length);
+  if (isAbsolute(p)) {
+    return { uri: fileUri(p) };
+  }
+  return { uri: encodePath(p), uriBaseId: '%SRCROOT%' };
+}
+
+/** A region from a span, never inverted (SARIF requires end ≥ start). */
+function region(span: Span): Json {
+  const endLine = Math.max(span.line, span.endLine);
+  const endColumn = endLine === span.line ? Math.max(span.col + 1, span.endCol) : Math.max(1, span.endCol);
+  return { startLine: Math.max(1, span.line), startColumn: Math.max(1, span.col), endLine, endColumn };
+}
+
+function ruleJson(rule: SarifRule): Json {
+  const help = rule.help ?? rule.description;
+  return {
+    id: rule.id,
+    name: rule.id,
+    shortDescription: { text: rule.description },
+    fullDescription: { text: rule.description },
+    help: { text: help },
+    defaultConfiguration: { level: level(rule.level ?? 'warning') },
+  };
+}
+
+/** A rule for a check the caller did not describe (input errors, a new check): still a valid, named rule. */
+function genericRule(id: string, severity: Severity): SarifRule {
+  return { id, description: `vmgenid-lint finding: ${id}`, help: `Reported by the '${id}' check of vmgenid-lint.`, level: severity };
+}
+
+/** The node a finding is about, as a logical location (the only location a blob has below the file). */
+function logicalLocation(d: Diagnostic): Json | null {
+  if (!d.nodePath) return null;
+  const name = d.nodePath === '/' ? '/' : d.nodePath.slice(d.nodePath.lastIndexOf('/') + 1);
+  return { name, fullyQualifiedName: d.nodePath, kind: 'object' };
+}
+
+function location(d: Diagnostic, reportFile: string, options: SarifOptions): Json {
+  const file = d.span?.file ?? d.file ?? reportFile;
+  const physical: Json = { artifactLocation: artifactLocation(file, options) };
+  if (d.span) physical.region = region(d.span);
+  const out: Json = { physicalLocation: physical };
+  const logical = logicalLocation(d);
+  if (logical) out.logicalLocations = [logical];
+  return out;
+}
+
+/** What we know beyond the message, in the result's property bag (tools and humans reading the raw file). */
+function resultProperties(d: Diagnostic): Json | null {
+  const props: Json = {};
+  if (d.nodePath) props.node = d.nodePath;
+  if (d.property) props.property = d.property;
+  if (d.bindingId) props.binding = d.bindingId;
+  if (d.span?.macro) props.macro = d.span.macro;
+  return Object.keys(props).length > 0 ? props : null;
+}
+
+export function formatSarif(
+  reports: readonly FileReport[],
+  rules: readonly SarifRule[],
+  toolVersion: string,
+  options: SarifOptions = {},
+): string {
+  const allRules: SarifRule[] = [];
+  const index = new Map<string, number>();
+  const addRule = (rule: SarifRule) => {
+    if (index.has(rule.id)) return;
+    index.set(rule.id, allRules.length);
+    allRules.push(rule);
+  };
+  for (const rule of rules) addRule(rule);
+
+  const results: Json[] = [];
+  for (const report of reports) {
+    for (const d of report.diagnostics) {
+      addRule(genericRule(d.check, d.severity));
+      const result: Json = {
+        ruleId: d.check,
+        ruleIndex: index.get(d.check)!,
+        level: level(d.severity),
+        message: { text: d.message },
+        locations: [location(d, report.file, options)],
+      };
+      const props = resultProperties(d);
+      if (props) result.properties = props;
+      results.push(result);
+    }
+  }
+
+  const run: Json = {
+    tool: {
+      driver: {
+        name: TOOL_NAME,
+        version: toolVersion,
+        semanticVersion: /^\d+\.\d+\.\d+/.test(toolVersion) ? toolVersion : undefined,
+        informationUri: TOOL_INFORMATION_URI,
+        rules: allRules.map(ruleJson),
+      },
+    },
+  };
+  if (options.root !== undefined) {
+    run.originalUriBaseIds = { '%SRCROOT%': { uri: fileUri(rootFolder(options.root)) } };
+  }
+  run.results = results;
+
+  const log = { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
+  return JSON.stringify(log, null, 2) + '\n';
+}

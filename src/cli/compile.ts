@@ -7,7 +7,6 @@
 import { loadTree } from '../load-tree.js';
 import { InputError } from '../source/diagnostic.js';
 import type { InputKind } from '../source/detect.js';
-import { nodeFileHost } from '../source/host.js';
 import { writeDtb } from '../dtb/write.js';
 import { writeDts } from '../dtb/dts-write.js';
 import { latin1Bytes } from '../tree/data.js';
@@ -15,15 +14,12 @@ import type { PhandleFormat } from '../tree/resolve.js';
 import { formatDiagnostic } from './format-diagnostic.js';
 import { sameFile, writeFileAtomic, type CliIo } from './io.js';
 import { ExitCode } from './exit-codes.js';
+import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 
-export interface CompileCommandOptions {
+export interface CompileCommandOptions extends SourceOptions {
   output?: string;
   outFormat: 'dtb' | 'dts';
   from?: InputKind;
-  include: string[];
-  define: string[];
-  undefine: string[];
-  cpp?: boolean;
   symbols: boolean;
   phandle: PhandleFormat;
   bootCpu?: number;
@@ -34,16 +30,6 @@ export interface CompileCommandOptions {
   quiet: boolean;
 }
 
-function readInput(input: string, io: CliIo): Uint8Array | { error: string } {
-  if (input === '-') return io.readStdin();
-  return nodeFileHost.readBytes(input);
-}
-
-/** `NAME=VALUE` or `NAME` (which cpp defines as 1). */
-export function parseDefine(text: string): [string, string] {
-  const eq = text.indexOf('=');
-  return eq < 0 ? [text, '1'] : [text.slice(0, eq), text.slice(eq + 1)];
-}
 
 /** Combinations dtc refuses (its `die()` calls in main), refused the same way. */
 function optionProblem(opts: CompileCommandOptions): string | null {
@@ -71,11 +57,7 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
     return ExitCode.BadInput;
   }
   const result = loadTree(name, bytes, {
-    host: nodeFileHost,
-    includeDirs: opts.include,
-    defines: opts.define.map(parseDefine),
-    undefines: opts.undefine,
-    cpp: opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off',
+    ...loadOptions(opts),
     phandleFormat: opts.phandle,
     symbols: opts.symbols,
     ...(opts.from !== undefined ? { from: opts.from } : {}),

@@ -8,34 +8,24 @@ import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
 import { nodeJson } from '../schema/json-view.js';
 import { nodeFileHost } from '../source/host.js';
 import { nodeByPath } from '../tree/lookup.js';
-import { parseDefine } from './compile.js';
+import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 import { ExitCode } from './exit-codes.js';
 import { formatDiagnostic } from './format-diagnostic.js';
 import type { CliIo } from './io.js';
 
-export interface DumpOptions {
+export interface DumpOptions extends SourceOptions {
   node?: string;
-  include: string[];
-  define: string[];
-  undefine: string[];
-  cpp?: boolean;
   schema: string[];
 }
 
 export function dumpCommand(input: string, opts: DumpOptions, io: CliIo): number {
   const name = input === '-' ? '<stdin>' : input;
-  const bytes = input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+  const bytes = readInput(input, io);
   if (!(bytes instanceof Uint8Array)) {
     io.stderr(`${name}: error: cannot read: ${bytes.error}\n`);
     return ExitCode.BadInput;
   }
-  const loaded = loadTree(name, bytes, {
-    host: nodeFileHost,
-    includeDirs: opts.include,
-    defines: opts.define.map(parseDefine),
-    undefines: opts.undefine,
-    cpp: opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off',
-  });
+  const loaded = loadTree(name, bytes, loadOptions(opts));
   if (!loaded.tree) {
     for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
     return ExitCode.BadInput;

@@ -17,14 +17,9 @@ import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
 import { ExitCode } from './exit-codes.js';
 import { writeFileAtomic, type CliIo } from './io.js';
-import type { CppMode } from '../load-tree.js';
-import { parseDefine } from './compile.js';
+import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 
-export interface LintCommandOptions {
-  include: string[];
-  define: string[];
-  undefine: string[];
-  cpp?: boolean;
+export interface LintCommandOptions extends SourceOptions {
   schema: string[];
   all: boolean;
   format: ReportFormat;
@@ -148,26 +143,16 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
   const { files, problems, liveFolders } = expandInputs(inputs);
   const reports: FileReport[] = [...problems];
   if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems });
-  const cpp: CppMode = opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off';
   let stdinText: string | null = null;
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;
-    const lintOptions = {
-      host: nodeFileHost,
-      includeDirs: opts.include,
-      defines: opts.define.map(parseDefine),
-      undefines: opts.undefine,
-      cpp,
-      schemas,
-      all: opts.all,
-      rules,
-    };
+    const lintOptions = { ...loadOptions(opts), schemas, all: opts.all, rules };
     if (liveFolders.has(input)) {
       const report = lintFolder(input, lintOptions);
       reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
       continue;
     }
-    const bytes = input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+    const bytes = readInput(input, io);
     if (!(bytes instanceof Uint8Array)) {
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;

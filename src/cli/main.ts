@@ -9,6 +9,7 @@ import type { CheckBindingOptions } from './check-binding.js';
 import type { DumpOptions } from './dump.js';
 import { ExitCode } from './exit-codes.js';
 import { packageVersion } from './version.js';
+import { withSourceOptions } from './source-options.js';
 import type { CliIo } from './io.js';
 
 
@@ -36,13 +37,10 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)');
 
-  program
-    .argument('[inputs...]', 'DTS or DTB files, folders (every .dts/.dtb below), or - for standard input')
-    .option('-I, --include <dir>', 'search folder for #include and /include/ (repeatable)', collect, [])
-    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
-    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
-    .option('--cpp', 'always run the C preprocessor (default: when the source has directives)')
-    .option('--no-cpp', 'never run the C preprocessor')
+  withSourceOptions(
+    program.argument('[inputs...]', 'DTS or DTB files, folders (every .dts/.dtb below), or - for standard input'),
+    'search folder for #include and /include/ (repeatable)',
+  )
     .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
     .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
@@ -99,34 +97,30 @@ Examples:
       setExit(listChecksCommand(opts, io));
     });
 
-  program
-    .command('dump')
-    .description('print the JSON dt-schema validates, for the whole tree or one node')
-    .argument('<input>', 'DTS or DTB file, or - for standard input')
-    .option('--node <path>', 'only this node (and what is below it)')
-    .option('-I, --include <dir>', 'search folder for #include and /include/ (repeatable)', collect, [])
-    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
-    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
-    .option('--cpp', 'always run the C preprocessor')
-    .option('--no-cpp', 'never run the C preprocessor')
+  withSourceOptions(
+    program
+      .command('dump')
+      .description('print the JSON dt-schema validates, for the whole tree or one node')
+      .argument('<input>', 'DTS or DTB file, or - for standard input')
+      .option('--node <path>', 'only this node (and what is below it)'),
+    'search folder for #include and /include/ (repeatable)',
+  )
     .option('--schema <path>', 'bindings whose declared types decode blob values (repeatable)', collect, [])
     .action(async (input: string, opts: DumpOptions) => {
       const { dumpCommand } = await import('./dump.js');
       setExit(dumpCommand(input, opts, io));
     });
 
-  program
-    .command('compile')
-    .description('compile a devicetree (DTS or DTB) to DTB or DTS, byte for byte as dtc 1.6.1 does')
-    .argument('<input>', 'DTS or DTB file, or - for standard input (type detected from the content)')
+  withSourceOptions(
+    program
+      .command('compile')
+      .description('compile a devicetree (DTS or DTB) to DTB or DTS, byte for byte as dtc 1.6.1 does')
+      .argument('<input>', 'DTS or DTB file, or - for standard input (type detected from the content)'),
+    'add a folder to the #include, /include/ and /incbin/ search path (repeatable; dtc -i, cpp -I)',
+  )
     .option('-o, --output <file>', 'write here (atomically) instead of standard output')
     .addOption(new Option('-O, --out-format <format>', 'output format').choices(['dtb', 'dts']).default('dtb'))
     .addOption(new Option('--from <format>', 'input format (default: detected)').choices(['dts', 'dtb']))
-    .option('-I, --include <dir>', 'add a folder to the #include, /include/ and /incbin/ search path (repeatable; dtc -i, cpp -I)', collect, [])
-    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
-    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
-    .option('--cpp', 'always run the C preprocessor (default: when the source has directives)')
-    .option('--no-cpp', 'never run the C preprocessor')
     .option('-@, --symbols', 'generate __symbols__ for overlays (dtc -@)', false)
     .addOption(new Option('-H, --phandle <format>', 'phandle properties to generate').choices(['legacy', 'epapr', 'both']).default('epapr'))
     .option('-b, --boot-cpu <id>', 'boot CPU id for the blob header (dtc -b)', cInteger)

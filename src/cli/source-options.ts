@@ -1,0 +1,57 @@
+/**
+ * The options every command that reads DTS shares (include folders, macros,
+ * the preprocessor switch), declared once for commander and turned into the
+ * loader's options once.
+ */
+import type { Command } from 'commander';
+import type { CppMode, LoadOptions } from '../load-tree.js';
+import { nodeFileHost } from '../source/host.js';
+import type { CliIo } from './io.js';
+
+export interface SourceOptions {
+  include: string[];
+  define: string[];
+  undefine: string[];
+  /** `--cpp` true, `--no-cpp` false, neither undefined (automatic). */
+  cpp?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Declare -I, -D, -U, --cpp and --no-cpp on a command. */
+export function withSourceOptions(command: Command, includeHelp: string): Command {
+  return command
+    .option('-I, --include <dir>', includeHelp, collect, [])
+    .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
+    .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
+    .option('--cpp', 'always run the C preprocessor (default: when the source has directives)')
+    .option('--no-cpp', 'never run the C preprocessor');
+}
+
+/** `NAME=VALUE` or `NAME` (which cpp defines as 1). */
+export function parseDefine(text: string): [string, string] {
+  const eq = text.indexOf('=');
+  return eq < 0 ? [text, '1'] : [text.slice(0, eq), text.slice(eq + 1)];
+}
+
+export function cppMode(opts: SourceOptions): CppMode {
+  return opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off';
+}
+
+/** The loader's options for these command-line options, reading the real file system. */
+export function loadOptions(opts: SourceOptions): LoadOptions {
+  return {
+    host: nodeFileHost,
+    includeDirs: opts.include,
+    defines: opts.define.map(parseDefine),
+    undefines: opts.undefine,
+    cpp: cppMode(opts),
+  };
+}
+
+/** An input's bytes: a file, or standard input for `-`. */
+export function readInput(input: string, io: CliIo): Uint8Array | { error: string } {
+  return input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+}

@@ -116,12 +116,38 @@ function spanFor(node: Node, property: string | undefined): Span | undefined {
   return node.spans[0];
 }
 
-function toDiagnostic(node: Node, m: SchemaMessage): Diagnostic {
+/**
+ * The span of the entry or cell an instance path like `/reg/1` or `/reg/0/2`
+ * names, from the elements' source positions and the rows the JSON view made;
+ * undefined when it cannot be told (strings, blob values, child nodes).
+ */
+function elementSpanFor(node: Node, json: JsonNode, m: SchemaMessage): Span | undefined {
+  const parts = m.instancePath.split('/').slice(1);
+  if (parts.length < 2 || !/^\d+$/.test(parts[1]!)) return undefined;
+  const prop = node.property(parts[0]!.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const rows = prop && json[prop.name];
+  if (!prop || !Array.isArray(rows) || !rows.every((r) => Array.isArray(r))) return undefined;
+  const matrix = rows as unknown as number[][];
+  const total = matrix.reduce((n, r) => n + r.length, 0);
+  if (total === 0 || prop.value.length % total !== 0) return undefined;
+  const width = prop.value.length / total;
+  const row = Number(parts[1]);
+  if (row >= matrix.length) return undefined;
+  let first = matrix.slice(0, row).reduce((n, r) => n + r.length, 0);
+  let count = matrix[row]!.length;
+  if (parts.length >= 3 && /^\d+$/.test(parts[2]!)) {
+    first += Number(parts[2]);
+    count = 1;
+  }
+  return prop.value.spanOfBytes(first * width, (first + count) * width) ?? undefined;
+}
+
+function toDiagnostic(node: Node, m: SchemaMessage, json: JsonNode): Diagnostic {
   const d: Diagnostic = { severity: 'error', check: m.check, message: m.message, nodePath: node.path };
   if (m.property) d.property = m.property;
   if (m.schemaId) d.bindingId = m.schemaId;
   d.detail = `instance ${m.instancePath || '/'}, schema ${m.schemaPath}`;
-  const span = spanFor(node, m.property);
+  const span = elementSpanFor(node, json, m) ?? spanFor(node, m.property);
   if (span) d.span = span;
   return d;
 }
@@ -142,7 +168,7 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope)
   if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
   // A child node's own problems are reported on the child itself.
   messages = messages.filter((m) => !m.property || !m.property.includes('/') || node.child(m.property.split('/')[0]!) === undefined);
-  return messages.map((m) => toDiagnostic(node, m));
+  return messages.map((m) => toDiagnostic(node, m, json));
 }
 
 /** Lint one input given as bytes (DTS or DTB, told apart by content). */

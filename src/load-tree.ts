@@ -57,7 +57,10 @@ function remapSpan(span: Span, origins: OriginMap): Span {
 function remapTree(tree: DeviceTree | null, diagnostics: Diagnostic[], origins: OriginMap): void {
   const visit = (node: Node) => {
     node.spans = node.spans.map((s) => remapSpan(s, origins));
-    for (const p of node.properties) if (p.span) p.span = remapSpan(p.span, origins);
+    for (const p of node.properties) {
+      if (p.span) p.span = remapSpan(p.span, origins);
+      for (const e of p.value.elementSpans) e.span = remapSpan(e.span, origins);
+    }
     for (const c of node.children) visit(c);
   };
   if (tree) {

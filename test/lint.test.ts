@@ -99,3 +99,19 @@ test('lint: a binding that does not load is reported, not a crash', async () => 
   assert.equal(r.code, 2);
   assert.match(r.stdout, /no-such-dir/);
 });
+
+test('lint: findings about one entry or cell point at those cells in the source', async () => {
+  const r = await cli(['test/fixtures/lint/cells.dts']);
+  assert.equal(r.code, 1);
+  // reg = <0x0 0x1004 0x0 0x8>, <0x0 0x2000 0x0 0x10>;  (two tabs of indentation)
+  assert.match(r.stdout, /cells\.dts:14:10: error: vmgenid buffer at 0x1004 is not 8-byte aligned/, 'the address cells of entry 0');
+  assert.match(r.stdout, /cells\.dts:14:21: error: vmgenid buffer at 0x1004 is only 8 bytes/, 'the size cells of entry 0');
+  assert.match(r.stdout, /cells\.dts:14:32: warning: reg has 2 entries/, 'the entry the driver ignores');
+  assert.match(r.stdout, /\n {2}\t\t {29}\^~{18}\n/, 'the caret spans the whole ignored entry');
+  assert.match(r.stdout, /cells\.dts:16:17: error: interrupt 0 .* SPI number 1000 is out of range/, 'the specifier');
+});
+
+test('lint: element positions survive the preprocessor', async () => {
+  const r = await cli(['test/fixtures/lint/cells-cpp.dts']);
+  assert.match(r.stdout, /cells-cpp\.dts:7:21: error: vmgenid buffer at 0x1004 is not 8-byte aligned/);
+});

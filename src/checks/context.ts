@@ -65,10 +65,19 @@ export function inOverlayFragment(node: Node): boolean {
 // Reporting
 
 /** A diagnostic about `node` (and one of its properties), placed at the property's span, else the node's. */
-export function report(check: Pick<Check, 'name' | 'severity'>, node: Node, message: string, property?: string): Diagnostic {
+/** Cells `[first, first + count)` of a property: what a finding is about, when it is narrower than the property. */
+export interface CellRange {
+  first: number;
+  count: number;
+}
+
+export function report(check: Pick<Check, 'name' | 'severity'>, node: Node, message: string, property?: string, cells?: CellRange): Diagnostic {
   const d: Diagnostic = { severity: check.severity, check: check.name, message, nodePath: node.path };
   if (property) d.property = property;
-  const span: Span | null | undefined = (property ? node.property(property)?.span : undefined) ?? node.spans[0];
+  const prop = property ? node.property(property) : undefined;
+  // Point at the cells themselves when the source says where they were written.
+  const cellSpan = prop && cells ? prop.value.spanOfBytes(cells.first * 4, (cells.first + cells.count) * 4) : null;
+  const span: Span | null | undefined = cellSpan ?? prop?.span ?? node.spans[0];
   if (span) d.span = span;
   return d;
 }
@@ -336,6 +345,8 @@ export interface InterruptSpecifier {
   cells: number[];
   /** 0-based index among the node's interrupts. */
   index: number;
+  /** Index of the specifier's first cell in the property (after the phandle in `interrupts-extended`). */
+  firstCell: number;
   /**
    * Where it lands after the `interrupt-map` of each nexus on the way: the
    * interrupt controller and its specifier (the same as above when the
@@ -410,7 +421,7 @@ function parsePlain(node: Node, prop: Property, phandles: Map<number, Node>, inf
   }
   const cells = cellsOf(prop.value);
   for (let i = 0; i < cells.length; i += n) {
-    info.specifiers.push(withTarget(node, { controller, cells: cells.slice(i, i + n), index: i / n }, phandles, info));
+    info.specifiers.push(withTarget(node, { controller, cells: cells.slice(i, i + n), index: i / n, firstCell: i }, phandles, info));
   }
 }
 
@@ -447,7 +458,7 @@ function parseExtended(node: Node, prop: Property, phandles: Map<number, Node>, 
       info.complete = false;
       return;
     }
-    info.specifiers.push(withTarget(node, { controller, cells: cells.slice(i + 1, i + 1 + n), index }, phandles, info));
+    info.specifiers.push(withTarget(node, { controller, cells: cells.slice(i + 1, i + 1 + n), index, firstCell: i + 1 }, phandles, info));
     i += 1 + n;
   }
 }

@@ -18,7 +18,7 @@ export const gicSpecifier: Check = {
         const verdict = judgeGicSpecifier(spec);
         if (!verdict) continue;
         for (const e of verdict.errors) {
-          out.push(report(gicSpecifier, node, `interrupt ${spec.index} of ${node.path} (<${spec.target!.cells.join(' ')}> to ${spec.target!.controller.path}): ${e}`, info.property ?? undefined));
+          out.push(report(gicSpecifier, node, `interrupt ${spec.index} of ${node.path} (<${spec.target!.cells.join(' ')}> to ${spec.target!.controller.path}): ${e}`, info.property ?? undefined, { first: spec.firstCell, count: spec.cells.length }));
         }
       }
     }

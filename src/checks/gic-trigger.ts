@@ -23,6 +23,7 @@ export const gicTrigger: Check = {
             node,
             `interrupt ${spec.index} of ${node.path}: ${verdict.notEdgeRising}; every known producer uses edge-rising (1)`,
             info.property ?? undefined,
+            { first: spec.firstCell, count: spec.cells.length },
           ),
         );
       }

@@ -1,4 +1,4 @@
-import { firstRegEntry, hex, report, translate, type Check } from './context.js';
+import { firstRegEntry, hex, regCells, report, translate, type Check } from './context.js';
 
 /** The VMGenID specification places the ID in an 8-byte aligned buffer. */
 export const BUFFER_ALIGNMENT = 8n;
@@ -28,6 +28,7 @@ export const regAlignment: Check = {
           `vmgenid buffer at ${hex(address)}${via} is not ${BUFFER_ALIGNMENT}-byte aligned ` +
             `(the VMGenID specification requires ${BUFFER_ALIGNMENT}-byte alignment)`,
           'reg',
+          { first: 0, count: regCells(node).address },
         ),
       );
     }

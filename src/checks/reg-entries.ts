@@ -20,6 +20,8 @@ export const regEntriesCheck: Check = {
           node,
           `reg has ${reg.entries.length} entries; the driver maps only entry 0 (buffer at ${hex(reg.entries[0]!.address)}) and ignores ${extra}`,
           'reg',
+          // The entries the driver ignores.
+          { first: reg.cells.address + reg.cells.size, count: (reg.entries.length - 1) * (reg.cells.address + reg.cells.size) },
         ),
       );
     }

@@ -23,6 +23,7 @@ export const regOverflow: Check = {
           `vmgenid buffer at ${hex(entry.address)} with size ${hex(entry.size)} ends at ${hex(entry.address + entry.size)}, ` +
             `past the ${32 * reg.cells.address}-bit address space of #address-cells = <${reg.cells.address}> (last address ${hex(end - 1n)})`,
           'reg',
+          { first: 0, count: reg.cells.address + reg.cells.size },
         ),
       );
     }

@@ -1,4 +1,4 @@
-import { firstRegEntry, hex, report, type Check } from './context.js';
+import { firstRegEntry, hex, regCells, report, type Check } from './context.js';
 
 /** The generation ID is 128 bits; the driver always reads 16 bytes. */
 export const MIN_GENERATION_ID_BYTES = 16n;
@@ -23,6 +23,7 @@ export const regSize: Check = {
           node,
           `vmgenid buffer at ${hex(entry.address)} ${what}; the generation ID is ${MIN_GENERATION_ID_BYTES} bytes and the driver reads all ${MIN_GENERATION_ID_BYTES}`,
           'reg',
+          { first: regCells(node).address, count: regCells(node).size },
         ),
       );
     }

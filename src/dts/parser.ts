@@ -290,14 +290,14 @@ class Parser implements TokenCursor {
         this.next();
         if (bits === 32) data.addMarker('ref-phandle', t.text);
         else this.semanticError('References are only allowed in arrays with 32-bit elements.', t.span);
-        data.appendInteger(mask, bits);
+        data.addElementSpan(t.span).appendInteger(mask, bits);
       } else {
         const { value, span } = this.expr.primary();
         // Values above the element's range are allowed only as sign-extended negatives.
         if (bits < 64 && value > mask && (value | mask) !== U64_MAX) {
           this.semanticError(`Value out of range for ${bits}-bit array element`, span);
         }
-        data.appendInteger(value, bits);
+        data.addElementSpan(span).appendInteger(value, bits);
       }
     }
   }
@@ -307,7 +307,7 @@ class Parser implements TokenCursor {
     const data = new Data().addMarker('uint8');
     for (;;) {
       const t = this.next();
-      if (t.kind === 'byte') data.appendByte(Number(t.value!));
+      if (t.kind === 'byte') data.addElementSpan(t.span).appendByte(Number(t.value!));
       else if (t.kind === 'label') data.addMarker('label', t.text);
       else if (this.isChar(t, ']')) return data;
       else this.syntaxError(t, "two hex digits or ']'");

@@ -1,3 +1,5 @@
+import type { Span } from '../source/span.js';
+
 /**
  * A property value as dtc keeps it: the bytes that go into the blob, plus
  * markers saying what the source wrote at each offset (a string, cells of a
@@ -47,10 +49,22 @@ export function isTypeMarker(type: MarkerType): boolean {
  * A growable value. Mutating methods return `this` so that the parser can
  * build one without copying on every appended cell.
  */
+/** Where one element of a value (a cell, a `/bits/` element) was written in the source. */
+export interface ElementSpan {
+  /** Byte offset of the element in the value. */
+  offset: number;
+  span: Span;
+}
+
 export class Data {
   private buf: Uint8Array;
   length: number;
   markers: Marker[];
+  /**
+   * Source positions of the value's integer elements, in offset order, so a
+   * finding about one entry or cell can point at it; empty for blob values.
+   */
+  elementSpans: ElementSpan[] = [];
 
   constructor(bytes?: Uint8Array, markers: Marker[] = []) {
     this.buf = bytes ?? new Uint8Array(0);
@@ -115,11 +129,18 @@ export class Data {
     return this;
   }
 
+  /** Record where the element starting at the current end was written. */
+  addElementSpan(span: Span): this {
+    this.elementSpans.push({ offset: this.length, span });
+    return this;
+  }
+
   /** Append `other` (bytes and markers, shifted), as dtc's data_merge. */
   merge(other: Data): this {
     const base = this.length;
     this.appendBytes(other.bytes);
     for (const m of other.markers) this.markers.push({ ...m, offset: m.offset + base });
+    for (const e of other.elementSpans) this.elementSpans.push({ offset: e.offset + base, span: e.span });
     return this;
   }
 
@@ -135,6 +156,7 @@ export class Data {
     this.length += bytes.length;
     const index = this.markers.indexOf(marker);
     for (let i = index + 1; i < this.markers.length; i++) this.markers[i]!.offset += bytes.length;
+    for (const e of this.elementSpans) if (e.offset >= at) e.offset += bytes.length;
     return this;
   }
 
@@ -154,7 +176,22 @@ export class Data {
   }
 
   copy(): Data {
-    return new Data(this.bytes.slice(), this.markers.map((m) => ({ ...m })));
+    const copy = new Data(this.bytes.slice(), this.markers.map((m) => ({ ...m })));
+    copy.elementSpans = this.elementSpans.map((e) => ({ ...e }));
+    return copy;
+  }
+
+  /**
+   * The source span covering the elements in bytes [start, end), when the
+   * value came from source and every piece of it is known; null otherwise.
+   */
+  spanOfBytes(start: number, end: number): Span | null {
+    const inside = this.elementSpans.filter((e) => e.offset >= start && e.offset < end);
+    if (inside.length === 0) return null;
+    const first = inside[0]!.span;
+    const last = inside[inside.length - 1]!.span;
+    if (first.file !== last.file) return first;
+    return { ...first, endLine: last.endLine, endCol: last.endCol };
   }
 }
 

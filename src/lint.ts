@@ -142,8 +142,32 @@ function elementSpanFor(node: Node, json: JsonNode, m: SchemaMessage): Span | un
   return prop.value.spanOfBytes(first * width, (first + count) * width) ?? undefined;
 }
 
+/** Whether the interrupt parent of `node` says how many cells a specifier has. */
+function hasInterruptCells(node: Node): boolean {
+  const parent = interruptParent(node, phandleIndex(rootOf(node)));
+  return parent?.property('#interrupt-cells') !== undefined;
+}
+
+function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
+/**
+ * dt-schema splits `interrupts` by the interrupt parent's `#interrupt-cells`;
+ * without one every cell counts as an entry, and its verdict reads oddly
+ * ("found 3" for one three-cell specifier). Say why.
+ */
+function explain(node: Node, m: SchemaMessage): string {
+  if (m.property === 'interrupts' && m.check === 'schema_items' && !hasInterruptCells(node)) {
+    return `${m.message} (no interrupt parent with #interrupt-cells is found, so each cell counts as one entry, as dt-schema reads it)`;
+  }
+  return m.message;
+}
+
 function toDiagnostic(node: Node, m: SchemaMessage, json: JsonNode): Diagnostic {
-  const d: Diagnostic = { severity: 'error', check: m.check, message: m.message, nodePath: node.path };
+  const d: Diagnostic = { severity: 'error', check: m.check, message: explain(node, m), nodePath: node.path };
   if (m.property) d.property = m.property;
   if (m.schemaId) d.bindingId = m.schemaId;
   d.detail = `instance ${m.instancePath || '/'}, schema ${m.schemaPath}`;

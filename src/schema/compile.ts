@@ -7,6 +7,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
 import { arrayRange, compatiblesOf, fixupBinding, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixups.js';
 import { isObject, loadBinding, type LoadedBinding } from './load.js';
+import { hiddenFacts } from './json-view.js';
 
 /** A FileHost that can also list a directory's YAML files (recursively). */
 export interface SchemaHost extends FileHost {
@@ -337,8 +338,12 @@ export class SchemaSet {
   validate(node: unknown, binding: SchemaEntry): RawError[] {
     const v = this.validators.get(binding.id);
     if (!v) return [];
+    const facts = hiddenFacts(node);
+    // dt-validate never looks below `__symbols__`, `__fixups__` and their kin.
+    if (facts.$ignored) return [];
     if (v(node)) return [];
-    return (v.errors ?? []).map((err) => ({ ...err, schemaId: binding.id }));
+    const errors = (v.errors ?? []).map((err) => ({ ...err, schemaId: binding.id }));
+    return withoutDisabledRequired(errors, facts.$disabled);
   }
 
   /** Validate a node against every core schema whose select matches it. */
@@ -430,8 +435,9 @@ export class SchemaSet {
 
     const patterns: { re: RegExp; types: PropertyType[] }[] = [];
     for (const [src, types] of patternMap) {
-      // Generic name patterns say nothing about a particular property.
-      if (!/[0-9a-zA-F-]{3}/.test(src)) continue;
+      // Generic name patterns say nothing about a particular property
+      // (dt-schema also drops the alias-name and catch-all patterns by name).
+      if (!/[0-9a-zA-F-]{3}/.test(src) || GENERIC_PATTERNS.has(src)) continue;
       try {
         patterns.push({ re: new RegExp(src, 'u'), types });
       } catch {
@@ -442,6 +448,36 @@ export class SchemaSet {
     return this.types;
   }
 }
+
+function hasDisabledStatus(data: unknown): boolean {
+  if (!isObject(data)) return false;
+  const status = (data as Record<string, unknown>).status;
+  return Array.isArray(status) && status.includes('disabled');
+}
+
+/**
+ * dt-validate does not ask a disabled node (or one below a disabled node)
+ * for missing properties: it drops "required" errors, and combinator errors
+ * whose every branch failed only for a missing property. The same holds for
+ * an error about an object that is itself disabled.
+ */
+function withoutDisabledRequired(errors: RawError[], disabled: boolean): RawError[] {
+  const under = (e: RawError, c: RawError): boolean =>
+    e !== c && e.schemaPath.startsWith(c.schemaPath + '/') && e.instancePath.startsWith(c.instancePath);
+  const skip = (e: RawError): boolean => {
+    if (!disabled && !hasDisabledStatus(e.data)) return false;
+    if (e.keyword === 'required') return true;
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+      const branches = errors.filter((b) => under(b, e));
+      return branches.length > 0 && branches.every((b) => b.keyword === 'required' || b.keyword === 'anyOf' || b.keyword === 'oneOf');
+    }
+    return false;
+  };
+  const dropped = errors.filter(skip);
+  return errors.filter((e) => !dropped.some((d) => d === e || under(e, d)));
+}
+
+const GENERIC_PATTERNS: ReadonlySet<string> = new Set(['^[a-z][a-z0-9\\-]*$', '^[a-zA-Z][a-zA-Z0-9\\-_]{0,63}$', '^.*$', '.*']);
 
 function nonNode(types: PropertyType[]): PropertyType[] {
   return types.length > 1 ? types.filter((t) => t !== 'node') : types;

@@ -118,7 +118,9 @@ function widthOf(format: string): number {
   return m ? WIDTHS[m[1]!]! : 4;
 }
 
-/** Split one row into rows of `stride` cells (a short last row is kept, so a schema can see it). */
+
+
+/** Split `cells` into rows of `stride` as dt-schema's fix-ups do (a short last row is kept, so a schema can see it). */
 function rows(cells: number[], stride: number): number[][] {
   if (stride <= 0) return [cells];
   const out: number[][] = [];
@@ -126,7 +128,27 @@ function rows(cells: number[], stride: number): number[][] {
   return out;
 }
 
-/** A property value in dt-schema's shape, before the address and interrupt regrouping. */
+/** How many cells per row a matrix gets from its declared shape (dtb.py's rule); the whole value when unsure. */
+function strideFor(dim: MatrixDim, length: number): number {
+  const [[minRows, maxRows], [minCells, maxCells]] = dim;
+  if (Math.max(minCells, maxCells) > 0 && minCells === maxCells) return maxCells;
+  if (Math.max(minRows, maxRows) > 0 && minRows === maxRows) {
+    return length % maxRows === 0 ? length / maxRows : length;
+  }
+  // Several row widths allowed: use one only when exactly one divides the value.
+  if (minCells === 0 || maxCells === 0) return length;
+  let fits = 0;
+  let stride = 0;
+  for (let d = minCells; d <= maxCells; d++) {
+    if (length % d === 0) {
+      fits++;
+      stride = d;
+    }
+  }
+  return fits === 1 ? stride : length;
+}
+
+/** A property value in dt-schema's shape, before the address, interrupt and phandle regrouping. */
 export function propertyJson(nodeName: string, name: string, value: Data, types: PropertyTypes): JsonValue {
   const bytes = value.bytes;
   if (bytes.length === 0) return true;
@@ -134,18 +156,279 @@ export function propertyJson(nodeName: string, name: string, value: Data, types:
   const format = markedFormat(value) ?? declaredFormat(name, bytes, types) ?? guessedFormat(bytes);
   if (format.includes('string')) return stringList(bytes);
   if (format === 'flag') return [Array.from(bytes)];
-  const cells = integers(bytes, widthOf(format), /(^|-)int/.test(format)) ?? integers(bytes, 1)!;
-  // A matrix is split into rows by its declared shape, whatever the source's grouping.
-  const declared = types.propertyTypes(name);
-  if (format.includes('matrix') || format === 'phandle-array' || declared.some((t) => t.includes('matrix') || t === 'phandle-array')) {
+  let cells = integers(bytes, widthOf(format), /(^|-)int/.test(format));
+  if (!cells) {
+    // A length the type does not divide: dt-schema falls back to one
+    // 32-, 16- or 8-bit value when the length allows it, else raw bytes.
+    const fallback = bytes.length === 4 ? 4 : bytes.length === 2 ? 2 : 1;
+    cells = integers(bytes, fallback)!;
+  }
+  if (format.includes('matrix') || format === 'phandle-array') {
     const dim = types.propertyDim(name);
-    if (dim) {
-      const [[, maxRows], [minCells, maxCells]] = dim;
-      if (maxCells && minCells === maxCells) return rows(cells, maxCells);
-      if (maxRows && dim[0][0] === maxRows && cells.length % maxRows === 0) return rows(cells, cells.length / maxRows);
-    }
+    if (dim) return rows(cells, strideFor(dim, cells.length));
   }
   return [cells];
+}
+
+/** A `#…-cells` count as dt-schema reads it: the first cell, 0 when the property is absent. */
+function cellsOf(node: Node, name: string): number {
+  return firstCell(node, name) ?? 0;
+}
+
+/**
+ * The address and size cells dt-schema splits a node's `reg` with: the
+ * nearest ancestor that sets each (it carries the last value down), else
+ * 2 and 1.
+ */
+function inheritedCells(node: Node): { address: number; size: number } {
+  let address: number | undefined;
+  let size: number | undefined;
+  for (let a = node.parent; a && (address === undefined || size === undefined); a = a.parent) {
+    address ??= firstCell(a, '#address-cells');
+    size ??= firstCell(a, '#size-cells');
+  }
+  return { address: address ?? DEFAULT_ADDRESS_CELLS, size: size ?? DEFAULT_SIZE_CELLS };
+}
+
+interface InterruptState {
+  /** Cells per `interrupts` entry of this node. */
+  own: number;
+  /** What this node hands down to its children when it has no `#interrupt-cells`. */
+  passOn: number;
+}
+
+const interruptMemo = new WeakMap<Map<number, Node>, Map<Node, InterruptState>>();
+
+/**
+ * dt-schema's interrupt cell count for a node: handed down the tree (from
+ * the nearest ancestor with `#interrupt-cells`, 1 at the top), replaced by
+ * the controller's count when the node names an `interrupt-parent`.
+ */
+function interruptState(node: Node, phandles: Map<number, Node>): InterruptState {
+  let memo = interruptMemo.get(phandles);
+  if (!memo) {
+    memo = new Map();
+    interruptMemo.set(phandles, memo);
+  }
+  const known = memo.get(node);
+  if (known) return known;
+  let start = 1;
+  if (node.parent) {
+    const parentCells = firstCell(node.parent, '#interrupt-cells');
+    start = parentCells ?? interruptState(node.parent, phandles).passOn;
+  }
+  const ph = firstCell(node, 'interrupt-parent');
+  if (ph !== undefined && ph !== 0xffffffff) {
+    const controller = phandles.get(ph);
+    if (controller) start = cellsOf(controller, '#interrupt-cells');
+  }
+  // An interrupt-map resets the count to the node's own (for what follows it).
+  const names = node.liveProperties.map((p) => p.name);
+  const mapAt = names.indexOf('interrupt-map');
+  const own = mapAt >= 0 && mapAt < names.indexOf('interrupts') ? cellsOf(node, '#interrupt-cells') : start;
+  const state = { own, passOn: mapAt >= 0 ? cellsOf(node, '#interrupt-cells') : start };
+  memo.set(node, state);
+  return state;
+}
+
+/** The single row of a matrix value, or null when the value is not cells. */
+function firstRow(value: JsonValue | undefined): number[] | null {
+  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) return null;
+  const row = value[0] as unknown[];
+  return row.every((x) => typeof x === 'number') ? (row as number[]) : null;
+}
+
+/** Properties whose phandle + arguments use a fixed or unusual cell count (dtb.py's table). */
+const PHANDLE_ARGS: Record<string, string | number | null> = {
+  'assigned-clocks': '#clock-cells',
+  'assigned-clock-parents': '#clock-cells',
+  'cooling-device': '#cooling-cells',
+  'interrupts-extended': '#interrupt-cells',
+  interconnects: '#interconnect-cells',
+  mboxes: '#mbox-cells',
+  'sound-dai': '#sound-dai-cells',
+  'msi-parent': '#msi-cells',
+  'gpio-ranges': 3,
+  'nvmem-cells': null,
+  'memory-region': null,
+};
+
+/** Cells of one phandle + arguments entry starting at `cells[0]`; 0 when it can't be told. */
+function phandleEntrySize(cells: number[], cellName: string | number | null, phandles: Map<number, Node>): number {
+  if (cells.length === 0) return 0;
+  const ph = cells[0]!;
+  if (ph === 0 || cellName === null) return 1;
+  if (ph === 0xffffffff) return 0;
+  const target = phandles.get(ph);
+  if (!target) return 0;
+  return (typeof cellName === 'number' ? cellName : cellsOf(target, cellName)) + 1;
+}
+
+function isGpioName(name: string): boolean {
+  return (name.endsWith('-gpios') || name.endsWith('-gpio') || name === 'gpio' || name === 'gpios') && !name.endsWith(',nr-gpios');
+}
+
+/** Regroup cell values into entries as dt-schema's dtb.py does after decoding. */
+function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: PropertyTypes): void {
+  // GPIO specifiers: phandle + the controller's #gpio-cells (hogs are left alone).
+  let hog = false;
+  for (let n: Node | null = node; n; n = n.parent) if (n.property('gpio-hog')) hog = true;
+  if (!hog) {
+    for (const name of Object.keys(obj)) {
+      if (!isGpioName(name)) continue;
+      const val = firstRow(obj[name]);
+      if (!val) continue;
+      const out: number[][] = [];
+      for (let i = 0; i < val.length; ) {
+        const ph = val[i]!;
+        let n: number;
+        if (ph === 0) n = 0;
+        else if (ph === 0xffffffff) {
+          const next = val.indexOf(0xffffffff, i + 1);
+          n = (next >= 0 && next < val.length - 1 ? next : val.length) - (i + 1);
+        } else {
+          const controller = phandles.get(ph);
+          if (!controller) {
+            out.push(val.slice(i));
+            break;
+          }
+          n = cellsOf(controller, '#gpio-cells');
+        }
+        out.push(val.slice(i, i + n + 1));
+        i += n + 1;
+      }
+      obj[name] = out;
+    }
+  }
+
+  // Interrupt specifiers.
+  const interrupts = firstRow(obj['interrupts']);
+  if (interrupts) {
+    const icells = interruptState(node, phandles).own;
+    if (icells > 0) obj['interrupts'] = rows(interrupts, icells);
+  }
+  const map = firstRow(obj['interrupt-map']);
+  if (map) {
+    const ac = cellsOf(node, '#address-cells');
+    const ic = cellsOf(node, '#interrupt-cells');
+    const ph = map[ac + ic];
+    const controller = ph !== undefined ? phandles.get(ph) : undefined;
+    if (controller) {
+      const stride = ac + ic + 1 + cellsOf(controller, '#address-cells') + cellsOf(controller, '#interrupt-cells');
+      obj['interrupt-map'] = rows(map, stride);
+    }
+  }
+
+  // Addresses: reg by the cells handed down, ranges by those plus the node's own.
+  const cells = inheritedCells(node);
+  const reg = firstRow(obj['reg']);
+  if (reg) obj['reg'] = rows(reg, cells.address + cells.size);
+  for (const name of ['ranges', 'dma-ranges']) {
+    const val = firstRow(obj[name]);
+    if (val) obj[name] = rows(val, cells.address + cellsOf(node, '#address-cells') + cellsOf(node, '#size-cells'));
+  }
+
+  // Other phandle + arguments lists, for properties the schemas type as phandle-array.
+  for (const name of Object.keys(obj)) {
+    if (name.startsWith('$')) continue;
+    const value = obj[name];
+    if (!Array.isArray(value) || value.length !== 1) continue;
+    const val = firstRow(value);
+    if (!val || !types.propertyTypes(name).includes('phandle-array')) continue;
+    let cellName: string | number | null;
+    if (name in PHANDLE_ARGS) cellName = PHANDLE_ARGS[name]!;
+    else if (name.endsWith('s') && !name.includes('gpio')) {
+      cellName = `#${name.slice(0, -1)}-cells`;
+      if (phandleEntrySize(val, cellName, phandles) === 0) continue;
+    } else continue;
+    const out: number[][] = [];
+    for (let i = 0; i < val.length; ) {
+      let n = phandleEntrySize(val.slice(i), cellName, phandles);
+      if (n === 0) break;
+      if (name === 'interconnects') n += phandleEntrySize(val.slice(i + n), cellName, phandles);
+      out.push(val.slice(i, i + n));
+      i += n;
+    }
+    obj[name] = out;
+  }
+}
+
+export interface JsonViewOptions {
+  types?: PropertyTypes;
+  /** Include child nodes as nested objects (dt-schema does; `dump --node` too). */
+  children?: boolean;
+}
+
+/**
+ * Facts about a node's place in the tree that dt-schema's validator knows
+ * but its JSON does not hold. They ride on the node object as
+ * non-enumerable keys, so core schemas can test them (`$parent` for a
+ * parent's cells and name) while `additionalProperties`, dumps and
+ * JSON.stringify never see them.
+ */
+export interface HiddenFacts {
+  /** The parent's properties and `$nodename` (no children). */
+  $parent?: JsonNode;
+  /** The node or an ancestor is disabled, as dt-validate hands the status down. */
+  $disabled: boolean;
+  /** Under a `__…__` node: dt-validate does not look at it. */
+  $ignored: boolean;
+}
+
+function hide(obj: JsonNode, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: false, writable: true, configurable: true });
+}
+
+/** The hidden facts of a JSON node (see HiddenFacts). */
+export function hiddenFacts(obj: unknown): HiddenFacts {
+  const o = (obj ?? {}) as Record<string, unknown>;
+  return {
+    ...(o.$parent ? { $parent: o.$parent as JsonNode } : {}),
+    $disabled: o.$disabled === true,
+    $ignored: o.$ignored === true,
+  };
+}
+
+/** Whether dt-validate treats the node as disabled: its own status says so, or (without one) its parent's. */
+function effectivelyDisabled(node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parent) {
+    const status = n.property('status');
+    if (status) return stringList(status.value.bytes).includes('disabled');
+  }
+  return false;
+}
+
+function ignoredNode(node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parent) if (n.parent && n.name.startsWith('__')) return true;
+  return false;
+}
+
+function shallowJson(node: Node, types: PropertyTypes): JsonNode {
+  const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
+  for (const prop of node.liveProperties) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  return obj;
+}
+
+/** One node (and by default its subtree) as dt-schema's JSON. */
+export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = phandleIndex(rootOf(node))): JsonNode {
+  const types = options.types ?? NO_TYPES;
+  const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
+  for (const prop of node.liveProperties) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  regroup(node, obj, phandles, types);
+  if (options.children !== false) {
+    // dt-schema leaves `__symbols__`, `__fixups__` and the like out of the tree.
+    for (const child of node.liveChildren) if (!child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
+  }
+  if (node.parent) hide(obj, '$parent', shallowJson(node.parent, types));
+  hide(obj, '$disabled', effectivelyDisabled(node));
+  hide(obj, '$ignored', ignoredNode(node));
+  return obj;
+}
+
+function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
 }
 
 function firstCell(node: Node, name: string): number | undefined {
@@ -154,7 +437,7 @@ function firstCell(node: Node, name: string): number | undefined {
   return prop.value.cell(0);
 }
 
-/** How many cells `node`'s children use for addresses and sizes. */
+/** How many cells `node`'s children use for addresses and sizes (DTSpec defaults when unsaid). */
 export function childCells(node: Node): { address: number; size: number } {
   return {
     address: firstCell(node, '#address-cells') ?? DEFAULT_ADDRESS_CELLS,
@@ -181,65 +464,4 @@ export function interruptParent(node: Node, phandles: Map<number, Node>): Node |
     if (ph !== undefined) return phandles.get(ph) ?? null;
   }
   return node.parent;
-}
-
-function flatten(value: JsonValue): number[] | null {
-  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0])) return null;
-  return (value as number[][]).flat();
-}
-
-/** Regroup `reg`, `ranges`, `interrupts` and `interrupts-extended` as dt-schema does. */
-function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>): void {
-  const parentCells = node.parent ? childCells(node.parent) : { address: DEFAULT_ADDRESS_CELLS, size: DEFAULT_SIZE_CELLS };
-  const reg = obj['reg'] && flatten(obj['reg']);
-  if (reg) obj['reg'] = rows(reg, parentCells.address + parentCells.size);
-  for (const name of ['ranges', 'dma-ranges']) {
-    const cells = obj[name] && flatten(obj[name]);
-    if (cells) obj[name] = rows(cells, childCells(node).address + parentCells.address + childCells(node).size);
-  }
-  const interrupts = obj['interrupts'] && flatten(obj['interrupts']);
-  if (interrupts) {
-    const parent = interruptParent(node, phandles);
-    const icells = parent ? firstCell(parent, '#interrupt-cells') : undefined;
-    if (icells) obj['interrupts'] = rows(interrupts, icells);
-  }
-  const extended = obj['interrupts-extended'] && flatten(obj['interrupts-extended']);
-  if (extended) {
-    const out: number[][] = [];
-    for (let i = 0; i < extended.length; ) {
-      const controller = phandles.get(extended[i]!);
-      const icells = controller ? firstCell(controller, '#interrupt-cells') : undefined;
-      if (icells === undefined) {
-        out.push(extended.slice(i));
-        break;
-      }
-      out.push(extended.slice(i, i + 1 + icells));
-      i += 1 + icells;
-    }
-    obj['interrupts-extended'] = out;
-  }
-}
-
-export interface JsonViewOptions {
-  types?: PropertyTypes;
-  /** Include child nodes as nested objects (dt-schema does; `dump --node` too). */
-  children?: boolean;
-}
-
-/** One node (and by default its subtree) as dt-schema's JSON. */
-export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = phandleIndex(rootOf(node))): JsonNode {
-  const types = options.types ?? NO_TYPES;
-  const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
-  for (const prop of node.liveProperties) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
-  regroup(node, obj, phandles);
-  if (options.children !== false) {
-    for (const child of node.liveChildren) obj[child.name] = nodeJson(child, options, phandles);
-  }
-  return obj;
-}
-
-function rootOf(node: Node): Node {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
 }

@@ -14,7 +14,10 @@ import { projectPath } from './helpers.js';
 // Paths in reports are as given: run from the project root with relative paths, as a user would.
 process.chdir(projectPath(''));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  args: string[],
+  surroundings: { tty?: boolean; env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -24,9 +27,9 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
     stderr: (t) => {
       stderr += t;
     },
-    readStdin: () => new Uint8Array(),
-    stdoutIsTTY: false,
-    env: {},
+    readStdin: () => new Uint8Array(Buffer.from(surroundings.stdin ?? '', 'latin1')),
+    stdoutIsTTY: surroundings.tty ?? false,
+    env: surroundings.env ?? {},
   };
   const code = await run(args, io);
   return { code, stdout, stderr };
@@ -114,4 +117,46 @@ test('lint: findings about one entry or cell point at those cells in the source'
 test('lint: element positions survive the preprocessor', async () => {
   const r = await cli(['test/fixtures/lint/cells-cpp.dts']);
   assert.match(r.stdout, /cells-cpp\.dts:7:21: error: vmgenid buffer at 0x1004 is not 8-byte aligned/);
+});
+
+test('lint: colour only on a terminal; NO_COLOR turns it off, FORCE_COLOR on', async () => {
+  const file = 'test/fixtures/lint/bad-schema.dts';
+  const ESC = '\x1b[';
+  assert.ok(!(await cli([file])).stdout.includes(ESC), 'a pipe gets no colour');
+  assert.ok((await cli([file], { tty: true })).stdout.includes(ESC), 'a terminal does');
+  assert.ok(!(await cli([file], { tty: true, env: { NO_COLOR: '1' } })).stdout.includes(ESC));
+  assert.ok((await cli([file], { env: { FORCE_COLOR: '1' } })).stdout.includes(ESC));
+  assert.ok(!(await cli([file, '-o', '/dev/null'], { tty: true })).stdout.includes(ESC));
+});
+
+test('lint: a folder means every .dts/.dtb below it, in sorted order; stdin is -', async () => {
+  const r = await cli(['-f', 'json', 'test/fixtures/checks', '-'], { stdin: '/dts-v1/; / { };' });
+  const files = (JSON.parse(r.stdout) as { files: { file: string }[] }).files.map((f) => f.file);
+  assert.equal(files.at(-1), '<stdin>');
+  const listed = files.slice(0, -1);
+  assert.ok(listed.length > 10);
+  assert.deepEqual(listed, [...listed].sort());
+  assert.ok(listed.every((f) => /\.dtb?s?$/.test(f) && f.startsWith('test/fixtures/checks/')));
+});
+
+test('lint: an unreadable input is exit 2, and the others are still linted and reported', async () => {
+  const r = await cli(['no-such.dts', 'test/fixtures/lint/bad-schema.dts']);
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /no-such\.dts: error: cannot read: No such file or directory \[input\]/);
+  assert.match(r.stdout, /bad-schema\.dts:10:3: error: reg must have exactly 1 entry/);
+});
+
+test('lint: warnings fail a run only past --max-warnings; notes never; --quiet shows errors only', async () => {
+  const file = 'test/fixtures/lint/cells.dts';
+  const quiet = await cli(['-q', file]);
+  assert.doesNotMatch(quiet.stdout, /warning:|note:/);
+  const board = '/dts-v1/;\n/ { #address-cells = <1>; #size-cells = <1>; ic: ic { interrupt-controller; #interrupt-cells = <1>; };\n' +
+    'rng@1000 { compatible = "microsoft,vmgenid"; reg = <0x1000 0x10>; interrupts-extended = <&ic 1>; }; };\n';
+  const clean = await cli(['-'], { stdin: board });
+  assert.equal(clean.code, 0, clean.stdout);
+  // The unit address no longer matches reg: a warning (unit-address-vs-reg).
+  const withWarning = board.replace('rng@1000', 'rng@2000');
+  assert.equal((await cli(['-'], { stdin: withWarning })).code, 0, 'one warning, no limit');
+  assert.equal((await cli(['--max-warnings', '1', '-'], { stdin: withWarning })).code, 0);
+  assert.equal((await cli(['--max-warnings', '0', '-'], { stdin: withWarning })).code, 1);
 });

@@ -1,13 +1,19 @@
 /**
  * Every check against its fixture: each failing fixture is found by its own
  * check and by no other error or warning check (so removing the check fails
- * its test), and the passing boards are clean.
+ * its test); each has a passing twin (pass-<name>.dts, the same board with
+ * the one problem fixed) that the check does not find and that has no error
+ * or warning at all, from the checks or the schemas; and the other passing
+ * boards are clean.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CHECKS, runChecks } from '../src/checks/index.js';
+import { lintBytes } from '../src/lint.js';
+import { nodeSchemaHost, SchemaSet } from '../src/schema/compile.js';
 import type { Diagnostic } from '../src/source/diagnostic.js';
+import { nodeFileHost } from '../src/source/host.js';
 import { compileString, projectPath } from './helpers.js';
 
 function fixture(name: string): string {
@@ -18,6 +24,11 @@ function lint(name: string): Diagnostic[] {
   const result = compileString(fixture(name));
   assert.ok(result.tree, `${name} does not compile: ${JSON.stringify(result.diagnostics)}`);
   return runChecks(result.tree, {});
+}
+
+/** The passing twin of a failing fixture. */
+function passingTwin(failing: string): string {
+  return failing.replace(/^fail-/, 'pass-');
 }
 
 /** Fixture → the checks it must trigger (all of them, no others). */
@@ -97,3 +108,55 @@ test('messages carry the numbers', () => {
   assert.ok(gic.some((m) => /SPI number 1000 is out of range \(SPIs are 0-987\)/.test(m)));
   assert.ok(gic.some((m) => /edge-falling \(2\) is not valid for a GIC SPI/.test(m)));
 });
+
+// --- passing twins ------------------------------------------------------------------
+
+/** Notes a passing twin may still carry (notes never fail a run), and why. */
+const PASS_NOTES: Record<string, string[]> = {
+  // The fix the check suggests: the second device disabled, which the disabled note then says it skips.
+  'pass-multiple-devices.dts': ['vmgenid-disabled'],
+};
+
+function fixtureNames(prefix: string): string[] {
+  return readdirSync(projectPath('test/fixtures/checks'))
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.dts'))
+    .sort();
+}
+
+test('every failing fixture is in the table and has a passing twin, and every passing twin a failing one', () => {
+  assert.deepEqual(fixtureNames('fail-'), Object.keys(FAILING).sort());
+  assert.deepEqual(fixtureNames('pass-'), Object.keys(FAILING).map(passingTwin).sort());
+});
+
+test('every check in the table has a failing and a passing fixture', () => {
+  for (const check of CHECKS) {
+    const failing = Object.keys(FAILING).filter((f) => FAILING[f]!.includes(check.name));
+    assert.ok(failing.length > 0, `no failing fixture for ${check.name}`);
+    for (const f of failing) assert.ok(fixtureNames('pass-').includes(passingTwin(f)), `no passing twin ${passingTwin(f)} for ${check.name}`);
+  }
+});
+
+let schemaSet: SchemaSet | null = null;
+function schemas(): SchemaSet {
+  schemaSet ??= SchemaSet.load([], nodeSchemaHost(nodeFileHost));
+  return schemaSet;
+}
+
+for (const [name, checks] of Object.entries(FAILING)) {
+  const twin = passingTwin(name);
+  test(`${twin} (${name} fixed) is not found by ${checks.join(', ')} and has no error or warning`, () => {
+    const compiled = compileString(fixture(twin));
+    assert.ok(compiled.tree, `${twin} does not compile: ${JSON.stringify(compiled.diagnostics)}`);
+    assert.deepEqual(compiled.diagnostics, [], `${twin} compiles with diagnostics`);
+    const found = runChecks(compiled.tree, {});
+    for (const check of checks) assert.deepEqual(found.filter((d) => d.check === check), [], `${twin} is still found by ${check}`);
+    assert.deepEqual(found.map((d) => d.check), PASS_NOTES[twin] ?? [], JSON.stringify(found, null, 1));
+    assert.ok(found.every((d) => d.severity === 'note'));
+    // The whole tool (schemas and checks) has no error or warning on it either.
+    const path = projectPath(`test/fixtures/checks/${twin}`);
+    const report = lintBytes(path, new Uint8Array(readFileSync(path)), { host: nodeFileHost, schemas: schemas() });
+    assert.equal(report.fatal, false);
+    const serious = report.diagnostics.filter((d) => d.severity !== 'note');
+    assert.deepEqual(serious, [], `${twin}: ${serious.map((d) => `${d.check}: ${d.message}`).join('; ')}`);
+  });
+}

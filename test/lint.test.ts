@@ -111,7 +111,7 @@ test('lint: findings about one entry or cell point at those cells in the source'
   assert.match(r.stdout, /cells\.dts:14:21: error: vmgenid buffer at 0x1004 is only 8 bytes/, 'the size cells of entry 0');
   assert.match(r.stdout, /cells\.dts:14:32: warning: reg has 2 entries/, 'the entry the driver ignores');
   assert.match(r.stdout, /\n {2}\t\t {29}\^~{18}\n/, 'the caret spans the whole ignored entry');
-  assert.match(r.stdout, /cells\.dts:16:17: error: interrupt 0 .* SPI number 1000 is out of range/, 'the specifier');
+  assert.match(r.stdout, /cells\.dts:16:19: error: interrupt 0 .* SPI number 1000 is out of range/, 'the specifier');
 });
 
 test('lint: element positions survive the preprocessor', async () => {

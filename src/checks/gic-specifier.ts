@@ -1,5 +1,5 @@
 import { interruptsOf, report, type Check } from './context.js';
-import { judgeGicSpecifier } from './gic.js';
+import { gicCellRange, judgeGicSpecifier } from './gic.js';
 
 export const gicSpecifier: Check = {
   name: 'vmgenid-gic-specifier',
@@ -18,7 +18,16 @@ export const gicSpecifier: Check = {
         const verdict = judgeGicSpecifier(spec);
         if (!verdict) continue;
         for (const e of verdict.errors) {
-          out.push(report(gicSpecifier, node, `interrupt ${spec.index} of ${node.path} (<${spec.target!.cells.join(' ')}> to ${spec.target!.controller.path}): ${e}`, info.property ?? undefined, { first: spec.firstCell, count: spec.cells.length }));
+          // The wrong cell itself, unless a nexus's map wrote it (then the whole specifier that went through it).
+          out.push(
+            report(
+              gicSpecifier,
+              node,
+              `interrupt ${spec.index} of ${node.path} (<${spec.target!.cells.join(' ')}> to ${spec.target!.controller.path}): ${e.message}`,
+              info.property ?? undefined,
+              gicCellRange(spec, e.cell),
+            ),
+          );
         }
       }
     }

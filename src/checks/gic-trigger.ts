@@ -1,5 +1,5 @@
 import { interruptsOf, report, type Check } from './context.js';
-import { judgeGicSpecifier } from './gic.js';
+import { gicCellRange, judgeGicSpecifier } from './gic.js';
 
 export const gicTrigger: Check = {
   name: 'vmgenid-gic-trigger',
@@ -16,14 +16,16 @@ export const gicTrigger: Check = {
       const info = interruptsOf(node, ctx.phandles);
       for (const spec of info.specifiers) {
         const verdict = judgeGicSpecifier(spec);
-        if (!verdict?.notEdgeRising) continue;
+        const notEdge = verdict?.notEdgeRising;
+        if (!notEdge) continue;
         out.push(
           report(
             this,
             node,
-            `interrupt ${spec.index} of ${node.path}: ${verdict.notEdgeRising}; every known producer uses edge-rising (1)`,
+            `interrupt ${spec.index} of ${node.path}: ${notEdge.message}; every known producer uses edge-rising (1)`,
             info.property ?? undefined,
-            { first: spec.firstCell, count: spec.cells.length },
+            // The flags cell, unless a nexus's map wrote it (then the whole specifier that went through it).
+            gicCellRange(spec, notEdge.cell),
           ),
         );
       }

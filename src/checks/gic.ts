@@ -5,7 +5,7 @@
  * two GIC checks, which differ only in severity.
  */
 import type { Node } from '../tree/node.js';
-import { compatiblesOf, type InterruptSpecifier } from './context.js';
+import { compatiblesOf, type CellRange, type InterruptSpecifier } from './context.js';
 
 /** GICv1/v2 implementations (arm,gic.yaml). */
 const GIC_V2_COMPATIBLES: ReadonlySet<string> = new Set([
@@ -91,11 +91,35 @@ function typeRule(version: GicVersion, type: number): TypeRule | null {
   }
 }
 
+/** Which cell of a GIC specifier a finding is about: 0 the type, 1 the number, 2 the flags. */
+export type GicCell = 0 | 1 | 2;
+export const GIC_TYPE_CELL: GicCell = 0;
+export const GIC_NUMBER_CELL: GicCell = 1;
+export const GIC_FLAGS_CELL: GicCell = 2;
+
+/** One thing wrong with a GIC specifier, and the cell it is about. */
+export interface GicFinding {
+  message: string;
+  cell: GicCell;
+}
+
 export interface GicVerdict {
   /** Why the specifier is invalid (empty when valid). */
-  errors: string[];
-  /** Set when valid but the trigger is not edge-rising. */
-  notEdgeRising: string | null;
+  errors: GicFinding[];
+  /** Set when valid but the trigger is not edge-rising (about the flags cell). */
+  notEdgeRising: GicFinding | null;
+}
+
+/**
+ * The cells of the node's property a finding about cell `cell` of the GIC
+ * specifier should point at: that one cell when the specifier was written
+ * for the GIC itself; the whole specifier when it went through an
+ * interrupt-map nexus, since the wrong cell is then in the nexus's map, not
+ * in this property.
+ */
+export function gicCellRange(spec: InterruptSpecifier, cell: GicCell): CellRange {
+  const direct = spec.target !== undefined && spec.target.controller === spec.controller && cell < spec.cells.length;
+  return direct ? { first: spec.firstCell + cell, count: 1 } : { first: spec.firstCell, count: spec.cells.length };
 }
 
 /**
@@ -114,17 +138,20 @@ export function judgeGicSpecifier(spec: InterruptSpecifier): GicVerdict | null {
   const rule = typeRule(version, type);
   if (!rule) {
     const allowed = version === 3 ? '0 (SPI), 1 (PPI), 2 (extended SPI) or 3 (extended PPI)' : '0 (SPI) or 1 (PPI)';
-    verdict.errors.push(`interrupt type (cell 1) is ${type}, but ${controllerPath} accepts ${allowed}`);
+    verdict.errors.push({ message: `interrupt type (cell 1) is ${type}, but ${controllerPath} accepts ${allowed}`, cell: GIC_TYPE_CELL });
     return verdict;
   }
-  if (number > rule.max) verdict.errors.push(`${rule.name} number ${number} is out of range (${rule.name}s are 0-${rule.max})`);
+  if (number > rule.max) {
+    verdict.errors.push({ message: `${rule.name} number ${number} is out of range (${rule.name}s are 0-${rule.max})`, cell: GIC_NUMBER_CELL });
+  }
   const trigger = flags & IRQ_TYPE_SENSE_MASK;
   if (!rule.triggers.includes(trigger)) {
-    verdict.errors.push(
-      `trigger ${triggerName(trigger)} is not valid for a GIC ${rule.name} (allowed: ${rule.triggers.map(triggerName).join(', ')})`,
-    );
+    verdict.errors.push({
+      message: `trigger ${triggerName(trigger)} is not valid for a GIC ${rule.name} (allowed: ${rule.triggers.map(triggerName).join(', ')})`,
+      cell: GIC_FLAGS_CELL,
+    });
   } else if (trigger !== IRQ_TYPE_EDGE_RISING) {
-    verdict.notEdgeRising = `${rule.name} ${number} is ${triggerName(trigger)}`;
+    verdict.notEdgeRising = { message: `${rule.name} ${number} is ${triggerName(trigger)}`, cell: GIC_FLAGS_CELL };
   }
   return verdict;
 }

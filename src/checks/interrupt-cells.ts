@@ -13,6 +13,7 @@ export const interruptCells: Check = {
     for (const node of ctx.vmgenids) {
       const info = interruptsOf(node, ctx.phandles);
       if (!info.property) continue;
+      // No one cell is wrong when the count is: point at the whole property.
       for (const problem of info.cellProblems) out.push(report(interruptCells, node, `${node.path}: ${problem}`, info.property));
     }
     return out;

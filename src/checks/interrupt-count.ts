@@ -23,12 +23,18 @@ export const interruptCount: Check = {
       }
       // A parse that stopped early cannot count; the other interrupt checks say why.
       if (!info.complete || info.specifiers.length <= 1) continue;
+      // Point at the interrupts the driver never uses: from the second specifier (its phandle, in
+      // interrupts-extended) to the end of the property.
+      const second = info.specifiers[1]!;
+      const first = info.property === 'interrupts-extended' ? second.firstCell - 1 : second.firstCell;
+      const total = prop ? Math.floor(prop.value.length / 4) : first;
       out.push(
         report(
           this,
           node,
           `${info.property} of ${node.path} has ${info.specifiers.length} interrupts; the binding allows one and the driver uses only interrupt 0`,
           info.property,
+          total > first ? { first, count: total - first } : undefined,
         ),
       );
     }

@@ -38,6 +38,8 @@ export const unitAddressVsReg: Check = {
       if (!reg.ok || reg.entries.length === 0) continue;
       const address = reg.entries[0]!.address;
       const expected = expectedUnitAddress(address);
+      // The unit address should repeat reg entry 0's address: point at those cells.
+      const baseCells = { first: 0, count: reg.cells.address };
       if (!hasAt || unit === '') {
         out.push(
           report(
@@ -45,6 +47,8 @@ export const unitAddressVsReg: Check = {
             node,
             `node ${node.path} has a reg property but no unit address; dtc expects the name ${node.baseName}@${expected} ` +
               `(reg base ${hex(address)})`,
+            'reg',
+            baseCells,
           ),
         );
         continue;
@@ -57,6 +61,8 @@ export const unitAddressVsReg: Check = {
           node,
           `unit address "${unit}" of ${node.path} ${unitProblem(unit, expected)}: reg entry 0 is at ${hex(address)}, ` +
             `so the name should be ${node.baseName}@${expected}`,
+          'reg',
+          baseCells,
         ),
       );
     }

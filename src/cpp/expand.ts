@@ -19,19 +19,27 @@ export interface TokenFeed {
 
 export interface ExpansionHost {
   readonly macros: Map<string, Macro>;
-  /** The value of `__FILE__` and friends, or null when `name` is not one. */
-  builtin(name: string, at: PToken): PToken | null;
+  /** The value of `__FILE__` and friends, or null when `name` is not one. `line`: the physical line `__LINE__` stands for. */
+  builtin(name: string, at: PToken, line: number): PToken | null;
   report(severity: 'error' | 'warning', check: string, message: string, at: PToken | undefined): void;
 }
 
 /** Guard against runaway expansion (e.g. macros that grow without end through arguments). */
 export const MAX_CONTEXT_DEPTH = 10_000;
 export const MAX_EXPANSION_TOKENS = 5_000_000;
+/**
+ * Arguments are expanded recursively (as in gcc); past this many macro
+ * invocations nested in each other's arguments we stop with an error rather
+ * than run out of stack. gcc has no such limit; real files nest a few levels.
+ */
+export const MAX_ARGUMENT_NESTING = 1_000;
 
 interface Context {
   readonly tokens: readonly PToken[];
   index: number;
   readonly macro: Macro | null;
+  /** Physical line of this expansion's expansion point (gcc's LRK_MACRO_EXPANSION_POINT), for `__LINE__`. */
+  readonly point?: number;
 }
 
 interface Argument {
@@ -42,6 +50,8 @@ interface Argument {
 export interface Invocation {
   readonly name: string;
   readonly at: PToken;
+  /** The outermost macro is function-like (gcc then gives `__LINE__` the line of its own expansion point). */
+  readonly functionLike?: boolean;
 }
 
 export class Expander {
@@ -49,6 +59,7 @@ export class Expander {
   private preventExpansion = 0;
   private parsingArgs = 0;
   private tokenBudget = MAX_EXPANSION_TOKENS;
+  private argDepth = 0;
   private budgetReported = false;
   /** The outermost macro invocation whose expansion is being read, for origins. */
   invocation: Invocation | null = null;
@@ -98,10 +109,10 @@ export class Expander {
       const macro = this.host.macros.get(tok.text);
       if (!macro) {
         if (this.preventExpansion) return tok;
-        const value = this.host.builtin(tok.text, tok);
+        const value = this.host.builtin(tok.text, tok, this.lineOf(tok, ctx));
         if (!value) return tok;
         if (!ctx && !this.inDirective) this.invocation = { name: tok.text, at: tok };
-        this.contexts.push({ tokens: [value], index: 0, macro: null });
+        this.contexts.push({ tokens: [value], index: 0, macro: null, point: tok.line });
         if (this.inDirective) continue;
         return padding(tok);
       }
@@ -115,6 +126,21 @@ export class Expander {
     }
   }
 
+  /**
+   * The line `__LINE__` read as `tok` from `ctx` stands for, as gcc 12 works
+   * it out: under an outermost object-like macro, the line of that macro's
+   * name; under a function-like one, the expansion point of the token (its own
+   * line when it came from the file, e.g. in an argument).
+   */
+  private lineOf(tok: PToken, ctx: Context | undefined): number {
+    if (!ctx || tok.fromFile) {
+      if (!ctx || this.inDirective || !this.invocation || this.invocation.functionLike) return tok.line;
+      return this.invocation.at.line;
+    }
+    if (!this.inDirective && this.invocation && !this.invocation.functionLike) return this.invocation.at.line;
+    return ctx.point ?? tok.line;
+  }
+
   private backUp(tok: PToken): void {
     const ctx = this.lastFrom;
     if (ctx && this.contexts[this.contexts.length - 1] === ctx && ctx.index > 0) ctx.index--;
@@ -126,6 +152,8 @@ export class Expander {
   private enter(macro: Macro, nameTok: PToken): boolean {
     // The name came straight from the file: this is the outermost invocation at this place.
     const outermost = this.lastFrom === null;
+    const from = this.lastFrom;
+    const point = nameTok.fromFile || !from ? nameTok.line : (from.point ?? nameTok.line);
     let replacement: PToken[];
     if (macro.functionLike) {
       this.preventExpansion++;
@@ -148,8 +176,8 @@ export class Expander {
       this.preventExpansion--;
       this.parsingArgs = 0;
       if (!args) return false;
-      if (outermost && !this.inDirective) this.invocation = { name: macro.name, at: nameTok };
-      replacement = this.replaceArgs(macro, args);
+      if (outermost && !this.inDirective) this.invocation = { name: macro.name, at: nameTok, functionLike: true };
+      replacement = this.replaceArgs(macro, args, point);
     } else {
       if (outermost && !this.inDirective) this.invocation = { name: macro.name, at: nameTok };
       replacement = pasteAll(macro.body.slice(), this.host);
@@ -160,7 +188,7 @@ export class Expander {
       replacement = [];
     }
     macro.disabled = true;
-    this.contexts.push({ tokens: replacement, index: 0, macro });
+    this.contexts.push({ tokens: replacement, index: 0, macro, point });
     return true;
   }
 
@@ -212,12 +240,22 @@ export class Expander {
   }
 
   /** An argument fully macro-expanded on its own (C11 §6.10.3.1), with the macro itself still enabled. */
-  private expandArg(arg: Argument): PToken[] {
+  private expandArg(arg: Argument, point: number): PToken[] {
     if (arg.expanded) return arg.expanded;
     const out: PToken[] = [];
+    if (this.argDepth >= MAX_ARGUMENT_NESTING || this.budgetReported) {
+      if (!this.budgetReported) {
+        const at = arg.raw.find((t) => t.kind === 'name') ?? arg.raw[0];
+        this.host.report('error', 'cpp_macro', `macro invocations nested more than ${MAX_ARGUMENT_NESTING} deep in arguments`, at);
+      }
+      this.budgetReported = true;
+      arg.expanded = out;
+      return out;
+    }
+    this.argDepth++;
     const base = this.contexts.length;
     const saved = this.invocation;
-    this.contexts.push({ tokens: [...arg.raw, EOF_TOKEN], index: 0, macro: null });
+    this.contexts.push({ tokens: [...arg.raw, EOF_TOKEN], index: 0, macro: null, point });
     for (;;) {
       const tok = this.get();
       if (tok.kind === 'eof') break;
@@ -229,11 +267,12 @@ export class Expander {
       if (c.macro) c.macro.disabled = false;
     }
     this.invocation = saved;
+    this.argDepth--;
     arg.expanded = out;
     return out;
   }
 
-  private replaceArgs(macro: Macro, args: Argument[]): PToken[] {
+  private replaceArgs(macro: Macro, args: Argument[], point: number): PToken[] {
     const out: PToken[] = [];
     const body = macro.body;
     for (let k = 0; k < body.length; k++) {
@@ -256,17 +295,18 @@ export class Expander {
         const raw = arg.raw.filter((t) => t.kind !== 'padding');
         if (raw.length === 0) continue;
         out.push({ ...comma, pasteLeft: false });
-        out.push(...raw.map((t, i) => (i === raw.length - 1 && pasteLeft ? { ...t, pasteLeft: true } : t)));
+        // No spread: arguments can be longer than the engine's argument limit.
+        for (let i = 0; i < raw.length; i++) out.push(i === raw.length - 1 && pasteLeft ? { ...raw[i]!, pasteLeft: true } : raw[i]!);
         continue;
       }
-      const from = pasteLeft || pasteRight ? arg.raw.filter((t) => t.kind !== 'padding') : this.expandArg(arg);
+      const from = pasteLeft || pasteRight ? arg.raw.filter((t) => t.kind !== 'padding') : this.expandArg(arg, point);
       if (!pasteRight && k > 0 && !this.inDirective) out.push(padding(src));
       if (from.length === 0) {
         if (pasteLeft || pasteRight) out.push({ kind: 'placemarker', text: '', line: src.line, col: src.col, white: src.white, ...(pasteLeft ? { pasteLeft: true } : {}) });
       } else {
         const copied = from.map((t, i) => (i === 0 && (pasteLeft || pasteRight) ? { ...t, white: src.white } : t));
         if (pasteLeft) copied[copied.length - 1] = { ...copied[copied.length - 1]!, pasteLeft: true };
-        out.push(...copied);
+        for (const t of copied) out.push(t);
       }
       if (!pasteLeft && !this.inDirective) out.push(AVOID_PASTE);
     }
@@ -316,11 +356,22 @@ function pasteTwo(lhs: PToken, rhs: PToken): PToken | null {
 /** `#x`: the argument's spelling as a string literal, quotes and backslashes in literals escaped. */
 export function stringify(tokens: readonly PToken[]): string {
   let out = '';
+  // As gcc's stringify_arg: a padding token's source decides the space before the next token.
+  let source: PToken | null = null;
+  let backslashes = 0;
   for (const t of tokens) {
-    if (t.kind === 'padding' || t.kind === 'placemarker') continue;
-    if (t.white && out !== '') out += ' ';
+    if (t.kind === 'padding') {
+      if (source === null || (!source.white && t.source === null)) source = t.source ?? null;
+      continue;
+    }
+    if (t.kind === 'placemarker') continue;
+    if (out !== '' && (source ?? t).white) out += ' ';
+    source = null;
+    backslashes = t.kind === 'other' && t.text[0] === '\\' ? backslashes + 1 : 0;
     out += t.kind === 'string' || t.kind === 'char' ? t.text.replace(/[\\"]/g, (c) => '\\' + c) : t.text;
   }
+  // gcc: "invalid string literal, ignoring final '\\'".
+  if (backslashes % 2 === 1) out = out.slice(0, -1);
   return `"${out}"`;
 }
 

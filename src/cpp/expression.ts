@@ -42,8 +42,22 @@ export function evaluate(tokens: readonly PToken[]): EvalResult {
   }
 }
 
+/** Nesting (parentheses, unary operators, `?:`) beyond which we give up rather than overflow the stack. */
+export const MAX_EXPRESSION_DEPTH = 256;
+
 class Parser {
   private i = 0;
+  private depth = 0;
+
+  /** Count one level of recursion; an error (at the token) past the limit. */
+  private nest<T>(at: PToken | undefined, f: () => T): T {
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw new ExprError(`#if expression nested more than ${MAX_EXPRESSION_DEPTH} deep`, at);
+    try {
+      return f();
+    } finally {
+      this.depth--;
+    }
+  }
   constructor(private readonly toks: readonly PToken[]) {}
 
   peek(): PToken | undefined {
@@ -69,9 +83,10 @@ class Parser {
     const c = this.logicalOr(live);
     if (!this.take('?')) return c;
     const yes = c.v !== 0n;
-    const a = this.comma(live && yes);
+    const at = this.peek();
+    const a = this.nest(at, () => this.comma(live && yes));
     if (!this.take(':')) throw new ExprError("'?' without following ':'", this.peek());
-    const b = this.conditional(live && !yes);
+    const b = this.nest(at, () => this.conditional(live && !yes));
     const unsigned = a.unsigned || b.unsigned;
     return wrap(yes ? a.v : b.v, unsigned);
   }
@@ -109,6 +124,10 @@ class Parser {
   }
 
   private unary(live: boolean): Value {
+    return this.nest(this.peek(), () => this.unaryInner(live));
+  }
+
+  private unaryInner(live: boolean): Value {
     const t = this.peek();
     if (!t) throw new ExprError('#if with no expression');
     if (t.kind === 'punct') {

@@ -33,8 +33,11 @@ export interface DriverResult {
 }
 
 /** The directives gcc knows; any other `#word` line is assembler text and passes through. */
-export const DIRECTIVES = new Set(['include', 'include_next', 'define', 'undef', 'if', 'ifdef', 'ifndef', 'elif', 'else', 'endif', 'error', 'warning', 'pragma', 'line']);
-const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'else', 'endif']);
+export const DIRECTIVES = new Set([
+  'include', 'include_next', 'import', 'define', 'undef', 'if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif',
+  'error', 'warning', 'pragma', 'line', 'ident', 'sccs', 'assert', 'unassert',
+]);
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'elifdef', 'elifndef', 'else', 'endif']);
 
 interface Conditional {
   readonly at: PToken;
@@ -90,6 +93,12 @@ export class Driver implements TokenFeed, ExpansionHost {
   private readonly files: OpenFile[] = [];
   private readonly pushback: PToken[] = [];
   private readonly onceFiles = new Set<string>();
+  /** Every file ever entered (for `#import`). */
+  private readonly seenFiles = new Set<string>();
+  /** `#assert` predicates and their answers (spelled). */
+  private readonly assertions = new Map<string, string[]>();
+  /** `#pragma push_macro` stacks (null: was not defined). */
+  private readonly pushed = new Map<string, Array<Macro | null>>();
   private readonly printer = new Printer();
   private readonly expander: Expander;
   private readonly maxDepth: number;
@@ -127,7 +136,11 @@ export class Driver implements TokenFeed, ExpansionHost {
         }
       }
     } catch (e) {
-      if (!(e instanceof FatalError)) {
+      if (e instanceof RangeError) {
+        // Out of stack (or memory) in some deeply nested construct: say where, never throw.
+        const at = this.expander.invocation?.at;
+        this.report('error', 'cpp_limit', `input nested too deeply to preprocess (${e.message})`, at && at.line > 0 ? at : this.top()?.tokens[0]);
+      } else if (!(e instanceof FatalError)) {
         this.report('error', 'cpp_internal', `internal preprocessor error: ${String(e)}`, undefined);
       }
     }
@@ -136,7 +149,7 @@ export class Driver implements TokenFeed, ExpansionHost {
 
   // ---- ExpansionHost ----
 
-  builtin(name: string, at: PToken): PToken | null {
+  builtin(name: string, at: PToken, line: number): PToken | null {
     if (!BUILTIN_NAMES.has(name)) return null;
     const file = this.top();
     const make = (kind: 'string' | 'number', text: string): PToken => ({ kind, text, line: at.line, col: at.col, white: at.white });
@@ -147,7 +160,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       case '__BASE_FILE__':
         return make('string', quote(this.mainName));
       case '__LINE__':
-        return make('number', String(file ? this.currentLine(file) : 1));
+        return make('number', String(line + (file?.lineDelta ?? 0)));
       case '__COUNTER__':
         return make('number', String(this.counter++));
       default:
@@ -199,12 +212,6 @@ export class Driver implements TokenFeed, ExpansionHost {
     return this.files[this.files.length - 1];
   }
 
-  private currentLine(file: OpenFile): number {
-    const line = file.lines[Math.max(0, file.next - 1)];
-    const tok = file.tokens[Math.max(0, file.tokenIndex - 1)];
-    return (tok?.line ?? line?.firstLine ?? 1) + file.lineDelta;
-  }
-
   private skipping(file: OpenFile): boolean {
     return file.conditionals[file.conditionals.length - 1]?.skipping ?? false;
   }
@@ -216,6 +223,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       if (d.severity === 'error') this.failed = true;
       this.diagnostics.push(d);
     }
+    this.seenFiles.add(path);
     this.files.push({ path, name, lines, next: 0, tokens: [], tokenIndex: 0, lineDelta: 0, dirIndex, conditionals: [], returnLine });
     this.printer.marker(name, 1, this.files.length > 1 ? 1 : undefined);
   }
@@ -256,7 +264,8 @@ export class Driver implements TokenFeed, ExpansionHost {
         return;
       case 'include':
       case 'include_next':
-        return this.include(file, line, rest, nameTok, name === 'include_next');
+      case 'import':
+        return this.include(file, line, rest, nameTok, name === 'include_next', name === 'import');
       case 'if':
         return this.pushConditional(file, nameTok, (parentSkipping) => !parentSkipping && this.evaluateIf(rest, nameTok));
       case 'ifdef':
@@ -270,6 +279,8 @@ export class Driver implements TokenFeed, ExpansionHost {
           return this.isDefined(rest[0].text) === (name === 'ifdef');
         });
       case 'elif':
+      case 'elifdef':
+      case 'elifndef':
       case 'else':
         return this.elseBranch(file, nameTok, rest);
       case 'endif':
@@ -280,9 +291,15 @@ export class Driver implements TokenFeed, ExpansionHost {
       case 'warning':
         return this.report('warning', 'cpp_warning', `#warning ${spell(rest)}`.trimEnd(), nameTok);
       case 'pragma':
-        if (rest.length === 1 && rest[0]!.text === 'once') this.onceFiles.add(file.path);
-        else this.printer.rawLine(`#pragma ${spell(rest)}`, file.name, line.firstLine + file.lineDelta);
+        return this.pragma(file, rest);
+      case 'ident':
+      case 'sccs':
+        // gcc has no ident callback for assembler: the line is checked and dropped.
+        if (rest[0]?.kind !== 'string') this.report('error', 'cpp_syntax', `invalid #${name} directive`, rest[0] ?? nameTok);
         return;
+      case 'assert':
+      case 'unassert':
+        return this.assertDirective(rest, nameTok, name === 'assert');
       case 'line':
         return this.lineDirective(file, line, rest, nameTok);
     }
@@ -323,6 +340,14 @@ export class Driver implements TokenFeed, ExpansionHost {
       c.skipping = true;
       return;
     }
+    if (at.text === 'elifdef' || at.text === 'elifndef') {
+      if (rest[0]?.kind !== 'name') {
+        this.report('error', 'cpp_syntax', `no macro name given in #${at.text} directive`, rest[0] ?? at);
+        c.taken = false;
+      } else c.taken = this.isDefined(rest[0].text) === (at.text === 'elifdef');
+      c.skipping = !c.taken;
+      return;
+    }
     c.taken = this.evaluateIf(rest, at);
     c.skipping = !c.taken;
   }
@@ -334,6 +359,32 @@ export class Driver implements TokenFeed, ExpansionHost {
     for (;;) {
       const t = expander.get();
       if (t.kind === 'eof') break;
+      if (t.kind === 'punct' && (t.text === '#' || t.text === '%:')) {
+        // An assertion: `#pred` or `#pred(answer)`.
+        const pred = expander.getUnexpanded();
+        if (pred.kind !== 'name') {
+          this.report('error', 'cpp_expression', 'assertion without predicate', pred.kind === 'eof' ? t : pred);
+          return false;
+        }
+        const answers = this.assertions.get(pred.text);
+        let value = !!answers && answers.length > 0;
+        const open = expander.getUnexpanded();
+        if (open.kind === 'punct' && open.text === '(') {
+          const answer: PToken[] = [];
+          for (let a = expander.getUnexpanded(); !(a.kind === 'punct' && a.text === ')'); a = expander.getUnexpanded()) {
+            if (a.kind === 'eof') {
+              this.report('error', 'cpp_expression', "missing ')' to complete answer", t);
+              return false;
+            }
+            if (a.kind !== 'padding') answer.push(a);
+          }
+          value = !!answers && answers.includes(spell(answer));
+        }
+        tokens.push({ kind: 'number', text: value ? '1' : '0', line: t.line, col: t.col, white: t.white });
+        // The token after a bare `#pred` was read unexpanded; anything valid there is an operator.
+        if (!(open.kind === 'punct' && open.text === '(') && open.kind !== 'eof' && open.kind !== 'padding') tokens.push(open);
+        continue;
+      }
       if (t.kind === 'name' && t.text === 'defined') {
         let operand = expander.getUnexpanded();
         const paren = operand.text === '(' && operand.kind === 'punct';
@@ -382,7 +433,7 @@ export class Driver implements TokenFeed, ExpansionHost {
     return null;
   }
 
-  private include(file: OpenFile, line: LogicalLine, rest: PToken[], at: PToken, next: boolean): void {
+  private include(file: OpenFile, line: LogicalLine, rest: PToken[], at: PToken, next: boolean, importOnce = false): void {
     const operand = this.includeName(rest);
     if (!operand) return this.report('error', 'cpp_include', `#${at.text} expects "FILENAME" or <FILENAME>`, rest[0] ?? at);
     if (operand.name === '') return this.report('error', 'cpp_include', `empty filename in #${at.text}`, rest[0] ?? at);
@@ -396,8 +447,63 @@ export class Driver implements TokenFeed, ExpansionHost {
       throw new FatalError();
     }
     if (this.onceFiles.has(found.path)) return;
+    if (importOnce) {
+      // `#import`: the file is included once; if it was ever entered, not again.
+      this.onceFiles.add(found.path);
+      if (this.seenFiles.has(found.path)) return;
+    }
     const returnLine = line.lastLine + 1 + file.lineDelta;
     this.openFile(found.path, found.path, bytesToLatin1(found.bytes), found.dirIndex, returnLine);
+  }
+
+  private pragma(file: OpenFile, rest: PToken[]): void {
+    const [a, b] = rest;
+    if (a?.text === 'once' && rest.length === 1) {
+      this.onceFiles.add(file.path);
+      return;
+    }
+    if ((a?.text === 'push_macro' || a?.text === 'pop_macro') && b?.text === '(') {
+      const nameTok = rest[2];
+      if (nameTok?.kind !== 'string' || rest[3]?.text !== ')') {
+        return this.report('error', 'cpp_pragma', `invalid #pragma ${a.text} directive`, nameTok ?? b);
+      }
+      const name = nameTok.text.slice(1, -1);
+      const stack = this.pushed.get(name) ?? [];
+      if (a.text === 'push_macro') {
+        stack.push(this.macros.get(name) ?? null);
+        this.pushed.set(name, stack);
+      } else if (stack.length > 0) {
+        const m = stack.pop()!;
+        if (m) this.macros.set(name, m);
+        else this.macros.delete(name);
+      }
+      return;
+    }
+    if (a?.text === 'GCC' && (b?.text === 'error' || b?.text === 'warning')) {
+      const msg = rest[2];
+      if (msg?.kind !== 'string') return this.report('error', 'cpp_pragma', `invalid "#pragma GCC ${b.text}" directive`, msg ?? b);
+      const text = msg.text.slice(1, -1).replace(/\\(.)/g, '$1');
+      return this.report(b.text === 'error' ? 'error' : 'warning', b.text === 'error' ? 'cpp_error' : 'cpp_warning', text, msg);
+    }
+    // gcc registers no pragma printer for assembler: other pragmas vanish from the output.
+  }
+
+  private assertDirective(rest: PToken[], at: PToken, add: boolean): void {
+    const pred = rest[0];
+    if (pred?.kind !== 'name') return this.report('error', 'cpp_syntax', 'assertion without predicate', pred ?? at);
+    let answer: string | null = null;
+    if (rest[1]?.text === '(') {
+      const close = rest.findIndex((t, i) => i > 1 && t.text === ')');
+      if (close < 0) return this.report('error', 'cpp_syntax', "missing ')' to complete answer", rest[1]);
+      answer = spell(rest.slice(2, close).map((t, i) => (i === 0 ? { ...t, white: false } : t)));
+      if (answer === '') return this.report('error', 'cpp_syntax', 'predicate\'s answer is empty', rest[1]);
+    } else if (add) return this.report('error', 'cpp_syntax', 'missing \'(\' after predicate', rest[1] ?? pred);
+    const answers = this.assertions.get(pred.text) ?? [];
+    if (add) {
+      if (!answers.includes(answer!)) answers.push(answer!);
+      this.assertions.set(pred.text, answers);
+    } else if (answer === null) this.assertions.delete(pred.text);
+    else this.assertions.set(pred.text, answers.filter((x) => x !== answer));
   }
 
   private lineDirective(file: OpenFile, line: LogicalLine, rest: PToken[], at: PToken): void {

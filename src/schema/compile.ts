@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import type { Diagnostic } from '../source/diagnostic.js';
@@ -8,6 +9,17 @@ import type { FileHost } from '../source/host.js';
 import { arrayRange, compatiblesOf, fixupBinding, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixups.js';
 import { isObject, loadBinding, type LoadedBinding } from './load.js';
 import { hiddenFacts } from './json-view.js';
+import {
+  loadPrecompiled,
+  relativeName,
+  schemaKey,
+  builtinFiles,
+  PRECOMPILED_FORMAT,
+  validatorsModule,
+  type PrecompiledArtefacts,
+  type PrecompiledManifest,
+} from './precompiled.js';
+import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 
 /** A FileHost that can also list a directory's YAML files (recursively). */
 export interface SchemaHost extends FileHost {
@@ -111,8 +123,12 @@ const TYPE_IN_REF =
   /(flag|u?int(8|16|32|64)(-(array|matrix))?|non-unique-string-array|string(-array)?|phandle(-array)?)/;
 const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
 
-/** The shared Ajv instance, with dt-schema's extra keywords. */
-export function makeAjv(): Ajv2019 {
+/**
+ * The shared Ajv instance, with dt-schema's extra keywords. `standalone`
+ * keeps the generated source (as an ES module) for scripts/build-schemas.ts;
+ * it changes nothing else.
+ */
+export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
   const ajv = new Ajv2019({
     allErrors: true,
     strict: false,
@@ -120,6 +136,7 @@ export function makeAjv(): Ajv2019 {
     // Binding ids end in '#'; several schemas may refer to each other in any order.
     addUsedSchema: false,
     validateFormats: true,
+    ...(options.standalone ? { code: { source: true, esm: true } } : {}),
   });
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2019,
@@ -154,7 +171,14 @@ function diag(check: string, message: string, path?: string, line = 1, col = 1):
 export class SchemaSet {
   readonly entries: SchemaEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  private readonly ajv: Ajv2019;
+  /**
+   * Where the built-in schemas' validators came from: the build's artefacts
+   * (dist/schemas), compiled now, or not loaded at all.
+   */
+  builtinSource: 'precompiled' | 'runtime' | 'none' = 'none';
+  private ajvInstance: Ajv2019 | null = null;
+  /** Ids whose validator and selector came precompiled. */
+  private readonly precompiled = new Set<string>();
   private readonly validators = new Map<string, ValidateFunction | null>();
   private readonly selectors = new Map<string, ValidateFunction | boolean>();
   private readonly byCompatible = new Map<string, SchemaEntry>();
@@ -163,8 +187,11 @@ export class SchemaSet {
     null;
   private dims = new Map<string, MatrixDim>();
 
-  private constructor() {
-    this.ajv = makeAjv();
+  private constructor(private readonly standalone = false) {}
+
+  /** Made on first use: a run on precompiled built-ins alone never needs one. */
+  private get ajv(): Ajv2019 {
+    return (this.ajvInstance ??= makeAjv({ standalone: this.standalone }));
   }
 
   /**
@@ -172,21 +199,121 @@ export class SchemaSet {
    * only; a `meta/` folder is skipped). Earlier paths win on duplicate `$id`s,
    * as in dt-schema, so user schemas given first override built-in ones.
    * `builtin` (default true) appends `<project>/schemas`.
+   *
+   * The built-in schemas come precompiled (scripts/build-schemas.ts, in
+   * dist/schemas) when those artefacts exist and match the schema files and
+   * code; otherwise, and whenever a given schema has the `$id` of a built-in
+   * one (it wins, and built-ins may refer to it), they are compiled here.
+   * `precompiled: false` always compiles; a string names another artefact
+   * folder (tests).
    */
-  static load(paths: readonly string[], host: SchemaHost, options: { builtin?: boolean } = {}): SchemaSet {
+  static load(
+    paths: readonly string[],
+    host: SchemaHost,
+    options: { builtin?: boolean; precompiled?: boolean | string } = {},
+  ): SchemaSet {
     const set = new SchemaSet();
-    const all = [...paths];
     const builtinDir = builtinSchemaDir();
-    if (options.builtin !== false) all.push(builtinDir);
     const coreDir = join(builtinDir, 'core');
-    for (const p of all) {
+    const addPath = (p: string): void => {
       for (const file of set.expand(p, host)) {
         const core = file.startsWith(coreDir + sep);
         set.addFile(file, host, core);
       }
+    };
+    for (const p of paths) addPath(p);
+    if (options.builtin !== false) {
+      const artefacts =
+        options.precompiled === false
+          ? null
+          : loadPrecompiled(builtinDir, host, typeof options.precompiled === 'string' ? options.precompiled : undefined);
+      if (artefacts && !artefacts.manifest.entries.some((pe) => set.entries.some((e) => sameId(e.id, pe.id)))) {
+        set.addPrecompiled(artefacts, host);
+        set.builtinSource = 'precompiled';
+      } else {
+        addPath(builtinDir);
+        set.builtinSource = 'runtime';
+      }
     }
     set.compileAll();
     return set;
+  }
+
+  /**
+   * For scripts/build-schemas.ts: the built-in schemas loaded, fixed up and
+   * compiled exactly as `load([], host, { precompiled: false })` does, as the
+   * manifest and the text of validators.js. `problems` (and no artefacts)
+   * when that load reports anything, or the result would not survive JSON.
+   */
+  static precompileBuiltins(
+    host: SchemaHost,
+  ): { manifest: PrecompiledManifest; code: string; problems: [] } | { manifest: null; code: null; problems: string[] } {
+    const fail = (problems: string[]) => ({ manifest: null, code: null, problems });
+    const set = new SchemaSet(true);
+    const dir = builtinSchemaDir();
+    const coreDir = join(dir, 'core');
+    const files = builtinFiles(dir, host);
+    if (!files) return fail([`cannot list the schema files in ${dir}`]);
+    const expanded = set.expand(dir, host);
+    if (expanded.join('\0') !== files.join('\0')) return fail([`the schema files in ${dir} are not listed consistently`]);
+    for (const file of expanded) set.addFile(file, host, file.startsWith(coreDir + sep));
+    set.compileAll();
+    if (set.diagnostics.length > 0) return fail(set.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.check}]`));
+    const key = schemaKey(dir, files, host);
+    if (key === null) return fail([`cannot read the schema files in ${dir}`]);
+
+    const exported = new Map<string, ValidateFunction>();
+    const entries = set.entries.map((e, i) => {
+      const v = set.validators.get(e.id);
+      const s = set.selectors.get(e.id);
+      if (v) exported.set(`v${i}`, v);
+      if (typeof s === 'function') exported.set(`s${i}`, s);
+      return {
+        id: e.id,
+        file: files.indexOf(e.path),
+        core: e.core,
+        fixed: e.fixed,
+        compatibles: e.compatibles,
+        validator: v ? `v${i}` : null,
+        selector: typeof s === 'function' ? `s${i}` : s === true,
+      };
+    });
+    const problems: string[] = [];
+    for (const e of entries) {
+      if (e.file < 0) problems.push(`${e.id}: its file is not among the listed ones`);
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(e.fixed)), e.fixed)) problems.push(`${e.id}: the fixed-up schema does not survive JSON`);
+      if (!isDeepStrictEqual(JSON.parse(JSON.stringify(e.compatibles)), e.compatibles)) problems.push(`${e.id}: its compatibles do not survive JSON`);
+    }
+    if (problems.length > 0) return fail(problems);
+    // Ajv's standalone code takes the functions to export by schema key; ours
+    // include the selects, which have none, so it is handed a view of this
+    // Ajv that finds them by export name.
+    const view = Object.create(set.ajv, { getSchema: { value: (name: string) => exported.get(name) } }) as Ajv2019;
+    const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ?? standaloneCodeModule) as (
+      ajv: Ajv2019,
+      refs: Record<string, string>,
+    ) => string;
+    const code = standaloneCode(view, Object.fromEntries([...exported.keys()].map((n) => [n, n])));
+    const manifest: PrecompiledManifest = { format: PRECOMPILED_FORMAT, key, files: files.map((f) => relativeName(dir, f)), entries };
+    return { manifest, code: validatorsModule(key, code), problems: [] };
+  }
+
+  /** The built-in entries from the build's artefacts; their file is parsed only if someone asks for it. */
+  private addPrecompiled(artefacts: PrecompiledArtefacts, host: FileHost): void {
+    for (const pe of artefacts.manifest.entries) {
+      const path = artefacts.paths[pe.file]!;
+      let loaded: LoadedBinding | undefined;
+      const entry = { id: pe.id, path, core: pe.core, fixed: pe.fixed, compatibles: pe.compatibles } as SchemaEntry;
+      Object.defineProperty(entry, 'loaded', { enumerable: true, get: () => (loaded ??= loadBinding(path, host)) });
+      Object.defineProperty(entry, 'raw', { enumerable: true, get: () => entry.loaded.json as JsonObject });
+      this.entries.push(entry);
+      this.precompiled.add(pe.id);
+      this.validators.set(pe.id, pe.validator === null ? null : (artefacts.validators[pe.validator] as unknown as ValidateFunction));
+      this.selectors.set(
+        pe.id,
+        typeof pe.selector === 'string' ? (artefacts.validators[pe.selector] as unknown as ValidateFunction) : pe.selector,
+      );
+    }
   }
 
   /** Build from bindings already in memory (tests, `--schema` text). */
@@ -248,6 +375,11 @@ export class SchemaSet {
   }
 
   private compileAll(): void {
+    // Precompiled entries need Ajv only as targets of other schemas' $refs.
+    if (this.entries.every((e) => this.precompiled.has(e.id))) {
+      for (const e of this.entries) if (!e.core) this.indexCompatibles(e);
+      return;
+    }
     for (const e of this.entries) {
       try {
         this.ajv.addSchema(forAjv(e.fixed), e.id);
@@ -257,6 +389,10 @@ export class SchemaSet {
       }
     }
     for (const e of this.entries) {
+      if (this.precompiled.has(e.id)) {
+        if (!e.core) this.indexCompatibles(e);
+        continue;
+      }
       if (this.validators.get(e.id) === null) continue;
       try {
         const v = this.ajv.getSchema(e.id.replace(/#$/, ''));

@@ -1,0 +1,221 @@
+/**
+ * Build-time artefacts for the built-in schemas (written by
+ * scripts/build-schemas.ts into dist/schemas/): the fixed-up JSON and what
+ * SchemaSet derives from it (manifest.json), and Ajv's standalone code for
+ * every validator and `select` (validators.js, an ES module).
+ *
+ * Both files carry a key: a hash of the built-in schema files (names and
+ * bytes, read through the run's host) and of the code that turns them into
+ * validators (this folder's compile/fixups/load modules, the Ajv, ajv-formats
+ * and yaml versions). A run uses the artefacts only when its key matches;
+ * otherwise (missing, stale, half-written) it compiles at run time as before.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { FileHost } from '../source/host.js';
+import type { JsonObject } from './fixups.js';
+
+/** Bumped when the artefacts' shape changes. */
+export const PRECOMPILED_FORMAT = 1;
+export const MANIFEST_FILE = 'manifest.json';
+export const VALIDATORS_FILE = 'validators.js';
+
+/** One built-in schema as SchemaSet holds it after load and fix-up. */
+export interface PrecompiledEntry {
+  id: string;
+  /** Index into the manifest's `files` (the path as the schema folder lists it). */
+  file: number;
+  core: boolean;
+  fixed: JsonObject;
+  compatibles: string[];
+  /** Export name of its validator in validators.js; null when it did not compile. */
+  validator: string | null;
+  /** Export name of its compiled `select`, or the constant verdict (absent or boolean select). */
+  selector: string | boolean;
+}
+
+export interface PrecompiledManifest {
+  format: number;
+  key: string;
+  /** Schema files below the built-in folder ('/'-separated, relative), in load order. */
+  files: string[];
+  entries: PrecompiledEntry[];
+}
+
+/** A standalone validator: Ajv's calling convention (errors on the function). */
+export type StandaloneValidate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+
+export interface PrecompiledArtefacts {
+  manifest: PrecompiledManifest;
+  /** Absolute paths of the schema files, in manifest order (as the host listed them). */
+  paths: string[];
+  validators: Record<string, StandaloneValidate>;
+}
+
+/** `<project>/dist/schemas`, found relative to this module (dist/src/schema/). */
+export function defaultArtefactDir(): string {
+  return fileURLToPath(new URL('../../schemas/', import.meta.url)).replace(/[\\/]$/, '');
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version?: string }).version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+
+let codeKeyMemo: string | undefined;
+
+/** Hash of what turns schema files into validators, besides the files themselves. */
+export function codeKey(): string {
+  if (codeKeyMemo !== undefined) return codeKeyMemo;
+  const h = createHash('sha256');
+  h.update(`format ${PRECOMPILED_FORMAT}\0`);
+  for (const name of ['ajv', 'ajv-formats', 'yaml']) h.update(`${name}@${packageVersion(name)}\0`);
+  for (const mod of ['compile.js', 'fixups.js', 'load.js', 'precompiled.js']) {
+    try {
+      h.update(mod + '\0');
+      h.update(readFileSync(new URL(`./${mod}`, import.meta.url)));
+    } catch {
+      h.update('missing\0');
+    }
+  }
+  codeKeyMemo = h.digest('hex');
+  return codeKeyMemo;
+}
+
+/**
+ * The built-in schema files SchemaSet would load from `dir` (its `meta/`
+ * folder left out), or null when the host can't list them plainly — the
+ * run-time path then reports whatever is wrong.
+ */
+export function builtinFiles(dir: string, host: FileHost & { listYaml?(d: string): string[] | { error: string }; isDirectory?(p: string): boolean }): string[] | null {
+  if (!host.isDirectory?.(dir)) return null;
+  const listed = host.listYaml?.(dir);
+  if (!listed || !Array.isArray(listed)) return null;
+  const metaDir = join(dir, 'meta') + sep;
+  const files = listed.filter((f) => !f.startsWith(metaDir));
+  return files.length > 0 ? files : null;
+}
+
+/** The relative, '/'-separated name of a schema file. */
+export function relativeName(dir: string, file: string): string {
+  return relative(dir, file).split(sep).join('/');
+}
+
+/** The key of a set of schema files, read through `host`; null when one can't be read. */
+export function schemaKey(dir: string, files: readonly string[], host: FileHost): string | null {
+  const h = createHash('sha256');
+  h.update(codeKey());
+  for (const f of files) {
+    const bytes = host.readBytes(f);
+    if (!(bytes instanceof Uint8Array)) return null;
+    h.update(`\0${relativeName(dir, f)}\0${bytes.length}\0`);
+    h.update(bytes);
+  }
+  return h.digest('hex');
+}
+
+const requireModule = (process.features as { require_module?: boolean }).require_module === true;
+
+/** validators.js modules by path: loaded ones, and null for ones that failed. */
+const modules = new Map<string, Record<string, unknown> | null>();
+
+/**
+ * Loading an ES module from synchronous code needs require(esm) (Node
+ * 20.19+, 22.12+). Older Nodes get the default artefact imported up front.
+ */
+if (!requireModule) {
+  const path = join(defaultArtefactDir(), VALIDATORS_FILE);
+  if (existsSync(path)) {
+    try {
+      modules.set(path, (await import(pathToFileURL(path).href)) as Record<string, unknown>);
+    } catch {
+      modules.set(path, null);
+    }
+  }
+}
+
+function loadModule(path: string): Record<string, unknown> | null {
+  const known = modules.get(path);
+  if (known !== undefined) return known;
+  let mod: Record<string, unknown> | null = null;
+  if (requireModule) {
+    // Some Node versions flag require(esm) as experimental: that is not the user's business.
+    const emit = process.emitWarning;
+    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+      const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+      if (type === 'ExperimentalWarning') return;
+      (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
+    }) as typeof process.emitWarning;
+    try {
+      mod = require(path) as Record<string, unknown>;
+    } catch {
+      mod = null;
+    } finally {
+      process.emitWarning = emit;
+    }
+  }
+  modules.set(path, mod);
+  return mod;
+}
+
+/**
+ * The artefacts in `artefactDir` for the built-in schemas in `schemaDir`, when
+ * they exist and are current for the files the host shows; null otherwise.
+ */
+export function loadPrecompiled(
+  schemaDir: string,
+  host: FileHost & { listYaml?(d: string): string[] | { error: string }; isDirectory?(p: string): boolean },
+  artefactDir: string = defaultArtefactDir(),
+): PrecompiledArtefacts | null {
+  const manifestPath = join(artefactDir, MANIFEST_FILE);
+  const validatorsPath = join(artefactDir, VALIDATORS_FILE);
+  if (!existsSync(manifestPath) || !existsSync(validatorsPath)) return null;
+  let manifest: PrecompiledManifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as PrecompiledManifest;
+  } catch {
+    return null;
+  }
+  if (manifest?.format !== PRECOMPILED_FORMAT || !Array.isArray(manifest.files) || !Array.isArray(manifest.entries)) return null;
+  const files = builtinFiles(schemaDir, host);
+  if (!files || files.length !== manifest.files.length) return null;
+  if (files.some((f, i) => relativeName(schemaDir, f) !== manifest.files[i])) return null;
+  const key = schemaKey(schemaDir, files, host);
+  if (key === null || key !== manifest.key) return null;
+  const mod = loadModule(validatorsPath);
+  if (!mod || mod.KEY !== manifest.key) return null;
+  const validators: Record<string, StandaloneValidate> = {};
+  for (const e of manifest.entries) {
+    for (const name of [e.validator, e.selector]) {
+      if (typeof name !== 'string') continue;
+      const fn = mod[name];
+      if (typeof fn !== 'function') return null;
+      validators[name] = fn as StandaloneValidate;
+    }
+  }
+  return { manifest, paths: files, validators };
+}
+
+/**
+ * validators.js from Ajv's standalone ES module code: the key first, and a
+ * `require` for the runtime helpers the code pulls in (Ajv emits `require()`
+ * calls even in its ES module output).
+ */
+export function validatorsModule(key: string, standaloneCode: string): string {
+  return (
+    '// Generated by scripts/build-schemas.ts from the built-in schemas: do not edit.\n' +
+    "import { createRequire } from 'node:module';\n" +
+    'const require = createRequire(import.meta.url);\n' +
+    `export const KEY = ${JSON.stringify(key)};\n` +
+    standaloneCode +
+    '\n'
+  );
+}

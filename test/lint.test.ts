@@ -160,3 +160,12 @@ test('lint: warnings fail a run only past --max-warnings; notes never; --quiet s
   assert.equal((await cli(['--max-warnings', '1', '-'], { stdin: withWarning })).code, 0);
   assert.equal((await cli(['--max-warnings', '0', '-'], { stdin: withWarning })).code, 1);
 });
+
+test('lint: a user binding whose $ref names an unloaded schema is reported at that $ref, exit 2', async () => {
+  const r = await cli(['--schema', 'test/fixtures/lint/bindings-missing-ref', '-I', 'include', 'test/fixtures/lint/good.dts']);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stdout,
+    /acme,widget\.yaml:13:5: error: \$ref '\/schemas\/spi\/spi-peripheral-props\.yaml' names a schema that is not loaded \(add its folder with --schema\) \[schema_ref\]/,
+  );
+});

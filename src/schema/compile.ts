@@ -164,6 +164,46 @@ function diag(check: string, message: string, path?: string, line = 1, col = 1):
   return d;
 }
 
+/** The `$ref` in `schema` equal to `ref` (as written), as a JSON pointer, or null. */
+function refPointer(schema: unknown, ref: string, path = ''): string | null {
+  if (Array.isArray(schema)) {
+    for (let i = 0; i < schema.length; i++) {
+      const found = refPointer(schema[i], ref, `${path}/${i}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (!isObject(schema)) return null;
+  for (const [k, v] of Object.entries(schema)) {
+    const here = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (k === '$ref' && typeof v === 'string' && (v === ref || v.replace(/#$/, '') === ref.replace(/#$/, '') || ref.endsWith(v.replace(/#$/, '')))) return here;
+    const found = refPointer(v, ref, here);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Why a binding did not compile, at the line that caused it where we can
+ * tell: a `$ref` to a schema nobody loaded is the usual case (a kernel
+ * binding's refs need the kernel's and dt-schema's schemas given with --schema).
+ */
+function compileProblem(e: SchemaEntry, err: unknown): Diagnostic {
+  const missing = (err as { missingRef?: unknown }).missingRef;
+  if (typeof missing === 'string') {
+    const raw = (err as { missingSchema?: unknown }).missingSchema;
+    const written = typeof raw === 'string' ? raw : missing;
+    const pointer = refPointer(e.raw, written) ?? refPointer(e.raw, missing);
+    const message = `$ref '${written.replace(/^http:\/\/devicetree\.org/, '')}' names a schema that is not loaded (add its folder with --schema)`;
+    if (pointer) {
+      const at = e.loaded.locate(pointer);
+      return diag('schema_ref', message, e.path, at.line, at.col);
+    }
+    return diag('schema_ref', `${e.path}: ${message}`, e.path);
+  }
+  return diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path);
+}
+
 /**
  * All schemas of a run: core schemas and bindings, fixed up and compiled
  * once, with the lookups the validator needs.
@@ -398,7 +438,7 @@ export class SchemaSet {
         const v = this.ajv.getSchema(e.id.replace(/#$/, ''));
         this.validators.set(e.id, v ?? null);
       } catch (err) {
-        this.diagnostics.push(diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path));
+        this.diagnostics.push(compileProblem(e, err));
         this.validators.set(e.id, null);
       }
       const select = e.fixed.select;

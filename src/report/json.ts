@@ -3,11 +3,13 @@
  *
  * { "version": 1, "tool": "vmgenid-lint",
  *   "files": [ { "file", "fatal", "diagnostics": [
- *       { "severity", "check", "message", "file", "line", "column", "endLine", "endColumn",
- *         "macro", "node", "property", "binding" } ] } ],
+ *       { "severity", "check", "message", "file",
+ *         "span": { "line", "column", "endLine", "endColumn", "macro"? },
+ *         "node", "property", "binding" } ] } ],
  *   "summary": { "errors", "warnings", "notes", "files" } }
  *
- * Position fields are present only when known (a blob has none: `node` locates it).
+ * `span` (1-based; `endColumn` one past the last character) is present only when known: a
+ * blob has none, and `node` locates the finding. Optional fields are left out, never null.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileReport } from './text.js';
@@ -17,11 +19,9 @@ export const JSON_REPORT_VERSION = 1;
 function diagnosticJson(d: Diagnostic, file: string): Record<string, unknown> {
   const out: Record<string, unknown> = { severity: d.severity, check: d.check, message: d.message, file: d.span?.file ?? d.file ?? file };
   if (d.span) {
-    out.line = d.span.line;
-    out.column = d.span.col;
-    out.endLine = d.span.endLine;
-    out.endColumn = d.span.endCol;
-    if (d.span.macro) out.macro = d.span.macro;
+    const span: Record<string, unknown> = { line: d.span.line, column: d.span.col, endLine: d.span.endLine, endColumn: d.span.endCol };
+    if (d.span.macro) span.macro = d.span.macro;
+    out.span = span;
   }
   if (d.nodePath) out.node = d.nodePath;
   if (d.property) out.property = d.property;

@@ -17,7 +17,8 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import { bytesToLatin1, nodeFileHost } from '../source/host.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
-import { emitReport, type ReportOptions } from './lint.js';
+import { emitReport, refuseOutputOverInput, type ReportOptions } from './lint.js';
+import { ExitCode } from './exit-codes.js';
 
 export interface CheckBindingOptions extends ReportOptions {
   include: string[];
@@ -80,5 +81,6 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
 }
 
 export function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): number {
+  if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
   return emitReport(files.map((f) => checkOne(f, opts)), opts, io);
 }

@@ -16,7 +16,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
 import { ExitCode } from './exit-codes.js';
-import { writeFileAtomic, type CliIo } from './io.js';
+import { sameFile, writeFileAtomic, type CliIo } from './io.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 
 export interface LintCommandOptions extends SourceOptions {
@@ -70,13 +70,16 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
   return { files, problems, liveFolders };
 }
 
-/** Reads source lines for the caret display, once per file. */
-function sourceLines(stdinText: string | null): (file: string, line: number) => string | null {
+/**
+ * Reads source lines for the caret display, once per file. Inputs already
+ * read are not read again: standard input or a pipe would not give them twice.
+ */
+function sourceLines(inputTexts: ReadonlyMap<string, string>): (file: string, line: number) => string | null {
   const cache = new Map<string, string[] | null>();
   return (file, line) => {
     if (!cache.has(file)) {
-      const bytes = file === '<stdin>' ? null : nodeFileHost.readBytes(file);
-      const text = file === '<stdin>' ? stdinText : bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null;
+      const bytes = inputTexts.has(file) || file === '<stdin>' ? null : nodeFileHost.readBytes(file);
+      const text = inputTexts.get(file) ?? (bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null);
       cache.set(file, text === null ? null : text.split(/\r?\n/));
     }
     return cache.get(file)?.[line - 1] ?? null;
@@ -95,7 +98,7 @@ function sarifRules(): SarifRule[] {
   return CHECKS.map((c) => ({ id: c.name, description: c.description, help: c.docs, level: c.severity }));
 }
 
-function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, stdinText: string | null): string {
+function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, inputTexts: ReadonlyMap<string, string>): string {
   switch (opts.format) {
     case 'json':
       return formatJson(reports);
@@ -104,7 +107,7 @@ function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: C
     case 'github':
       return formatGithub(reports);
     default:
-      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(stdinText), verbose: opts.verbose });
+      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(inputTexts), verbose: opts.verbose });
   }
 }
 
@@ -132,18 +135,28 @@ export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number 
   return ExitCode.Ok;
 }
 
+/** True (after saying so) when `--output` names one of the files read: the tool never writes to its inputs. */
+export function refuseOutputOverInput(output: string | undefined, inputs: readonly string[], io: CliIo): boolean {
+  if (output === undefined || output === '-') return false;
+  const input = inputs.find((i) => i !== '-' && sameFile(output, i));
+  if (input === undefined) return false;
+  io.stderr(`vmgenid-lint: refusing to write the output over the input ${input}\n`);
+  return true;
+}
+
 export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): number {
   const rules = parseRules(opts.rule);
   if (typeof rules === 'string') {
     io.stderr(`vmgenid-lint: ${rules}\n`);
     return ExitCode.Usage;
   }
+  const { files, problems, liveFolders } = expandInputs(inputs);
+  if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
   const schemas = SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost));
   const schemaProblems: Diagnostic[] = schemas.diagnostics;
-  const { files, problems, liveFolders } = expandInputs(inputs);
   const reports: FileReport[] = [...problems];
   if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems });
-  let stdinText: string | null = null;
+  const inputTexts = new Map<string, string>();
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;
     const lintOptions = { ...loadOptions(opts), schemas, all: opts.all, rules };
@@ -157,11 +170,11 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;
     }
-    if (input === '-') stdinText = bytesToLatin1(bytes);
+    if (!inputTexts.has(name)) inputTexts.set(name, bytesToLatin1(bytes));
     const report: LintReport = lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
-  return emitReport(reports, opts, io, stdinText);
+  return emitReport(reports, opts, io, inputTexts);
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -175,10 +188,10 @@ export interface ReportOptions {
 }
 
 /** Write the report where it was asked for and return the run's exit code. */
-export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, stdinText: string | null = null): number {
+export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, inputTexts: ReadonlyMap<string, string> = new Map()): number {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const text = formatReport(shown, opts, io, toFile, stdinText);
+  const text = formatReport(shown, opts, io, toFile, inputTexts);
   if (toFile) {
     try {
       writeFileAtomic(opts.output!, text);

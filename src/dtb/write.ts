@@ -10,9 +10,11 @@ import {
   FDT_HEADER_SIZE,
   FDT_LAST_COMPATIBLE_VERSION,
   FDT_MAGIC,
+  FDT_RESERVE_ENTRY_SIZE,
   FDT_VERSION,
   FdtToken,
 } from './fdt.js';
+import { MAX_INPUT_BYTES } from '../source/host.js';
 
 export interface WriteDtbOptions {
   /** dtc's `-p`: bytes of zero padding after the blob (wins over `minSize`). */
@@ -116,6 +118,11 @@ function badOption(message: string): InputError {
   return new InputError([{ severity: 'error', check: 'dtb_write', message }]);
 }
 
+/** A blob we would refuse to read back (-p, -S, -a or -R asked for gigabytes). */
+function tooBig(size: number): InputError {
+  return badOption(`the blob would be ${size} bytes, more than the ${MAX_INPUT_BYTES} bytes allowed`);
+}
+
 /** How many zero bytes follow the strings block, as dtc's dt_to_blob works it out. */
 function paddingLength(totalsize: number, options: WriteDtbOptions): number {
   let padlen = 0;
@@ -129,6 +136,7 @@ function paddingLength(totalsize: number, options: WriteDtbOptions): number {
 export function writeDtb(tree: DeviceTree, options: WriteDtbOptions = {}): Uint8Array {
   const slots = options.reserveSlots ?? 0;
   if (!Number.isInteger(slots) || slots < 0) throw badOption(`invalid number of reserve slots: ${slots}`);
+  if (slots * FDT_RESERVE_ENTRY_SIZE > MAX_INPUT_BYTES) throw tooBig(slots * FDT_RESERVE_ENTRY_SIZE);
 
   const reserve = new ByteSink();
   for (const entry of tree.reserves) {
@@ -155,6 +163,7 @@ export function writeDtb(tree: DeviceTree, options: WriteDtbOptions = {}): Uint8
   const used = offDtStrings + stringBytes.length;
   const padlen = paddingLength(used, options);
   const totalsize = used + padlen;
+  if (totalsize > MAX_INPUT_BYTES) throw tooBig(totalsize);
 
   const blob = new Uint8Array(totalsize);
   const header = new DataView(blob.buffer);

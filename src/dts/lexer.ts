@@ -38,6 +38,7 @@ export interface LexResult {
 const NAME_CHAR = /[a-zA-Z0-9,._+*#?@-]/;
 const NAME_RUN = /\\?[a-zA-Z0-9,._+*#?@-]+/y;
 const LABEL_DEF = /[a-zA-Z_][a-zA-Z0-9_]*:/y;
+const LABEL_RUN = /[a-zA-Z0-9_]*/y;
 const LABEL_REF = /&[a-zA-Z_][a-zA-Z0-9_]*/y;
 const PATH_REF = /&\{\/[a-zA-Z0-9,._+*#?@\-/]*\}/y;
 const STRING = /"(?:[^\\"]|\\[^\n])*"/y;
@@ -162,6 +163,8 @@ class Lexer {
   constructor(private readonly options: LexOptions) {}
 
   private mainName = '';
+  /** The run of label characters (in `text`, up to `end`) where LABEL_DEF last failed. */
+  private noLabel = { text: '', end: -1 };
 
   push(path: string, text: string, at: Span | null): boolean {
     if (this.stack.length === 0) this.mainName = path;
@@ -286,7 +289,10 @@ class Lexer {
     }
 
     // Labels (`name:`) win over names and bytes whenever they match: they are longer.
-    const label = /[a-zA-Z_]/.test(c) ? stickyMatch(LABEL_DEF, text, pos) : null;
+    // A run of label characters with no ':' after it holds no label either: skipped, so a long run is linear, not quadratic.
+    const inFailedRun = this.noLabel.text === text && pos < this.noLabel.end;
+    const label = !inFailedRun && /[a-zA-Z_]/.test(c) ? stickyMatch(LABEL_DEF, text, pos) : null;
+    if (!label && !inFailedRun && /[a-zA-Z_]/.test(c)) this.noLabel = { text, end: pos + stickyMatch(LABEL_RUN, text, pos)!.length };
     if (label) {
       this.emit('label', buf, label.length, { text: label.slice(0, -1) });
       return;

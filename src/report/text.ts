@@ -35,16 +35,25 @@ function where(d: Diagnostic): string {
   return parts.length > 0 ? parts.join(': ') : 'vmgenid-lint';
 }
 
+/** Longest source line shown whole; longer ones are cut to this many characters around the span. */
+const MAX_EXCERPT = 200;
+const EXCERPT_BEFORE = 60;
+
 /** The source line, and a caret line under the span (tabs kept so the caret lines up). */
 function excerpt(d: Diagnostic, options: TextOptions): string[] {
   if (!d.span) return [];
   const text = options.sourceLine(d.span.file, d.span.line);
   if (text === null) return [];
   const start = Math.max(0, Math.min(d.span.col - 1, text.length));
-  const end = d.span.endLine === d.span.line ? Math.max(start + 1, Math.min(d.span.endCol - 1, text.length)) : text.length;
-  const pad = text.slice(0, start).replace(/[^\t]/g, ' ');
+  let end = d.span.endLine === d.span.line ? Math.max(start + 1, Math.min(d.span.endCol - 1, text.length)) : text.length;
+  // A long line is shown as a window around the span: each finding costs a few lines, not a copy of the line.
+  const from = text.length > MAX_EXCERPT ? Math.max(0, start - EXCERPT_BEFORE) : 0;
+  const to = text.length > MAX_EXCERPT ? Math.min(text.length, from + MAX_EXCERPT) : text.length;
+  end = Math.min(end, Math.max(to, start + 1));
+  const before = from > 0 ? '…' : '';
+  const pad = (before + text.slice(from, start)).replace(/[^\t]/g, ' ');
   const marks = '^' + '~'.repeat(Math.max(0, end - start - 1));
-  return [`  ${text}`, `  ${pad}${paint(options.color, GREEN, marks)}`];
+  return [`  ${before}${text.slice(from, to)}${to < text.length ? '…' : ''}`, `  ${pad}${paint(options.color, GREEN, marks)}`];
 }
 
 export function formatDiagnosticText(d: Diagnostic, options: TextOptions): string {

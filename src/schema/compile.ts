@@ -517,7 +517,13 @@ export class SchemaSet {
     const facts = hiddenFacts(node);
     // dt-validate never looks below `__symbols__`, `__fixups__` and their kin.
     if (facts.$ignored) return [];
-    if (v(node)) return [];
+    try {
+      if (v(node)) return [];
+    } catch (err) {
+      // A binding whose $ref leads back to itself with nothing consumed (`allOf: [{$ref: '#'}]`) never ends.
+      if (!(err instanceof RangeError)) throw err;
+      return [{ keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message: 'cannot be checked: the binding refers to itself without end (a $ref loop)', schemaId: binding.id }];
+    }
     const errors = (v.errors ?? []).map((err) => ({ ...err, schemaId: binding.id }));
     return withoutDisabledRequired(errors, facts.$disabled);
   }

@@ -75,7 +75,7 @@ function vendorFindings(binding: LoadedBinding, vendors: VendorPrefixes): Diagno
 
 /** Child node definitions mean the device may be a nexus routing its children's interrupts. */
 function hasChildNodes(binding: LoadedBinding): boolean {
-  const json = binding.json as { patternProperties?: unknown; properties?: unknown };
+  const json = (binding.json ?? {}) as { patternProperties?: unknown; properties?: unknown };
   const isNodeSchema = (v: unknown) => Boolean(v && typeof v === 'object' && ((v as { type?: unknown }).type === 'object' || 'properties' in (v as object)));
   return [json.patternProperties, json.properties].some((group) => group && typeof group === 'object' && Object.values(group as object).some(isNodeSchema));
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 
 /**
  * How the front ends reach files. Injected so that tests and the CLI decide
@@ -28,6 +28,25 @@ function describe(err: unknown): string {
 /** Largest input file we read, in bytes: a devicetree is never near this. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+/** A file's bytes, read in chunks; null when there are more than MAX_INPUT_BYTES. */
+function readBounded(path: string): Uint8Array | null {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 16);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return new Uint8Array(Buffer.concat(chunks, total));
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_INPUT_BYTES) return null;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A host reading the real file system, read-only. */
 export const nodeFileHost: FileHost = {
   readBytes(path: string) {
@@ -35,7 +54,10 @@ export const nodeFileHost: FileHost = {
       const st = statSync(path);
       if (st.isDirectory()) return { error: 'Is a directory' };
       if (st.size > MAX_INPUT_BYTES) return { error: `file is larger than ${MAX_INPUT_BYTES} bytes` };
-      return new Uint8Array(readFileSync(path));
+      if (st.isFile()) return new Uint8Array(readFileSync(path));
+      // A pipe or a device does not know its size (and /dev/zero never ends): read up to the limit.
+      const bytes = readBounded(path);
+      return bytes ?? { error: `file is larger than ${MAX_INPUT_BYTES} bytes` };
     } catch (err) {
       return { error: describe(err) };
     }

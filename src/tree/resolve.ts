@@ -95,6 +95,9 @@ export class PhandleAllocator {
   }
 }
 
+/** Duplicate pairs reported one by one per node and check; past this, one line counts the rest. */
+const MAX_DUPLICATE_PAIRS = 1000;
+
 class Resolver {
   readonly diagnostics: Diagnostic[] = [];
   readonly phandles: PhandleAllocator;
@@ -147,20 +150,40 @@ class Resolver {
     for (const fn of table) if (this.check(fn) === 'failed') return;
   }
 
-  private duplicatePropertyNames(node: Node): boolean {
-    let ok = true;
-    const props = node.properties;
-    for (let i = 0; i < props.length; i++) {
-      const prop = props[i]!;
-      if (prop.deleted) continue;
-      for (let j = i + 1; j < props.length; j++) {
-        if (!props[j]!.deleted && props[j]!.name === prop.name) {
-          this.fail('duplicate_property_names', node, 'Duplicate property name', prop);
-          ok = false;
-        }
-      }
+  /** Live items grouped by name, each with its place in its group (one pass, not dtc's pairwise scan). */
+  private static groups<T extends { name: string }>(items: readonly T[], live: (item: T) => boolean): Map<string, T[]> {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      if (!live(item)) continue;
+      const group = groups.get(item.name);
+      if (group) group.push(item);
+      else groups.set(item.name, [item]);
     }
-    return ok;
+    return groups;
+  }
+
+  /** Report one pair, or count it past MAX_DUPLICATE_PAIRS (dtc reports every pair: quadratic in a crafted blob). */
+  private duplicatePair(shown: { n: number; hidden: number }, report: () => void): void {
+    if (shown.n++ < MAX_DUPLICATE_PAIRS) report();
+    else shown.hidden++;
+  }
+
+  private duplicatePropertyNames(node: Node): boolean {
+    const props = node.properties;
+    const groups = Resolver.groups(props, (p) => !p.deleted);
+    const shown = { n: 0, hidden: 0 };
+    const seen = new Map<string, number>();
+    for (const prop of props) {
+      if (prop.deleted) continue;
+      const group = groups.get(prop.name)!;
+      const at = seen.get(prop.name) ?? 0;
+      seen.set(prop.name, at + 1);
+      const later = group.length - at - 1;
+      if (shown.n >= MAX_DUPLICATE_PAIRS) shown.hidden += later;
+      else for (let j = 0; j < later; j++) this.duplicatePair(shown, () => this.fail('duplicate_property_names', node, 'Duplicate property name', prop));
+    }
+    if (shown.hidden > 0) this.fail('duplicate_property_names', node, `${shown.hidden} more duplicate property names not shown`);
+    return shown.n === 0;
   }
 
   private nodeNameChars(node: Node): boolean {
@@ -206,19 +229,21 @@ class Resolver {
 
   /** duplicate_node_names: a live child followed by any sibling of the same name. */
   private duplicateNodeNames(node: Node): boolean {
-    let ok = true;
     const children = node.children;
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i]!;
+    const groups = Resolver.groups(children, () => true);
+    const shown = { n: 0, hidden: 0 };
+    const seen = new Map<string, number>();
+    for (const child of children) {
+      const group = groups.get(child.name)!;
+      const at = seen.get(child.name) ?? 0;
+      seen.set(child.name, at + 1);
       if (child.deleted) continue;
-      for (let j = i + 1; j < children.length; j++) {
-        if (children[j]!.name === child.name) {
-          this.fail('duplicate_node_names', children[j]!, 'Duplicate node name');
-          ok = false;
-        }
-      }
+      const later = group.length - at - 1;
+      if (shown.n >= MAX_DUPLICATE_PAIRS) shown.hidden += later;
+      else for (let j = at + 1; j < group.length; j++) this.duplicatePair(shown, () => this.fail('duplicate_node_names', group[j]!, 'Duplicate node name'));
     }
-    return ok;
+    if (shown.hidden > 0) this.fail('duplicate_node_names', node, `${shown.hidden} more duplicate node names not shown`);
+    return shown.n === 0;
   }
 
   private nameIsString(node: Node): boolean {

@@ -1,0 +1,165 @@
+/**
+ * Bad input found by scripts/robustness-fuzz.ts: each gets a clear error
+ * and exit 1 or 2 — never an internal error (exit 70), a stack trace, a
+ * hang, or a write over an input. One test per bug, written before its fix.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { run } from '../src/cli/main.js';
+import type { CliIo } from '../src/cli/io.js';
+import { projectPath } from './helpers.js';
+
+const fixture = (name: string) => projectPath(`test/fixtures/robustness/${name}`);
+
+async function cli(args: string[], stdin: Uint8Array = new Uint8Array()): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (c) => {
+      stdout += typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readStdin: () => stdin,
+    stdoutIsTTY: false,
+    env: {},
+  };
+  const start = Date.now();
+  const code = await run(args, io);
+  return { code, stdout, stderr, ms: Date.now() - start };
+}
+
+/** Words of a name, NUL-terminated and padded to a cell. */
+function nameCells(name: string): number[] {
+  const bytes = Buffer.alloc(Math.ceil((name.length + 1) / 4) * 4);
+  bytes.write(name, 'latin1');
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i += 4) out.push(bytes.readUInt32BE(i));
+  return out;
+}
+
+/** A version 17 blob from its structure block (cells) and strings block. */
+function blob(structure: number[], strings: string): Uint8Array {
+  const offStruct = 40 + 16;
+  const offStrings = offStruct + structure.length * 4;
+  const total = offStrings + strings.length;
+  const b = Buffer.alloc(total);
+  [0xd00dfeed, total, offStruct, offStrings, 40, 17, 16, 0, strings.length, structure.length * 4].forEach((v, i) => b.writeUInt32BE(v, i * 4));
+  structure.forEach((w, i) => b.writeUInt32BE(w >>> 0, offStruct + i * 4));
+  b.write(strings, offStrings, 'latin1');
+  return new Uint8Array(b);
+}
+
+function withTemp<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'vmgenid-robustness-'));
+  return fn(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+test('robustness: a blob repeating one property thousands of times is reported in bounded time and size', async () => {
+  const props: number[] = [];
+  for (let i = 0; i < 3000; i++) props.push(3, 4, 0, i);
+  const r = await cli(['-'], blob([1, 0, ...props, 2, 9], 'compatible\0'));
+  assert.equal(r.code, 1);
+  assert.ok(r.stdout.split('\n').length < 2000, `${r.stdout.split('\n').length} lines of output`);
+  assert.match(r.stdout, /more duplicate/);
+  assert.ok(r.ms < 5000, `${r.ms} ms`);
+});
+
+test('robustness: a few duplicate properties are still reported pair by pair, as dtc does', async () => {
+  const props: number[] = [];
+  for (let i = 0; i < 4; i++) props.push(3, 4, 0, i);
+  const r = await cli(['-'], blob([1, 0, ...props, 2, 9], 'compatible\0'));
+  assert.equal(r.stdout.match(/Duplicate property name/g)?.length, 6);
+  assert.doesNotMatch(r.stdout, /more duplicate/);
+});
+
+test('robustness: a blob with a hundred thousand same-named siblings is reported in bounded time and size', async () => {
+  const nodes: number[] = [];
+  for (let i = 0; i < 100000; i++) nodes.push(1, ...nameCells('n'), 2);
+  const r = await cli(['-'], blob([1, 0, ...nodes, 2, 9], ''));
+  assert.equal(r.code, 1);
+  assert.ok(r.stdout.split('\n').length < 2000, `${r.stdout.split('\n').length} lines of output`);
+  assert.match(r.stdout, /more duplicate/);
+  assert.ok(r.ms < 5000, `${r.ms} ms`);
+});
+
+test('robustness: a very long run of letters where no name is expected is a syntax error in linear time', async () => {
+  const r = await cli(['--no-cpp', '-'], Buffer.from(`/dts-v1/;\n/ { p = <${'x'.repeat(200000)}>; };\n`, 'latin1'));
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /<stdin>:2:\d+: error: syntax error/);
+  assert.ok(r.ms < 3000, `${r.ms} ms`);
+});
+
+test('robustness: lint and check-binding refuse to write the report over an input', async () => {
+  await withTemp(async (dir) => {
+    const input = join(dir, 'board.dts');
+    const text = readFileSync(projectPath('fixtures/example/board.dts'));
+    writeFileSync(input, text);
+    for (const args of [['-o', input, input], ['-o', input, '-', input], ['-o', input, dir], ['check-binding', '-o', input, input]]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /refusing to write the output over the input/);
+      assert.deepEqual(readFileSync(input), text, `${args.join(' ')} changed the input`);
+    }
+  });
+});
+
+test('robustness: a named pipe as input is read once, so a finding is reported instead of waiting forever', async () => {
+  await withTemp(async (dir) => {
+    const fifo = join(dir, 'board.dts');
+    execFileSync('mkfifo', [fifo]);
+    // The writer is a child process: this process blocks while the CLI reads.
+    const writer = spawn('sh', ['-c', `cat "$0" > "$1"`, fixture('syntax-error.dts'), fifo], { stdio: 'ignore' });
+    const watchdog = setTimeout(() => writer.kill(), 10000);
+    try {
+      const r = spawnSync(process.execPath, [projectPath('bin/vmgenid-lint.js'), fifo], { encoding: 'utf8', timeout: 10000 });
+      assert.equal(r.status, 2, `status ${r.status} signal ${r.signal}`);
+      assert.match(r.stdout, /board\.dts:3:\d+: error: syntax error/);
+    } finally {
+      clearTimeout(watchdog);
+      writer.kill();
+    }
+  });
+});
+
+test('robustness: /incbin/ of an endless device stops at the input size limit with an error', async () => {
+  const r = await cli(['--no-cpp', '-'], Buffer.from('/dts-v1/;\n/ { blob = /incbin/("/dev/zero"); };\n', 'latin1'));
+  assert.equal(r.code, 2);
+  assert.match(r.stdout, /<stdin>:2:\d+: error: .*larger than/);
+});
+
+test('robustness: compile options asking for a blob of gigabytes are refused with an error', async () => {
+  for (const option of [['-p', '0xffffffff'], ['-S', '0xffffffff'], ['-R', '0xffffffff'], ['-a', '0x80000000'], ['-p', '0x7fffffff']]) {
+    const r = await cli(['compile', ...option, fixture('syntax-error.dts').replace('syntax-error', 'small')]);
+    assert.equal(r.code, 2, option.join(' '));
+    assert.match(r.stderr, /error: .*bytes/, option.join(' '));
+    assert.equal(r.stdout, '');
+  }
+});
+
+test('robustness: check-binding on an empty file says it is not a binding', async () => {
+  const r = await cli(['check-binding', fixture('empty.yaml')]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /empty\.yaml:1:1: error: a binding must be a YAML mapping/);
+});
+
+test('robustness: a binding that refers to itself without end is an error at validation, not a stack overflow', async () => {
+  const r = await cli(['check-binding', fixture('test,selfref.yaml')]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /test,selfref\.yaml:\d+:\d+: error: .*refers to itself without end/);
+});
+
+test('robustness: findings on a very long line show a window of it, so the report grows with the findings, not findings × line', async () => {
+  const props = Array.from({ length: 3000 }, (_, i) => `p${i} = <&missing${i}>;`).join(' ');
+  const r = await cli(['--no-cpp', '-'], Buffer.from(`/dts-v1/;\n/ { ${props} };\n`, 'latin1'));
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /<stdin>:2:\d+: error: Reference to non-existent node or label "missing2999"/);
+  assert.ok(r.stdout.length < 3000 * 600, `${r.stdout.length} bytes of report`);
+  const caret = r.stdout.split('\n').find((l) => /\^/.test(l))!;
+  assert.ok(caret.length < 400, `a caret line of ${caret.length} characters`);
+});

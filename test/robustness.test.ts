@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -162,4 +162,15 @@ test('robustness: findings on a very long line show a window of it, so the repor
   assert.ok(r.stdout.length < 3000 * 600, `${r.stdout.length} bytes of report`);
   const caret = r.stdout.split('\n').find((l) => /\^/.test(l))!;
   assert.ok(caret.length < 400, `a caret line of ${caret.length} characters`);
+});
+
+test('no core schema name pattern starts with an unanchored .* (quadratic backtracking on a long name)', () => {
+  // A 200,000-character property name took minutes against '.*-names$'; '-names$' matches the same names in linear time.
+  const dir = projectPath('schemas/core');
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const [, pattern] of text.matchAll(/^\s*['"]?(\.\*[^'":]*)['"]?\s*:/gm)) {
+      assert.fail(`${file}: pattern '${pattern}' begins with .*; drop it (an unanchored pattern already matches anywhere)`);
+    }
+  }
 });

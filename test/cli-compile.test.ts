@@ -125,3 +125,11 @@ test('compile: the preprocessor runs on its own for source with directives, take
   assert.equal(off.code, 2, 'dtc alone cannot read #ifndef');
   assert.match(off.stderr, /macros\.dts:2:\d+: error:/);
 });
+
+test('compile: -o naming a directory is a clear error, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vmgenid-compile-'));
+  const r = await cli(['compile', fixture, '-o', dir]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /error: cannot write: it is a directory; give a file name/);
+  assert.deepEqual(readdirSync(dir), [], 'no temporary file is left behind');
+});

@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -21,6 +21,8 @@ export interface CliIo {
  * failure leaves nothing behind.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  // Say it plainly rather than let the rename fail with the temporary file's name.
+  if (isDirectory(path)) throw new Error('it is a directory; give a file name');
   const dir = dirname(resolve(path));
   const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | null = null;
@@ -37,6 +39,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     if (fd !== null) closeSync(fd);
     rmSync(temp, { force: true });
     throw err;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -155,7 +155,7 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
   const schemas = SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost));
   const schemaProblems: Diagnostic[] = schemas.diagnostics;
   const reports: FileReport[] = [...problems];
-  if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems });
+  if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems, configuration: true });
   const inputTexts = new Map<string, string>();
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;

@@ -12,7 +12,7 @@
  * blob has none, and `node` locates the finding. Optional fields are left out, never null.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
-import type { FileReport } from './text.js';
+import { inputCount, type FileReport } from './text.js';
 
 export const JSON_REPORT_VERSION = 1;
 
@@ -38,7 +38,7 @@ export function formatJson(reports: readonly FileReport[]): string {
         version: JSON_REPORT_VERSION,
         tool: 'vmgenid-lint',
         files: reports.map((r) => ({ file: r.file, fatal: r.fatal, diagnostics: r.diagnostics.map((d) => diagnosticJson(d, r.file)) })),
-        summary: { errors: count('error'), warnings: count('warning'), notes: count('note'), files: reports.length },
+        summary: { errors: count('error'), warnings: count('warning'), notes: count('note'), files: inputCount(reports) },
       },
       null,
       2,

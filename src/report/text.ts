@@ -10,6 +10,13 @@ export interface FileReport {
   file: string;
   fatal: boolean;
   diagnostics: Diagnostic[];
+  /** Not an input but the run's configuration (bindings that failed to load): not counted as a file. */
+  configuration?: boolean;
+}
+
+/** How many inputs a run had (problems with its bindings are not an input). */
+export function inputCount(reports: readonly FileReport[]): number {
+  return reports.filter((r) => !r.configuration).length;
 }
 
 export interface TextOptions {
@@ -83,8 +90,9 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
       else notes++;
     }
   }
-  const unreadable = reports.filter((r) => r.fatal).length;
+  const unreadable = reports.filter((r) => r.fatal && !r.configuration).length;
+  const badConfiguration = reports.some((r) => r.fatal && r.configuration);
   const summary = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
-  out.push(`${summary} in ${plural(reports.length, 'file')}${unreadable ? ` (${unreadable} could not be read or compiled)` : ''}`);
+  out.push(`${summary} in ${plural(inputCount(reports), 'file')}${unreadable ? ` (${unreadable} could not be read or compiled)` : ''}${badConfiguration ? ' (some bindings could not be loaded)' : ''}`);
   return out.join('\n') + '\n';
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { compileDtsText, finishTree, type CompileOptions } from '../src/compiler.js';
+import { compileDtsText, type CompileOptions } from '../src/compiler.js';
 import { readDtb } from '../src/dtb/read.js';
 import { writeDtb, type WriteDtbOptions } from '../src/dtb/write.js';
 import { writeDts } from '../src/dtb/dts-write.js';

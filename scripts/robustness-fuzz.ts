@@ -13,13 +13,11 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -28,36 +26,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseDocument, isMap, isSeq, isScalar, type Node as YamlNode, type Document } from 'yaml';
+import { Rng } from './rng.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const TIMEOUT_MS = 10_000;
 export const KINDS = ['dtb', 'dts', 'yaml', 'folder', 'args'] as const;
 export type Kind = (typeof KINDS)[number];
-
-// ---------------------------------------------------------------- random
-
-export class Rng {
-  private s: number;
-  constructor(seed: number) {
-    this.s = seed >>> 0 || 0x9e3779b9;
-  }
-  /** mulberry32 */
-  next(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[Math.floor(this.next() * xs.length)]!;
-  }
-}
 
 // ---------------------------------------------------------------- cases
 
@@ -715,7 +689,7 @@ function materialize(dir: string, c: Case): void {
 
 /** The case's files that its command reads (an -o target named nowhere else may be written). */
 function inputsOf(c: Case): string[] {
-  const outputs = new Set(c.argv.filter((a, i) => i > 0 && (c.argv[i - 1] === '-o' || c.argv[i - 1] === '--output')));
+  const outputs = new Set(c.argv.filter((_, i) => i > 0 && (c.argv[i - 1] === '-o' || c.argv[i - 1] === '--output')));
   return Object.keys(c.files).filter((p) => !outputs.has(p) || c.argv.filter((a) => a === p).length > 1);
 }
 

@@ -15,14 +15,13 @@ import type { SchemaSet } from './schema/compile.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
 import { interruptParent, nodeJson, phandleIndex, type JsonNode } from './schema/json-view.js';
 import { liveNodes } from './tree/lookup.js';
+import { compatiblesOf, stringValue } from './tree/values.js';
+import { isVmgenid, VMGENID_COMPATIBLES } from './vmgenid.js';
 import { runChecks, type RuleSetting } from './checks/index.js';
 import { finishTree } from './compiler.js';
 import { readDeviceTreeFolder } from './dtb/fs-read.js';
 import { InputError } from './source/diagnostic.js';
 import type { DeviceTree, Node } from './tree/node.js';
-
-/** Every compatible string a VM generation ID device has been described with. */
-export const VMGENID_COMPATIBLES: ReadonlySet<string> = new Set(['microsoft,vmgenid', 'virtual,vmgenctr', 'linux,vmgenctr']);
 
 export interface LintOptions extends LoadOptions {
   schemas: SchemaSet;
@@ -44,18 +43,7 @@ export interface LintReport {
   tree: DeviceTree | null;
 }
 
-/** A node's compatible strings (empty when it has none). */
-export function compatiblesOf(node: Node): string[] {
-  const prop = node.property('compatible');
-  if (!prop || prop.value.length === 0) return [];
-  let text = '';
-  for (const b of prop.value.bytes) text += String.fromCharCode(b);
-  return text.replace(/\0$/, '').split('\0');
-}
-
-export function isVmgenid(node: Node): boolean {
-  return compatiblesOf(node).some((c) => VMGENID_COMPATIBLES.has(c));
-}
+export { compatiblesOf, isVmgenid, VMGENID_COMPATIBLES };
 
 /** What a dependency node is judged on: all of it, or only the properties it lends. */
 type Scope = 'whole' | ReadonlySet<string>;
@@ -64,14 +52,13 @@ const CELL_PROPERTIES: ReadonlySet<string> = new Set(['#address-cells', '#size-c
 const CONTROLLER_PROPERTIES: ReadonlySet<string> = new Set(['#interrupt-cells', 'interrupt-controller', 'interrupt-map', 'interrupt-map-mask', '#address-cells']);
 
 /** The nodes to judge and how much of each, for the default (vmgenid) scope. */
-function vmgenidScope(tree: DeviceTree): Map<Node, Scope> {
+function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, Scope> {
   const scope = new Map<Node, Scope>();
   const lend = (node: Node, props: ReadonlySet<string>) => {
     const existing = scope.get(node);
     if (existing === 'whole') return;
     scope.set(node, existing ? new Set([...existing, ...props]) : props);
   };
-  const phandles = phandleIndex(tree.root);
   for (const node of liveNodes(tree.root)) {
     if (!isVmgenid(node)) continue;
     scope.set(node, 'whole');
@@ -81,22 +68,13 @@ function vmgenidScope(tree: DeviceTree): Map<Node, Scope> {
   }
   if (scope.size === 0) return scope;
   for (const child of tree.root.liveChildren) {
-    if (child.baseName === 'memory' || stringProperty(child, 'device_type') === 'memory') scope.set(child, 'whole');
+    if (child.baseName === 'memory' || stringValue(child, 'device_type') === 'memory') scope.set(child, 'whole');
     if (child.name === 'reserved-memory') {
       scope.set(child, 'whole');
       for (const region of child.liveChildren) scope.set(region, 'whole');
     }
   }
   return scope;
-}
-
-/** A single-string property's text ('' when absent). */
-function stringProperty(node: Node, name: string): string {
-  const prop = node.property(name);
-  if (!prop) return '';
-  let text = '';
-  for (const b of prop.value.bytes) text += String.fromCharCode(b);
-  return text.replace(/\0$/, '');
 }
 
 /** The source span a schema message is about: the property's, else the node's first. */
@@ -143,15 +121,8 @@ function elementSpanFor(node: Node, json: JsonNode, m: SchemaMessage): Span | un
 }
 
 /** Whether the interrupt parent of `node` says how many cells a specifier has. */
-function hasInterruptCells(node: Node): boolean {
-  const parent = interruptParent(node, phandleIndex(rootOf(node)));
-  return parent?.property('#interrupt-cells') !== undefined;
-}
-
-function rootOf(node: Node): Node {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
+function hasInterruptCells(node: Node, phandles: Map<number, Node>): boolean {
+  return interruptParent(node, phandles)?.property('#interrupt-cells') !== undefined;
 }
 
 /**
@@ -159,15 +130,15 @@ function rootOf(node: Node): Node {
  * without one every cell counts as an entry, and its verdict reads oddly
  * ("found 3" for one three-cell specifier). Say why.
  */
-function explain(node: Node, m: SchemaMessage): string {
-  if (m.property === 'interrupts' && m.check === 'schema_items' && !hasInterruptCells(node)) {
+function explain(node: Node, m: SchemaMessage, phandles: Map<number, Node>): string {
+  if (m.property === 'interrupts' && m.check === 'schema_items' && !hasInterruptCells(node, phandles)) {
     return `${m.message} (no interrupt parent with #interrupt-cells is found, so each cell counts as one entry, as dt-schema reads it)`;
   }
   return m.message;
 }
 
-function toDiagnostic(node: Node, m: SchemaMessage, json: JsonNode): Diagnostic {
-  const d: Diagnostic = { severity: 'error', check: m.check, message: explain(node, m), nodePath: node.path };
+function toDiagnostic(node: Node, m: SchemaMessage, json: JsonNode, phandles: Map<number, Node>): Diagnostic {
+  const d: Diagnostic = { severity: 'error', check: m.check, message: explain(node, m, phandles), nodePath: node.path };
   if (m.property) d.property = m.property;
   if (m.schemaId) d.bindingId = m.schemaId;
   d.detail = `instance ${m.instancePath || '/'}, schema ${m.schemaPath}`;
@@ -182,7 +153,7 @@ function isDisabled(json: JsonNode): boolean {
 }
 
 /** Judge one node: core schemas, and the binding its first documented compatible picks. */
-function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope): Diagnostic[] {
+function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope, phandles: Map<number, Node>): Diagnostic[] {
   const errors = schemas.coreValidate(json);
   const binding = schemas.bindingsFor(compatiblesOf(node));
   if (binding && scope === 'whole') errors.push(...schemas.validate(json, binding));
@@ -192,7 +163,7 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope)
   if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
   // A child node's own problems are reported on the child itself.
   messages = messages.filter((m) => !m.property || !m.property.includes('/') || node.child(m.property.split('/')[0]!) === undefined);
-  return messages.map((m) => toDiagnostic(node, m, json));
+  return messages.map((m) => toDiagnostic(node, m, json, phandles));
 }
 
 /** Lint one input given as bytes (DTS or DTB, told apart by content). */
@@ -219,13 +190,13 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   const diagnostics: Diagnostic[] = compileDiagnostics.map((d) => ({ ...d }));
   const phandles = phandleIndex(tree.root);
   const types = options.schemas;
-  const scope: Map<Node, Scope> = options.all ? new Map([...liveNodes(tree.root)].map((n) => [n, 'whole' as Scope])) : vmgenidScope(tree);
+  const scope: Map<Node, Scope> = options.all ? new Map([...liveNodes(tree.root)].map((n) => [n, 'whole' as Scope])) : vmgenidScope(tree, phandles);
   if (!options.all && scope.size === 0) {
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
   for (const [node, what] of scope) {
     const json = nodeJson(node, { types }, phandles);
-    diagnostics.push(...judgeNode(node, json, options.schemas, what));
+    diagnostics.push(...judgeNode(node, json, options.schemas, what, phandles));
   }
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));
   // A blob has no positions: say which file a finding is in.

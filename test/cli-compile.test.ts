@@ -7,30 +7,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
-import { projectPath } from './helpers.js';
+import { projectPath, runCli, type CliRun } from './helpers.js';
 
-interface Captured {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-async function cli(args: string[], stdin = ''): Promise<Captured> {
-  const out: Buffer[] = [];
-  let err = '';
-  const io: CliIo = {
-    stdout: (chunk) => out.push(Buffer.from(chunk)),
-    stderr: (text) => {
-      err += text;
-    },
-    readStdin: () => new Uint8Array(Buffer.from(stdin, 'latin1')),
-    stdoutIsTTY: false,
-    env: {},
-  };
-  const code = await run(args, io);
-  return { code, stdout: Buffer.concat(out), stderr: err };
+async function cli(args: string[], stdin = ''): Promise<CliRun> {
+  return runCli(args, { stdin });
 }
 
 const fixture = projectPath('test/fixtures/compile/labels-refs.dts');

@@ -5,21 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { preprocess, type PreprocessOptions, type PreprocessResult } from '../src/cpp/index.js';
-import { memoryHost } from './helpers.js';
+import type { PreprocessResult } from '../src/cpp/index.js';
+import { outputBody, preprocessString } from './helpers.js';
 
-function pp(text: string, files: Record<string, string> = {}, options: Partial<PreprocessOptions> = {}): PreprocessResult {
-  return preprocess('test.dts', text, { host: memoryHost(files), includeDirs: [], ...options });
-}
-
-/** The output without line markers and blank lines. */
-function body(r: PreprocessResult): string {
-  return r.output
-    .split('\n')
-    .filter((l) => !/^# \d+ "/.test(l) && l.trim() !== '')
-    .map((l) => l.trim())
-    .join('\n');
-}
+const pp = preprocessString;
+const body = outputBody;
 
 test('stringifying an expanded argument follows the padding, not the tokens, for spaces', () => {
   const r = pp(

@@ -1,24 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileDtsText } from '../src/compiler.js';
-import { needsPreprocessor, preprocess, type PreprocessOptions, type PreprocessResult } from '../src/cpp/index.js';
+import { needsPreprocessor, preprocess } from '../src/cpp/index.js';
 import { bytesToLatin1, nodeFileHost } from '../src/source/host.js';
 import { nodeByPath } from '../src/tree/lookup.js';
 import type { DeviceTree } from '../src/tree/node.js';
-import { hex, memoryHost, projectPath } from './helpers.js';
+import { hex, memoryHost, outputBody, preprocessString, projectPath } from './helpers.js';
 
-function pp(text: string, files: Record<string, string> = {}, options: Partial<PreprocessOptions> = {}): PreprocessResult {
-  return preprocess('test.dts', text, { host: memoryHost(files), includeDirs: [], ...options });
-}
-
-/** The output without line markers and blank lines, for compact comparisons. */
-function body(r: PreprocessResult): string {
-  return r.output
-    .split('\n')
-    .filter((l) => !/^# \d+ "/.test(l) && l.trim() !== '')
-    .map((l) => l.trim())
-    .join('\n');
-}
+const pp = preprocessString;
+const body = outputBody;
 
 function cells(tree: DeviceTree, path: string, prop: string): string {
   const node = nodeByPath(tree.root, path);

@@ -7,9 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { run } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
-import { projectPath } from './helpers.js';
+import { projectPath, runCli } from './helpers.js';
 
 // Paths in reports are as given: run from the project root with relative paths, as a user would.
 process.chdir(projectPath(''));
@@ -18,21 +16,8 @@ async function cli(
   args: string[],
   surroundings: { tty?: boolean; env?: Record<string, string>; stdin?: string } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (c) => {
-      stdout += typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: () => new Uint8Array(Buffer.from(surroundings.stdin ?? '', 'latin1')),
-    stdoutIsTTY: surroundings.tty ?? false,
-    env: surroundings.env ?? {},
-  };
-  const code = await run(args, io);
-  return { code, stdout, stderr };
+  const r = await runCli(args, surroundings);
+  return { code: r.code, stdout: r.stdout.toString('latin1'), stderr: r.stderr };
 }
 
 const golden = (name: string) => readFileSync(projectPath(`test/fixtures/lint/${name}`), 'utf8');

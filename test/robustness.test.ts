@@ -9,29 +9,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { run } from '../src/cli/main.js';
-import type { CliIo } from '../src/cli/io.js';
-import { projectPath } from './helpers.js';
+import { projectPath, runCli } from './helpers.js';
 
 const fixture = (name: string) => projectPath(`test/fixtures/robustness/${name}`);
 
 async function cli(args: string[], stdin: Uint8Array = new Uint8Array()): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (c) => {
-      stdout += typeof c === 'string' ? c : Buffer.from(c).toString('latin1');
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readStdin: () => stdin,
-    stdoutIsTTY: false,
-    env: {},
-  };
   const start = Date.now();
-  const code = await run(args, io);
-  return { code, stdout, stderr, ms: Date.now() - start };
+  const r = await runCli(args, { stdin });
+  return { code: r.code, stdout: r.stdout.toString('latin1'), stderr: r.stderr, ms: Date.now() - start };
 }
 
 /** Words of a name, NUL-terminated and padded to a cell. */

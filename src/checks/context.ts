@@ -11,7 +11,8 @@ import type { Data } from '../tree/data.js';
 import { liveNodes } from '../tree/lookup.js';
 import type { DeviceTree, Node, Property } from '../tree/node.js';
 import { childCells, phandleIndex } from '../schema/json-view.js';
-import { compatiblesOf, isVmgenid } from '../lint.js';
+import { compatiblesOf, firstCell, stringValue } from '../tree/values.js';
+import { isVmgenid } from '../vmgenid.js';
 
 export type RuleSetting = Severity | 'off';
 
@@ -95,29 +96,13 @@ export function rangeText(start: bigint, size: bigint): string {
 // ---------------------------------------------------------------------------
 // Properties
 
-/** The first cell of a property, when it has one. */
-export function firstCell(node: Node, name: string): number | undefined {
-  const prop = node.property(name);
-  if (!prop || prop.value.length < 4) return undefined;
-  return prop.value.cell(0);
-}
-
-/** A single-string property's text (`undefined` when absent). */
-export function stringValue(node: Node, name: string): string | undefined {
-  const prop = node.property(name);
-  if (!prop) return undefined;
-  let text = '';
-  for (const b of prop.value.bytes) text += String.fromCharCode(b);
-  return text.replace(/\0+$/, '');
-}
-
 /** Enabled as Linux's of_device_is_available: no `status`, or "okay"/"ok". */
 export function isEnabled(node: Node): boolean {
   const status = stringValue(node, 'status');
   return status === undefined || status === 'okay' || status === 'ok';
 }
 
-export { compatiblesOf };
+export { compatiblesOf, firstCell, stringValue };
 
 /** The value's cells from `cellIndex`, `count` of them, as one big-endian number; null when the bytes run out. */
 export function readCells(data: Data, cellIndex: number, count: number): bigint | null {

@@ -52,7 +52,7 @@ class BlobReader {
   }
 
   /** A NUL-terminated string starting at `offset`, which must end before `limit`. */
-  cString(offset: number, limit: number, what: string): string | null {
+  cString(offset: number, limit: number): string | null {
     const end = this.blob.indexOf(0, offset);
     if (end < 0 || end >= limit) return null;
     let text = '';
@@ -147,7 +147,7 @@ function readStructure(r: BlobReader, h: Header): Node {
   let root: Node | null = null;
   const beginNode = () => {
     const nameAt = offset;
-    const name = r.cString(nameAt, limit, 'node name');
+    const name = r.cString(nameAt, limit);
     if (name === null) r.fail(`node name at ${hex(nameAt)} is not NUL-terminated inside the structure block`, stack.at(-1)?.path);
     offset = alignUp(nameAt + name.length + 1, 4);
     const node = new Node(name);
@@ -172,7 +172,7 @@ function readStructure(r: BlobReader, h: Header): Node {
         const length = word('property length');
         const nameOffset = word('property name offset');
         if (nameOffset >= h.sizeDtStrings) r.fail(`property at ${hex(at)} names string offset ${nameOffset}, outside the strings block (${h.sizeDtStrings} bytes)`, node.path);
-        const name = r.cString(h.offDtStrings + nameOffset, stringsEnd, 'property name');
+        const name = r.cString(h.offDtStrings + nameOffset, stringsEnd);
         if (name === null) r.fail(`property name at string offset ${nameOffset} is not NUL-terminated inside the strings block`, node.path);
         if (offset + length > limit) r.fail(`property '${name}' at ${hex(at)} has length ${length}, past the end of the structure block`, node.path);
         node.addProperty(new Property(name, new Data(r.bytes(offset, length))));

@@ -19,6 +19,8 @@ export interface WrappedExample {
   dts: string;
   /** First line of the example's text in the binding file (1-based). */
   firstLine: number;
+  /** Columns of YAML indentation before each of its lines in the file. */
+  indent: number;
   /** Cells in the fake interrupt controller (0: none added). */
   interruptCells: number;
 }
@@ -71,10 +73,11 @@ export function wrapExamples(binding: LoadedBinding, sourceText: string): Wrappe
     const at = binding.locate(`/examples/${index}`);
     const blockScalar = /[|>][-+0-9]*\s*$/.test(lines[at.line - 1] ?? '');
     const firstLine = blockScalar ? at.line + 1 : at.line;
-    const pad = ' '.repeat(blockScalar ? indentation(lines, firstLine) : Math.max(0, at.col - 1));
+    const indent = blockScalar ? indentation(lines, firstLine) : Math.max(0, at.col - 1);
+    const pad = ' '.repeat(indent);
     const body = `#line ${firstLine} ${quotedPath}\n` + example.split('\n').map((l) => (l === '' ? l : pad + l)).join('\n');
     if (ROOT_NODE.test(example)) {
-      return [{ index, text: example, dts: `/dts-v1/;\n/plugin/;\n${body}\n`, firstLine, interruptCells: 0 }];
+      return [{ index, text: example, dts: `/dts-v1/;\n/plugin/;\n${body}\n`, firstLine, indent, interruptCells: 0 }];
     }
     const cells = countInterruptCells(example);
     const fakeController = cells > 0 ? `\tfake_intc${index}: fake-interrupt-controller {\n\t\tinterrupt-controller;\n\t\t#interrupt-cells = <${cells}>;\n\t};\n` : '';
@@ -86,6 +89,6 @@ export function wrapExamples(binding: LoadedBinding, sourceText: string): Wrappe
       `\texample-${index} {\n\t\t#address-cells = <1>;\n\t\t#size-cells = <1>;\n${parent}` +
       body +
       '\n#line 1 "<example wrapper>"\n\t};\n};\n';
-    return [{ index, text: example, dts, firstLine, interruptCells: cells }];
+    return [{ index, text: example, dts, firstLine, indent, interruptCells: cells }];
   });
 }

@@ -11,6 +11,8 @@
  */
 import { isTypeMarker, type Data } from '../tree/data.js';
 import type { Node } from '../tree/node.js';
+import { rootOf } from '../tree/lookup.js';
+import { firstCell } from '../tree/values.js';
 
 export type JsonValue = true | string[] | number[][] | JsonNode;
 export interface JsonNode {
@@ -423,18 +425,6 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   hide(obj, '$disabled', effectivelyDisabled(node));
   hide(obj, '$ignored', ignoredNode(node));
   return obj;
-}
-
-function rootOf(node: Node): Node {
-  let n = node;
-  while (n.parent) n = n.parent;
-  return n;
-}
-
-function firstCell(node: Node, name: string): number | undefined {
-  const prop = node.property(name);
-  if (!prop || prop.value.length < 4) return undefined;
-  return prop.value.cell(0);
 }
 
 /** How many cells `node`'s children use for addresses and sizes (DTSpec defaults when unsaid). */

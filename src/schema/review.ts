@@ -125,7 +125,7 @@ function bareNumberFindings(binding: LoadedBinding, examples: readonly WrappedEx
         ? `write ${named} with #include <dt-bindings/interrupt-controller/arm-gic.h>`
         : 'use the names from the interrupt controller\'s dt-bindings header (for a GIC, GIC_SPI/GIC_PPI and IRQ_TYPE_* from <dt-bindings/interrupt-controller/arm-gic.h>)';
       const fileLine = ex.firstLine + i;
-      const col = yamlIndent(binding, fileLine, line) + line.indexOf('interrupts') + 1;
+      const col = ex.indent + line.indexOf('interrupts') + 1;
       out.push({
         severity: 'warning',
         check: 'binding_example_bare_numbers',
@@ -135,27 +135,6 @@ function bareNumberFindings(binding: LoadedBinding, examples: readonly WrappedEx
     });
   }
   return out;
-}
-
-/** Columns the YAML block's indentation adds before an example line, read from the file itself. */
-function yamlIndent(binding: LoadedBinding, fileLine: number, exampleLine: string): number {
-  const text = readLine(binding.path, fileLine);
-  if (text === null) return 0;
-  const indentInFile = text.length - text.trimStart().length;
-  const indentInExample = exampleLine.length - exampleLine.trimStart().length;
-  return Math.max(0, indentInFile - indentInExample);
-}
-
-const fileLines = new Map<string, string[] | null>();
-function readLine(path: string, line: number): string | null {
-  if (!fileLines.has(path)) {
-    try {
-      fileLines.set(path, readFileSync(path, 'latin1').split(/\r?\n/));
-    } catch {
-      fileLines.set(path, null);
-    }
-  }
-  return fileLines.get(path)?.[line - 1] ?? null;
 }
 
 /** Every review finding for a binding, in file order. */

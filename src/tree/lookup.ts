@@ -62,3 +62,10 @@ export function* liveNodes(tree: Node): Generator<Node> {
     }
   }
 }
+
+/** The root of the tree `node` is in. */
+export function rootOf(node: Node): Node {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}

@@ -8,7 +8,7 @@
  * - dist/schemas/validators.js: Ajv's standalone code (an ES module) for every
  *   validator and `select`.
  *
- * SchemaSet.load uses them when their key matches the schema files and code
+ * compileSchemas and loadSchemaSet use them when their key matches the schema files and code
  * of the run, and compiles at run time otherwise. When the built-in schemas
  * do not load cleanly nothing is written (and old artefacts are removed), so
  * runs compile at run time and report the problem there.
@@ -16,7 +16,8 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { nodeSchemaHost, SchemaSet } from '../src/schema/compile.js';
+import { precompileBuiltins } from '../src/schema/compile.js';
+import { nodeSchemaHost } from '../src/schema/host.js';
 import { defaultArtefactDir, MANIFEST_FILE, VALIDATORS_FILE } from '../src/schema/precompiled.js';
 import { nodeFileHost } from '../src/source/host.js';
 
@@ -29,7 +30,7 @@ function writeAtomically(path: string, text: string): void {
 
 /** Build the artefacts into `dir`; the problems that stopped it, or []. */
 export function buildSchemas(dir: string = defaultArtefactDir()): string[] {
-  const built = SchemaSet.precompileBuiltins(nodeSchemaHost(nodeFileHost));
+  const built = precompileBuiltins(nodeSchemaHost(nodeFileHost));
   mkdirSync(dir, { recursive: true });
   if (built.manifest === null) {
     rmSync(join(dir, MANIFEST_FILE), { force: true });

@@ -11,7 +11,7 @@ import { loadTree, type LoadOptions } from './load-tree.js';
 import type { Diagnostic } from './source/diagnostic.js';
 import type { Span } from './source/span.js';
 import type { InputKind } from './source/detect.js';
-import type { SchemaSet } from './schema/compile.js';
+import type { SchemaSet } from './schema/schema-set.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
 import { interruptParent, nodeJson, phandleIndex, type JsonNode } from './schema/json-view.js';
 import { liveNodes } from './tree/lookup.js';
@@ -194,8 +194,9 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   if (!options.all && scope.size === 0) {
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
+  const cache = new Map<Node, JsonNode>();
   for (const [node, what] of scope) {
-    const json = nodeJson(node, { types }, phandles);
+    const json = nodeJson(node, { types, cache }, phandles);
     diagnostics.push(...judgeNode(node, json, options.schemas, what, phandles));
   }
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));

@@ -11,7 +11,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { CHECKS, runChecks } from '../src/checks/index.js';
 import { lintBytes } from '../src/lint.js';
-import { nodeSchemaHost, SchemaSet } from '../src/schema/compile.js';
+import { compileSchemas } from '../src/schema/compile.js';
+import { nodeSchemaHost } from '../src/schema/host.js';
+import type { SchemaSet } from '../src/schema/schema-set.js';
 import type { Diagnostic } from '../src/source/diagnostic.js';
 import { nodeFileHost } from '../src/source/host.js';
 import { compileString, projectPath } from './helpers.js';
@@ -138,7 +140,7 @@ test('every check in the table has a failing and a passing fixture', () => {
 
 let schemaSet: SchemaSet | null = null;
 function schemas(): SchemaSet {
-  schemaSet ??= SchemaSet.load([], nodeSchemaHost(nodeFileHost));
+  schemaSet ??= compileSchemas([], nodeSchemaHost(nodeFileHost));
   return schemaSet;
 }
 

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SchemaSet, nodeSchemaHost } from '../src/schema/compile.js';
+import { compileLoaded, compileSchemas } from '../src/schema/compile.js';
+import { nodeSchemaHost } from '../src/schema/host.js';
 import { parseBinding } from '../src/schema/load.js';
 import { describeErrors } from '../src/schema/messages.js';
 import { nodeFileHost } from '../src/source/host.js';
 
 const host = nodeSchemaHost(nodeFileHost);
-const set = SchemaSet.load([], host);
+const set = compileSchemas([], host);
 
 const good = {
   $nodename: ['rng@80000000'],
@@ -100,7 +101,7 @@ test('user schemas come first and broken ones are diagnostics', () => {
     '  acme,level: { $ref: /schemas/types.yaml#/definitions/uint8, description: x }',
     'additionalProperties: false',
   ].join('\n'));
-  const s = SchemaSet.fromLoaded([user, parseBinding('broken.yaml', 'a: [')], host);
+  const s = compileLoaded([user, parseBinding('broken.yaml', 'a: [')], host);
   assert.ok(s.diagnostics.length >= 1);
   assert.equal(s.diagnostics[0]!.check, 'binding_yaml');
   const b = s.bindingsFor(['acme,user'])!;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinPointer, loadBinding, parseBinding, splitPointer } from '../src/schema/load.js';
+import { loadBinding, parseBinding } from '../src/schema/load.js';
+import { joinPointer, splitPointer } from '../src/schema/json-pointer.js';
 import { memoryHost } from './helpers.js';
 
 const text = `%YAML 1.2

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MetaChecker } from '../src/schema/meta-check.js';
-import { nodeSchemaHost } from '../src/schema/compile.js';
+import { nodeSchemaHost } from '../src/schema/host.js';
 import { loadBinding, parseBinding } from '../src/schema/load.js';
 import { nodeFileHost } from '../src/source/host.js';
 import { projectPath } from './helpers.js';

@@ -8,7 +8,8 @@
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lintBytes } from '../lint.js';
-import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
+import { nodeSchemaHost } from '../schema/host.js';
+import { compileSchemas } from '../schema/compile.js';
 import { wrapExamples } from '../schema/examples.js';
 import { loadBinding } from '../schema/load.js';
 import { MetaChecker } from '../schema/meta-check.js';
@@ -60,7 +61,7 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
-  const schemas = SchemaSet.load([file, ...opts.schema], host);
+  const schemas = compileSchemas([file, ...opts.schema], host);
   diagnostics.push(...schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate'));
   for (const example of examples) {
     const report = lintBytes(file, latin1Bytes(example.dts), {

@@ -4,7 +4,8 @@
  * value as it did.
  */
 import { loadTree } from '../load-tree.js';
-import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
+import { nodeSchemaHost } from '../schema/host.js';
+import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeJson } from '../schema/json-view.js';
 import { nodeFileHost } from '../source/host.js';
 import { nodeByPath } from '../tree/lookup.js';
@@ -18,7 +19,7 @@ export interface DumpOptions extends SourceOptions {
   schema: string[];
 }
 
-export function dumpCommand(input: string, opts: DumpOptions, io: CliIo): number {
+export async function dumpCommand(input: string, opts: DumpOptions, io: CliIo): Promise<number> {
   const name = input === '-' ? '<stdin>' : input;
   const bytes = readInput(input, io);
   if (!(bytes instanceof Uint8Array)) {
@@ -36,7 +37,7 @@ export function dumpCommand(input: string, opts: DumpOptions, io: CliIo): number
     return ExitCode.Usage;
   }
   // Blob values are decoded with the types the schemas declare, as dt-schema does.
-  const types = loaded.kind === 'dtb' ? SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost)) : undefined;
+  const types = loaded.kind === 'dtb' ? await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost)) : undefined;
   io.stdout(JSON.stringify(nodeJson(node, types ? { types } : {}), null, 2) + '\n');
   return ExitCode.Ok;
 }

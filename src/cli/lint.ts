@@ -10,7 +10,8 @@ import { isDeviceTreeFolder } from '../dtb/fs-read.js';
 import { formatGithub } from '../report/github.js';
 import { formatSarif, type SarifRule } from '../report/sarif.js';
 import { packageVersion } from './version.js';
-import { nodeSchemaHost, SchemaSet } from '../schema/compile.js';
+import { nodeSchemaHost } from '../schema/host.js';
+import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
@@ -144,7 +145,7 @@ export function refuseOutputOverInput(output: string | undefined, inputs: readon
   return true;
 }
 
-export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): number {
+export async function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): Promise<number> {
   const rules = parseRules(opts.rule);
   if (typeof rules === 'string') {
     io.stderr(`vmgenid-lint: ${rules}\n`);
@@ -152,8 +153,8 @@ export function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliI
   }
   const { files, problems, liveFolders } = expandInputs(inputs);
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
-  const schemas = SchemaSet.load(opts.schema, nodeSchemaHost(nodeFileHost));
-  const schemaProblems: Diagnostic[] = schemas.diagnostics;
+  const schemas = await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost));
+  const schemaProblems: Diagnostic[] = [...schemas.diagnostics];
   const reports: FileReport[] = [...problems];
   if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems, configuration: true });
   const inputTexts = new Map<string, string>();

@@ -69,7 +69,7 @@ Examples:
         return;
       }
       const { lintCommand } = await import('./lint.js');
-      setExit(lintCommand(inputs, opts, io));
+      setExit(await lintCommand(inputs, opts, io));
     });
 
   program
@@ -108,7 +108,7 @@ Examples:
     .option('--schema <path>', 'bindings whose declared types decode blob values (repeatable)', collect, [])
     .action(async (input: string, opts: DumpOptions) => {
       const { dumpCommand } = await import('./dump.js');
-      setExit(dumpCommand(input, opts, io));
+      setExit(await dumpCommand(input, opts, io));
     });
 
   withSourceOptions(

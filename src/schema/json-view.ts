@@ -359,6 +359,12 @@ export interface JsonViewOptions {
   types?: PropertyTypes;
   /** Include child nodes as nested objects (dt-schema does; `dump --node` too). */
   children?: boolean;
+  /**
+   * Nodes already turned into JSON (with the same options), reused as they
+   * are: linting every node would otherwise rebuild each subtree once per
+   * ancestor. The validators never modify what they are given.
+   */
+  cache?: Map<Node, JsonNode>;
 }
 
 /**
@@ -391,9 +397,21 @@ export function hiddenFacts(obj: unknown): HiddenFacts {
   };
 }
 
+/** Whether a JSON node is hidden from dt-validate (HiddenFacts.$ignored), without building the facts. */
+export function isIgnored(obj: unknown): boolean {
+  return (obj as { $ignored?: unknown } | null)?.$ignored === true;
+}
+
+/** Whether a JSON node counts as disabled (HiddenFacts.$disabled), without building the facts. */
+export function isDisabledNode(obj: unknown): boolean {
+  return (obj as { $disabled?: unknown } | null)?.$disabled === true;
+}
+
 /** Whether dt-validate treats the node as disabled: its own status says so, or (without one) its parent's. */
-function effectivelyDisabled(node: Node): boolean {
+function effectivelyDisabled(node: Node, cache: Map<Node, JsonNode> | undefined): boolean {
   for (let n: Node | null = node; n; n = n.parent) {
+    const known = n !== node ? cache?.get(n) : undefined;
+    if (known) return isDisabledNode(known);
     const status = n.property('status');
     if (status) return stringList(status.value.bytes).includes('disabled');
   }
@@ -413,6 +431,8 @@ function shallowJson(node: Node, types: PropertyTypes): JsonNode {
 
 /** One node (and by default its subtree) as dt-schema's JSON. */
 export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = phandleIndex(rootOf(node))): JsonNode {
+  const cached = options.cache?.get(node);
+  if (cached) return cached;
   const types = options.types ?? NO_TYPES;
   const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
   for (const prop of node.liveProperties) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
@@ -422,8 +442,9 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
     for (const child of node.liveChildren) if (!child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
   }
   if (node.parent) hide(obj, '$parent', shallowJson(node.parent, types));
-  hide(obj, '$disabled', effectivelyDisabled(node));
+  hide(obj, '$disabled', effectivelyDisabled(node, options.cache));
   hide(obj, '$ignored', ignoredNode(node));
+  options.cache?.set(node, obj);
   return obj;
 }
 

@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node a
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
 import type { Span } from '../source/span.js';
+import { isObject, joinPointer, splitPointer } from './json-pointer.js';
 
 /** A 1-based position in a binding file. */
 export interface Position {
@@ -23,21 +24,6 @@ export interface LoadedBinding {
   diagnostics: Diagnostic[];
   /** Quoted strings that need no quotes (list entries and `const` values), as dt-doc-validate notes. */
   needlessQuotes: { pointer: string; value: string }[];
-}
-
-/** `/a/b~1c` → ['a', 'b/c'] (RFC 6901). */
-export function splitPointer(pointer: string): string[] {
-  if (pointer === '' || pointer === '#') return [];
-  const body = pointer.startsWith('#') ? pointer.slice(1) : pointer;
-  return body
-    .split('/')
-    .slice(1)
-    .map((s) => decodeURIComponent(s).replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** ['a', 'b/c'] → `/a/b~1c`. */
-export function joinPointer(parts: readonly (string | number)[]): string {
-  return parts.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
 /**
@@ -157,8 +143,4 @@ function findNeedlessQuotes(node: unknown, at: string[], out: { pointer: string;
 
 function firstLine(s: string): string {
   return s.split('\n')[0] ?? s;
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv/dist/2019.js';
-import { splitPointer } from './load.js';
+import { splitPointer } from './json-pointer.js';
 
 /** A validation failure in plain words. */
 export interface SchemaMessage {

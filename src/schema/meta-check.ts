@@ -1,9 +1,11 @@
 import { basename, join, relative, sep } from 'node:path';
 import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
-import { builtinSchemaDir, makeAjv, type SchemaHost } from './compile.js';
+import { makeAjv } from './compile.js';
+import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { UNIT_SUFFIX } from './fixups.js';
-import { isObject, joinPointer, loadBinding, splitPointer, type LoadedBinding } from './load.js';
+import { isObject, joinPointer, splitPointer } from './json-pointer.js';
+import { loadBinding, type LoadedBinding } from './load.js';
 
 /**
  * The binding check (what dt-doc-validate does): the binding document is

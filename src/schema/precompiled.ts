@@ -5,10 +5,13 @@
  * every validator and `select` (validators.js, an ES module).
  *
  * Both files carry a key: a hash of the built-in schema files (names and
- * bytes, read through the run's host) and of the code that turns them into
+ * bytes, read through the run's host) and of the code that turned them into
  * validators (this folder's compile/fixups/load modules, the Ajv, ajv-formats
- * and yaml versions). A run uses the artefacts only when its key matches;
+ * and yaml versions: the manifest's `codeKey`, hashed at build time). A run
+ * uses the artefacts only when the schema files it sees give the same key;
  * otherwise (missing, stale, half-written) it compiles at run time as before.
+ * The code is not re-hashed at run time: that costs more than the rest of a
+ * start-up, and the build that compiles the code writes the artefacts too.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,9 +20,10 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FileHost } from '../source/host.js';
 import type { JsonObject } from './fixups.js';
+import type { SchemaEntry, Validator } from './schema-set.js';
 
 /** Bumped when the artefacts' shape changes. */
-export const PRECOMPILED_FORMAT = 1;
+export const PRECOMPILED_FORMAT = 2;
 export const MANIFEST_FILE = 'manifest.json';
 export const VALIDATORS_FILE = 'validators.js';
 
@@ -40,6 +44,8 @@ export interface PrecompiledEntry {
 export interface PrecompiledManifest {
   format: number;
   key: string;
+  /** codeKey() when the artefacts were built. */
+  codeKey: string;
   /** Schema files below the built-in folder ('/'-separated, relative), in load order. */
   files: string[];
   entries: PrecompiledEntry[];
@@ -109,10 +115,10 @@ export function relativeName(dir: string, file: string): string {
   return relative(dir, file).split(sep).join('/');
 }
 
-/** The key of a set of schema files, read through `host`; null when one can't be read. */
-export function schemaKey(dir: string, files: readonly string[], host: FileHost): string | null {
+/** The key of a set of schema files, read through `host`, for code `code`; null when one can't be read. */
+export function schemaKey(dir: string, files: readonly string[], host: FileHost, code: string = codeKey()): string | null {
   const h = createHash('sha256');
-  h.update(codeKey());
+  h.update(code);
   for (const f of files) {
     const bytes = host.readBytes(f);
     if (!(bytes instanceof Uint8Array)) return null;
@@ -184,11 +190,11 @@ export function loadPrecompiled(
   } catch {
     return null;
   }
-  if (manifest?.format !== PRECOMPILED_FORMAT || !Array.isArray(manifest.files) || !Array.isArray(manifest.entries)) return null;
+  if (manifest?.format !== PRECOMPILED_FORMAT || !Array.isArray(manifest.files) || !Array.isArray(manifest.entries) || typeof manifest.codeKey !== 'string') return null;
   const files = builtinFiles(schemaDir, host);
   if (!files || files.length !== manifest.files.length) return null;
   if (files.some((f, i) => relativeName(schemaDir, f) !== manifest.files[i])) return null;
-  const key = schemaKey(schemaDir, files, host);
+  const key = schemaKey(schemaDir, files, host, manifest.codeKey);
   if (key === null || key !== manifest.key) return null;
   const mod = loadModule(validatorsPath);
   if (!mod || mod.KEY !== manifest.key) return null;
@@ -218,4 +224,15 @@ export function validatorsModule(key: string, standaloneCode: string): string {
     standaloneCode +
     '\n'
   );
+}
+
+/** The artefacts' entries, each with its validator and select. */
+export function artefactEntries(
+  artefacts: PrecompiledArtefacts,
+): { entry: SchemaEntry; validator: Validator | null; selector: Validator | boolean }[] {
+  return artefacts.manifest.entries.map((pe) => ({
+    entry: { id: pe.id, path: artefacts.paths[pe.file]!, core: pe.core, fixed: pe.fixed, compatibles: pe.compatibles },
+    validator: pe.validator === null ? null : (artefacts.validators[pe.validator] as Validator),
+    selector: typeof pe.selector === 'string' ? (artefacts.validators[pe.selector] as Validator) : pe.selector,
+  }));
 }

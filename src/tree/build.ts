@@ -8,7 +8,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { ChildDef, DtsFile, NodeBody, PropertyDef, RefDef } from '../dts/ast.js';
 import { Data, stringData } from './data.js';
-import { nodeByPath, nodeByRef } from './lookup.js';
+import { labelIndex, nodeByPath, nodeByRef } from './lookup.js';
 import { addLabel, Node, Property, type DeviceTree, type Label, type ReserveEntry } from './node.js';
 
 export interface BuildResult {
@@ -80,16 +80,20 @@ export function mergeNodes(target: Node, update: Node): void {
   target.deleted = false;
   for (const l of update.labels) addLabel(target.labels, l.name);
 
+  // By name, the first of each (deleted ones included, as dtc's lookups here):
+  // a board that adds thousands of children to one bus must not search the
+  // bus once per child.
+  const props = firstByName(target.properties);
   for (const prop of update.properties) {
     if (prop.deleted) {
-      const victim = target.properties.find((p) => p.name === prop.name);
+      const victim = props.get(prop.name);
       if (victim && !victim.deleted) {
         victim.deleted = true;
         deleteLabels(victim.labels);
       }
       continue;
     }
-    const existing = target.properties.find((p) => p.name === prop.name);
+    const existing = props.get(prop.name);
     if (existing) {
       for (const l of prop.labels) addLabel(existing.labels, l.name);
       existing.value = prop.value;
@@ -97,21 +101,32 @@ export function mergeNodes(target: Node, update: Node): void {
       existing.span = prop.span;
     } else {
       target.properties.push(prop);
+      props.set(prop.name, prop);
     }
   }
 
+  const children = firstByName(target.children);
   for (const child of update.children) {
     if (child.deleted) {
-      const victim = target.children.find((c) => c.name === child.name);
+      const victim = children.get(child.name);
       if (victim && !victim.deleted) deleteNode(victim);
       continue;
     }
-    const existing = target.children.find((c) => c.name === child.name);
+    const existing = children.get(child.name);
     if (existing) mergeNodes(existing, child);
-    else target.addChild(child);
+    else {
+      target.addChild(child);
+      children.set(child.name, child);
+    }
   }
 
   target.spans.push(...update.spans);
+}
+
+function firstByName<T extends { name: string }>(items: readonly T[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const item of items) if (!map.has(item.name)) map.set(item.name, item);
+  return map;
 }
 
 /** dtc's add_orphan_node: wrap an overlay body in `fragment@N { target…; __overlay__ { … } }`. */
@@ -148,12 +163,22 @@ export function buildTree(file: DtsFile): BuildResult {
     diagnostics.push({ severity: 'error', check: 'syntax', message: `Label or path ${ref.target} not found`, span });
   let fragments = 0;
   let root: Node | null = null;
+  // Labels are looked up in an index, rebuilt only after a statement that may
+  // change what a label finds (new nodes or labels, deletions): a board that
+  // overrides thousands of nodes by label must not walk the tree for each.
+  let labels: Map<string, Node> | null = null;
+  const lookup = (tree: Node, ref: string): Node | null => {
+    if (ref === '/' || ref.startsWith('/')) return nodeByRef(tree, ref);
+    labels ??= labelIndex(tree);
+    return labels.get(ref) ?? null;
+  };
 
   for (const st of file.statements) {
     if (st.kind === 'root') {
       const node = buildNode(st.body, '', st.span);
       if (root) mergeNodes(root, node);
       else root = node;
+      labels = null;
       continue;
     }
     if (!root) {
@@ -162,34 +187,41 @@ export function buildTree(file: DtsFile): BuildResult {
       if (!file.plugin) notFound(st.ref, st.body.span);
       root = new Node('');
       addOrphanNode(root, buildNode(st.body, '', st.span), st.ref, fragments++);
+      labels = null;
       continue;
     }
     switch (st.kind) {
       case 'ref-node': {
         const update = buildNode(st.body, '', st.span);
+        // Properties alone leave every label where it was.
+        const relabels = update.children.length > 0 || update.labels.length > 0 || st.label !== null;
         if (st.ref.kind === 'path' && file.plugin && st.label === null) {
           addOrphanNode(root, update, st.ref, fragments++);
+          labels = null;
           break;
         }
-        const target = nodeByRef(root, st.ref.target);
+        const target = lookup(root, st.ref.target);
         if (target) {
           if (st.label !== null) addLabel(target.labels, st.label);
           mergeNodes(target, update);
+          if (relabels) labels = null;
         } else if (file.plugin && st.label === null) {
           addOrphanNode(root, update, st.ref, fragments++);
+          labels = null;
         } else {
           notFound(st.ref, st.ref.span);
         }
         break;
       }
       case 'delete-ref': {
-        const target = nodeByRef(root, st.ref.target);
+        const target = lookup(root, st.ref.target);
         if (target) deleteNode(target);
         else notFound(st.ref, st.ref.span);
+        labels = null;
         break;
       }
       case 'omit-ref': {
-        const target = nodeByRef(root, st.ref.target);
+        const target = lookup(root, st.ref.target);
         if (target) target.omitIfUnused = true;
         else notFound(st.ref, st.ref.span);
         break;

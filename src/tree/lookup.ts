@@ -43,6 +43,15 @@ export function nodeByLabel(tree: Node, label: string): Node | null {
   return null;
 }
 
+/** Every live label's node, as nodeByLabel finds it (first live node in pre-order). */
+export function labelIndex(tree: Node): Map<string, Node> {
+  const index = new Map<string, Node>();
+  for (const node of liveNodes(tree)) {
+    for (const l of node.labels) if (!l.deleted && !index.has(l.name)) index.set(l.name, node);
+  }
+  return index;
+}
+
 /** Resolve a reference: `/` is the root, `/…` a path, anything else a label. */
 export function nodeByRef(tree: Node, ref: string): Node | null {
   if (ref === '/') return tree;

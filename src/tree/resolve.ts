@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../source/diagnostic.js';
 import { deleteNode } from './build.js';
 import { Data, latin1Bytes, type Marker } from './data.js';
-import { liveNodes, nodeByRef } from './lookup.js';
+import { labelIndex, liveNodes, nodeByRef } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
 
 export const PhandleFormat = { Legacy: 'legacy', Epapr: 'epapr', Both: 'both' } as const;
@@ -322,12 +322,7 @@ class Resolver {
    */
   private target(ref: string): Node | null {
     if (ref.startsWith('/')) return nodeByRef(this.tree.root, ref);
-    if (!this.labelIndex) {
-      this.labelIndex = new Map();
-      for (const n of liveNodes(this.tree.root)) {
-        for (const l of n.labels) if (!l.deleted && !this.labelIndex.has(l.name)) this.labelIndex.set(l.name, n);
-      }
-    }
+    this.labelIndex ??= labelIndex(this.tree.root);
     return this.labelIndex.get(ref) ?? null;
   }
 

@@ -1,0 +1,360 @@
+/**
+ * The schemas of a run as the validator uses them: compiled validators and
+ * selects, the compatible index, and the property types the bindings
+ * declare. It holds no compiler: schema/compile.ts (Ajv, YAML) builds one
+ * from binding files, schema/load-set.ts from the build's precompiled
+ * artefacts, so a run on the built-in bindings never loads Ajv or YAML.
+ */
+import type { ErrorObject } from 'ajv/dist/2019.js';
+import type { Diagnostic } from '../source/diagnostic.js';
+import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixups.js';
+import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
+import { isObject } from './json-pointer.js';
+
+
+/** The property types dt-schema knows (types.yaml definition names, plus `node`). */
+export type PropertyType =
+  | 'flag'
+  | 'string'
+  | 'string-array'
+  | 'non-unique-string-array'
+  | 'uint8'
+  | 'uint8-array'
+  | 'uint8-matrix'
+  | 'int8'
+  | 'int8-array'
+  | 'int8-matrix'
+  | 'uint16'
+  | 'uint16-array'
+  | 'uint16-matrix'
+  | 'int16'
+  | 'int16-array'
+  | 'int16-matrix'
+  | 'uint32'
+  | 'uint32-array'
+  | 'uint32-matrix'
+  | 'int32'
+  | 'int32-array'
+  | 'int32-matrix'
+  | 'uint64'
+  | 'uint64-array'
+  | 'uint64-matrix'
+  | 'int64'
+  | 'int64-array'
+  | 'int64-matrix'
+  | 'phandle'
+  | 'phandle-array'
+  | 'node';
+
+export type { MatrixDim };
+
+/** One schema of a run, fixed up and compiled (now or at build time). */
+export interface SchemaEntry {
+  id: string;
+  path: string;
+  /** True for the always-applying core schemas (schemas/core). */
+  core: boolean;
+  /** After dt-schema's fix-ups: what is compiled. */
+  fixed: JsonObject;
+  /** Compatible strings the binding documents (regex sources included). */
+  compatibles: string[];
+}
+
+
+/** An Ajv error, tagged with the schema that produced it. */
+export type RawError = ErrorObject & { schemaId: string };
+
+/** A compiled validator or select, in Ajv's calling convention (errors left on the function). */
+export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** What a SchemaSet is made of. */
+export interface SchemaSetParts {
+  entries: SchemaEntry[];
+  /** Problems met while loading and compiling. */
+  diagnostics: Diagnostic[];
+  /** Each entry's validator by id; null when it did not compile. */
+  validators: ReadonlyMap<string, Validator | null>;
+  /** Each entry's select: compiled, or a constant verdict. */
+  selectors: ReadonlyMap<string, Validator | boolean>;
+  /** The bindings whose compatibles document a node, in the order they win. */
+  documented: readonly SchemaEntry[];
+  builtinSource: 'precompiled' | 'runtime' | 'none';
+}
+
+const TYPE_IN_REF =
+  /(flag|u?int(8|16|32|64)(-(array|matrix))?|non-unique-string-array|string(-array)?|phandle(-array)?)/;
+
+/** All schemas of a run, with the lookups the validator needs. */
+export class SchemaSet {
+  readonly entries: readonly SchemaEntry[];
+  readonly diagnostics: readonly Diagnostic[];
+  /**
+   * Where the built-in schemas' validators came from: the build's artefacts
+   * (dist/schemas), compiled now, or not loaded at all.
+   */
+  readonly builtinSource: 'precompiled' | 'runtime' | 'none';
+  private readonly validators: ReadonlyMap<string, Validator | null>;
+  private readonly selectors: ReadonlyMap<string, Validator | boolean>;
+  private readonly byCompatible = new Map<string, SchemaEntry>();
+  private readonly byPattern: { re: RegExp; entry: SchemaEntry }[] = [];
+  private types: { exact: Map<string, PropertyType[]>; patterns: { re: RegExp; types: PropertyType[] }[] } | null =
+    null;
+  private dims = new Map<string, MatrixDim>();
+
+  constructor(parts: SchemaSetParts) {
+    this.entries = parts.entries;
+    this.diagnostics = parts.diagnostics;
+    this.validators = parts.validators;
+    this.selectors = parts.selectors;
+    this.builtinSource = parts.builtinSource;
+    for (const e of parts.documented) this.indexCompatibles(e);
+  }
+
+  /** The validator compiled for this entry; null when it did not compile. */
+  validatorOf(id: string): Validator | null {
+    return this.validators.get(id) ?? null;
+  }
+
+  /** The entry's select: compiled, or a constant verdict. */
+  selectorOf(id: string): Validator | boolean {
+    return this.selectors.get(id) ?? false;
+  }
+
+  private indexCompatibles(e: SchemaEntry): void {
+    for (const c of e.compatibles) {
+      if (/[\^[{($]/.test(c)) {
+        try {
+          this.byPattern.push({ re: new RegExp(c, 'u'), entry: e });
+        } catch {
+          /* an invalid regex documents nothing */
+        }
+      } else if (!this.byCompatible.has(c)) {
+        this.byCompatible.set(c, e);
+      }
+    }
+  }
+
+  /** The entry with this `$id` (with or without the trailing '#'). */
+  get(id: string): SchemaEntry | undefined {
+    return this.entries.find((e) => sameId(e.id, id));
+  }
+
+  /** Non-core bindings. */
+  bindings(): SchemaEntry[] {
+    return this.entries.filter((e) => !e.core && this.validators.get(e.id));
+  }
+
+  /**
+   * The binding for a node's compatible list: the first compatible that a
+   * binding documents picks it. Undefined when none is documented.
+   */
+  bindingsFor(compatibles: readonly string[]): SchemaEntry | undefined {
+    for (const c of compatibles) {
+      const exact = this.byCompatible.get(c);
+      if (exact) return exact;
+      const pat = this.byPattern.find((p) => p.re.test(c));
+      if (pat) return pat.entry;
+    }
+    return undefined;
+  }
+
+  /** Whether some binding documents this compatible string. */
+  isDocumented(compatible: string): boolean {
+    return this.bindingsFor([compatible]) !== undefined;
+  }
+
+  /** Every non-core binding whose `select` matches the node (dt-validate's way of picking). */
+  selecting(node: unknown): SchemaEntry[] {
+    return this.bindings().filter((e) => this.selects(e, node));
+  }
+
+  private selects(e: SchemaEntry, node: unknown): boolean {
+    const s = this.selectors.get(e.id);
+    if (typeof s === 'boolean' || s === undefined) return s === true;
+    return s(node) === true;
+  }
+
+  /** Validate a node (dt-schema JSON form) against one binding; [] when it passes. */
+  validate(node: unknown, binding: SchemaEntry): RawError[] {
+    const v = this.validators.get(binding.id);
+    if (!v) return [];
+    // dt-validate never looks below `__symbols__`, `__fixups__` and their kin.
+    if (isIgnored(node)) return [];
+    try {
+      if (v(node)) return [];
+    } catch (err) {
+      // A binding whose $ref leads back to itself with nothing consumed (`allOf: [{$ref: '#'}]`) never ends.
+      if (!(err instanceof RangeError)) throw err;
+      return [{ keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message: 'cannot be checked: the binding refers to itself without end (a $ref loop)', schemaId: binding.id }];
+    }
+    const errors = (v.errors ?? []).map((err) => ({ ...err, schemaId: binding.id }));
+    return withoutDisabledRequired(errors, isDisabledNode(node));
+  }
+
+  /** Validate a node against every core schema whose select matches it. */
+  coreValidate(node: unknown): RawError[] {
+    const out: RawError[] = [];
+    for (const e of this.entries) {
+      if (!e.core || !this.selects(e, node)) continue;
+      out.push(...this.validate(node, e));
+    }
+    return out;
+  }
+
+  /**
+   * The type(s) the schemas declare for a property name, from their $refs to
+   * types.yaml (and dt-schema's implicit rules: `type: boolean` is a flag,
+   * string constraints mean a string array, unit suffixes a cell matrix).
+   * Exact names first; patterns (with some fixed text) only when no exact
+   * name is known. [] when unknown.
+   */
+  propertyTypes(name: string): PropertyType[] {
+    const t = this.typeTables();
+    const exact = t.exact.get(name);
+    if (exact && exact.length) return nonNode(exact);
+    const found: PropertyType[] = [];
+    for (const p of t.patterns) {
+      if (p.re.test(name)) for (const ty of p.types) if (!found.includes(ty)) found.push(ty);
+    }
+    if (found.length === 0 && UNIT_SUFFIX.test(name)) found.push('uint32-matrix');
+    return nonNode(found);
+  }
+
+  /** The single best type, for decoding a value; undefined when unknown or ambiguous in kind. */
+  propertyType(name: string): PropertyType | undefined {
+    return this.propertyTypes(name)[0];
+  }
+
+  /** Declared matrix dimensions of a matrix or phandle-array property, when some binding gives them. */
+  propertyDim(name: string): MatrixDim | undefined {
+    this.typeTables();
+    return this.dims.get(name);
+  }
+
+  private typeTables() {
+    if (this.types) return this.types;
+    const exact = new Map<string, PropertyType[]>();
+    const patternMap = new Map<string, PropertyType[]>();
+    const add = (map: Map<string, PropertyType[]>, name: string, type: PropertyType): void => {
+      const list = map.get(name) ?? [];
+      // Keep the loosest form: 'uint32-array' subsumes 'uint32'.
+      if (list.some((t) => t.startsWith(type))) return;
+      const kept = list.filter((t) => !type.startsWith(t));
+      kept.push(type);
+      map.set(name, kept);
+    };
+    const visitProp = (name: string, sub: unknown, isPattern: boolean, root: JsonObject): void => {
+      if (!isObject(sub) || name.startsWith('$')) return;
+      visitNode(sub as JsonObject, root);
+      for (const k of ['allOf', 'oneOf', 'anyOf']) {
+        const list = sub[k];
+        if (Array.isArray(list)) for (const s of list) visitProp(name, s, isPattern, root);
+      }
+      if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/')) {
+        const target = resolveLocal(root, sub.$ref);
+        if (target !== sub) visitProp(name, target, isPattern, root);
+      }
+      const type = typeOf(name, sub as JsonObject);
+      if (!type) return;
+      add(isPattern ? patternMap : exact, name, type);
+      if (!isPattern && (type === 'phandle-array' || type.endsWith('-matrix')) && !this.dims.has(name)) {
+        const outer = arrayRange(sub as never);
+        const inner = arrayRange((sub.items ?? {}) as never);
+        if (outer[1] !== 0 || inner[1] !== 0) this.dims.set(name, [outer, inner]);
+      }
+    };
+    const visitNode = (schema: JsonObject, root: JsonObject): void => {
+      if (isObject(schema.additionalProperties)) visitNode(schema.additionalProperties as JsonObject, root);
+      for (const k of ['properties', 'patternProperties'] as const) {
+        const m = schema[k];
+        if (!isObject(m)) continue;
+        for (const [name, sub] of Object.entries(m)) visitProp(name, sub, k === 'patternProperties', root);
+      }
+      for (const k of ['allOf', 'oneOf', 'anyOf']) {
+        const list = schema[k];
+        if (Array.isArray(list)) for (const s of list) if (isObject(s)) visitNode(s as JsonObject, root);
+      }
+      for (const k of ['then', 'else']) if (isObject(schema[k])) visitNode(schema[k] as JsonObject, root);
+    };
+    for (const e of this.entries) visitNode(e.fixed, e.fixed);
+
+    const patterns: { re: RegExp; types: PropertyType[] }[] = [];
+    for (const [src, types] of patternMap) {
+      // Generic name patterns say nothing about a particular property
+      // (dt-schema also drops the alias-name and catch-all patterns by name).
+      if (!/[0-9a-zA-F-]{3}/.test(src) || GENERIC_PATTERNS.has(src)) continue;
+      try {
+        patterns.push({ re: new RegExp(src, 'u'), types });
+      } catch {
+        /* skip */
+      }
+    }
+    this.types = { exact, patterns };
+    return this.types;
+  }
+}
+
+function hasDisabledStatus(data: unknown): boolean {
+  if (!isObject(data)) return false;
+  const status = (data as Record<string, unknown>).status;
+  return Array.isArray(status) && status.includes('disabled');
+}
+
+/**
+ * dt-validate does not ask a disabled node (or one below a disabled node)
+ * for missing properties: it drops "required" errors, and combinator errors
+ * whose every branch failed only for a missing property. The same holds for
+ * an error about an object that is itself disabled.
+ */
+function withoutDisabledRequired(errors: RawError[], disabled: boolean): RawError[] {
+  const under = (e: RawError, c: RawError): boolean =>
+    e !== c && e.schemaPath.startsWith(c.schemaPath + '/') && e.instancePath.startsWith(c.instancePath);
+  const skip = (e: RawError): boolean => {
+    if (!disabled && !hasDisabledStatus(e.data)) return false;
+    if (e.keyword === 'required') return true;
+    if (e.keyword === 'anyOf' || e.keyword === 'oneOf') {
+      const branches = errors.filter((b) => under(b, e));
+      return branches.length > 0 && branches.every((b) => b.keyword === 'required' || b.keyword === 'anyOf' || b.keyword === 'oneOf');
+    }
+    return false;
+  };
+  const dropped = errors.filter(skip);
+  return errors.filter((e) => !dropped.some((d) => d === e || under(e, d)));
+}
+
+const GENERIC_PATTERNS: ReadonlySet<string> = new Set(['^[a-z][a-z0-9\\-]*$', '^[a-zA-Z][a-zA-Z0-9\\-_]{0,63}$', '^.*$', '.*']);
+
+function nonNode(types: PropertyType[]): PropertyType[] {
+  return types.length > 1 ? types.filter((t) => t !== 'node') : types;
+}
+
+export function sameId(a: string, b: string): boolean {
+  return a.replace(/#$/, '') === b.replace(/#$/, '');
+}
+
+function resolveLocal(root: JsonObject, ref: string): unknown {
+  let cur: unknown = root;
+  for (const part of ref.slice(2).split('/')) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+/** The declared type of one property schema, as dt-schema infers it. */
+function typeOf(name: string, sub: JsonObject): PropertyType | undefined {
+  if (sub.type === 'object') return 'node';
+  if (typeof sub.$ref === 'string') {
+    const m = TYPE_IN_REF.exec(sub.$ref);
+    if (m && sub.$ref.includes('types.yaml')) return m[0] as PropertyType;
+    if (/\.yaml#?$/.test(sub.$ref)) return 'node';
+  }
+  if (sub.type === 'boolean') return 'flag';
+  if ('items' in sub) {
+    const items = sub.items;
+    const first = Array.isArray(items) ? items[0] : items;
+    if (isObject(first) && isStringSchema(first as JsonObject)) return 'string-array';
+    if (UNIT_SUFFIX.test(name)) return 'uint32-matrix';
+  }
+  return undefined;
+}

@@ -90,7 +90,10 @@ const DELIM_END: Partial<Record<MarkerType, string>> = {
 
 /** dtc's guess_value_type, for values with no type markers. */
 function guessType(value: Data): MarkerType {
-  const bytes = value.bytes;
+  return guessBytesType(value.bytes, value.markers);
+}
+
+function guessBytesType(bytes: Uint8Array, markers: readonly Marker[]): MarkerType {
   const len = bytes.length;
   let notString = 0;
   let nuls = 0;
@@ -100,7 +103,7 @@ function guessType(value: Data): MarkerType {
   }
   let labelsNotAfterString = 0;
   let labelsNotOnCell = 0;
-  for (const m of value.markers) {
+  for (const m of markers) {
     if (m.type !== 'label') continue;
     if (m.offset > 0 && bytes[m.offset - 1] !== 0) labelsNotAfterString++;
     if (m.offset % 4 !== 0) labelsNotOnCell++;
@@ -140,8 +143,17 @@ function valueText(value: Data): string {
     } else if (m.offset) {
       out += ' ';
     }
-    if (emitType === null) return;
     const chunk = bytes.subarray(m.offset, chunkEnd);
+    if (emitType === null) {
+      // Untyped bytes (an /incbin/) before a typed chunk: dtc 1.6.1 fails an
+      // assertion here; we print them with a guessed type rather than drop them.
+      if (chunkLen === 0) return;
+      const guessed = guessBytesType(chunk, []);
+      out += (m.offset ? '' : ' ') + (DELIM_START[guessed] ?? '');
+      out += guessed === 'string' ? stringChunk(chunk) : intChunk(chunk, markerWidth[guessed] ?? 1);
+      out += (DELIM_END[guessed] ?? '') + (chunkEnd === len ? '' : ',');
+      return;
+    }
     if (emitType === 'string') out += stringChunk(chunk);
     else out += intChunk(chunk, markerWidth[emitType] ?? 1);
     if (chunkLen === dataLen) {

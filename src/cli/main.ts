@@ -84,7 +84,7 @@ Examples:
     .option('--max-warnings <n>', 'fail when there are more warnings than this', cInteger)
     .option('--verbose', 'show more detail', false)
     .action(async (files: string[], opts: CheckBindingOptions) => {
-      const { checkBindingCommand } = await import('./check-binding.js');
+      const { checkBindingCommand } = (await import(new URL('../cli/check-binding.js', import.meta.url).href)) as typeof import('./check-binding.js');
       setExit(checkBindingCommand(files, opts, io));
     });
 

@@ -31,6 +31,6 @@ export async function loadSchemaSet(paths: readonly string[], host: SchemaHost, 
       });
     }
   }
-  const { compileSchemas } = await import('./compile.js');
+  const { compileSchemas } = (await import(new URL('../schema/compile.js', import.meta.url).href)) as typeof import('./compile.js');
   return compileSchemas(paths, host, options);
 }

@@ -56,8 +56,13 @@ export interface ElementSpan {
   span: Span;
 }
 
+/** The starting buffer of every empty value: never written to (the first append replaces it). */
+const EMPTY = new Uint8Array(0);
+
 export class Data {
   private buf: Uint8Array;
+  /** The last `bytes` view handed out: typed-array views cost an allocation each, and values are read often. */
+  private view: Uint8Array | null = null;
   length: number;
   markers: Marker[];
   /**
@@ -67,14 +72,18 @@ export class Data {
   elementSpans: ElementSpan[] = [];
 
   constructor(bytes?: Uint8Array, markers: Marker[] = []) {
-    this.buf = bytes ?? new Uint8Array(0);
+    this.buf = bytes ?? EMPTY;
     this.length = this.buf.length;
     this.markers = markers;
   }
 
   /** The value's bytes (a view; copy before keeping it past the next mutation). */
   get bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length);
+    const buf = this.buf;
+    if (this.length === buf.length) return buf;
+    const v = this.view;
+    if (v !== null && v.length === this.length && v.buffer === buf.buffer && v.byteOffset === buf.byteOffset) return v;
+    return (this.view = buf.subarray(0, this.length));
   }
 
   private reserve(extra: number): void {

@@ -59,5 +59,13 @@ export function sameFile(a: string, b: string): boolean {
       return resolve(p);
     }
   };
-  return real(a) === real(b);
+  if (real(a) === real(b)) return true;
+  // A hard link has its own path: compare the files themselves.
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.isFile() && sa.ino === sb.ino && sa.dev === sb.dev;
+  } catch {
+    return false;
+  }
 }

@@ -32,7 +32,8 @@ export function preprocess(path: string, text: string, options: PreprocessOption
   return runPreprocessor(path, text, options);
 }
 
-const DIRECTIVE_LINE = /^[ \t\f\v]*#[ \t]*([A-Za-z_]+)/gm;
+// A UTF-8 byte order mark may come first (the preprocessor skips it).
+const DIRECTIVE_LINE = /^(?:\xef\xbb\xbf)?[ \t\f\v]*#[ \t]*([A-Za-z_]+)/gm;
 
 /** True when some line is a preprocessor directive (so a plain DTS file can skip the preprocessor). */
 export function needsPreprocessor(text: string): boolean {

@@ -16,6 +16,20 @@ import { EOF_TOKEN, lexFile, spell, type LogicalLine, type PToken } from './toke
 
 /** gcc's default for -fmax-include-depth. */
 export const DEFAULT_MAX_INCLUDE_DEPTH = 200;
+/**
+ * Files one run may `#include` (each time counted, guarded or not) and their
+ * bytes added up: ten includes of the next file, nine levels deep, are a
+ * billion inclusions. Real boards include a few hundred at most.
+ */
+export const MAX_INCLUDES = 10_000;
+/**
+ * Bytes one run may preprocess, the main file and every inclusion added up.
+ * Smaller than the input limit (MAX_INPUT_BYTES) because this preprocessor
+ * holds every token of a file at once: about 100 bytes of memory and 0.5 µs
+ * per input byte at worst, so 8 MiB costs up to 1 GiB and a few seconds. The
+ * largest real boards preprocess about 1 MiB with all their headers.
+ */
+export const MAX_PREPROCESS_BYTES = 8 * 1024 * 1024;
 
 export interface DriverOptions {
   host: FileHost;
@@ -103,6 +117,8 @@ export class Driver implements TokenFeed, ExpansionHost {
   private readonly expander: Expander;
   private readonly maxDepth: number;
   private counter = 0;
+  private includes = 0;
+  private preprocessedBytes = 0;
   private failed = false;
   private mainName = '';
 
@@ -117,6 +133,12 @@ export class Driver implements TokenFeed, ExpansionHost {
   run(path: string, text: string): DriverResult {
     this.mainName = path;
     try {
+      this.preprocessedBytes = text.length;
+      if (text.length > MAX_PREPROCESS_BYTES) {
+        this.diagnostics.push({ severity: 'error', check: 'cpp_limit', message: `file of ${text.length} bytes is more than the ${MAX_PREPROCESS_BYTES} bytes the preprocessor takes`, file: path });
+        this.failed = true;
+        throw new FatalError();
+      }
       this.openFile(path, path, text, -1, 0);
       for (;;) {
         const tok = this.expander.get();
@@ -218,6 +240,12 @@ export class Driver implements TokenFeed, ExpansionHost {
 
   private openFile(path: string, name: string, text: string, dirIndex: number, returnLine: number): void {
     const lexDiagnostics: Diagnostic[] = [];
+    // A UTF-8 byte order mark is skipped (as gcc does), with a warning (dtc refuses it); columns count from after it.
+    if (text.startsWith('\xef\xbb\xbf')) {
+      text = text.slice(3);
+      const span = { file: name, line: 1, col: 1, endLine: 1, endCol: 1 };
+      lexDiagnostics.push({ severity: 'warning', check: 'cpp_bom', message: 'UTF-8 byte order mark at the start of the file ignored (dtc refuses it)', span });
+    }
     const lines = lexFile(name, text, lexDiagnostics);
     for (const d of lexDiagnostics) {
       if (d.severity === 'error') this.failed = true;
@@ -447,6 +475,14 @@ export class Driver implements TokenFeed, ExpansionHost {
       throw new FatalError();
     }
     if (this.onceFiles.has(found.path)) return;
+    if (++this.includes > MAX_INCLUDES) {
+      this.report('error', 'cpp_include', `more than ${MAX_INCLUDES} files included: an include bomb?`, at);
+      throw new FatalError();
+    }
+    if ((this.preprocessedBytes += found.bytes.length) > MAX_PREPROCESS_BYTES) {
+      this.report('error', 'cpp_include', `the file and its includes add up to more than the ${MAX_PREPROCESS_BYTES} bytes the preprocessor takes`, at);
+      throw new FatalError();
+    }
     if (importOnce) {
       // `#import`: the file is included once; if it was ever entered, not again.
       this.onceFiles.add(found.path);

@@ -25,7 +25,7 @@ import { readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { InputError, type Diagnostic } from '../source/diagnostic.js';
 import { MAX_INPUT_BYTES } from '../source/host.js';
 import { Data } from '../tree/data.js';
-import { Node, Property, type DeviceTree } from '../tree/node.js';
+import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES, Node, Property, type DeviceTree } from '../tree/node.js';
 import { MAX_DTB_NODE_DEPTH } from './read.js';
 
 export interface FolderLimits {
@@ -35,12 +35,20 @@ export interface FolderLimits {
   maxBytes: number;
   /** Total files and folders. */
   maxEntries: number;
+  /** Folders (nodes) and files (properties), as for any tree. */
+  maxNodes: number;
+  maxProperties: number;
+  /** Bytes of one property file. */
+  maxPropertyBytes: number;
 }
 
 export const DEFAULT_FOLDER_LIMITS: FolderLimits = {
   maxDepth: MAX_DTB_NODE_DEPTH,
   maxBytes: MAX_INPUT_BYTES,
   maxEntries: 1_000_000,
+  maxNodes: MAX_TREE_NODES,
+  maxProperties: MAX_TREE_PROPERTIES,
+  maxPropertyBytes: MAX_PROPERTY_BYTES,
 };
 
 const SLASH = Buffer.from('/');
@@ -80,6 +88,8 @@ function sortedEntries(path: Buffer): Buffer[] {
 class FolderReader {
   private bytes = 0;
   private entries = 0;
+  private nodes = 1;
+  private properties = 0;
 
   constructor(
     private readonly top: string,
@@ -99,6 +109,8 @@ class FolderReader {
   private readProperty(path: Buffer, st: Stats, node: Node): Uint8Array {
     const left = this.limits.maxBytes - this.bytes;
     // Check the size before reading (a huge file is refused without being read) and after (proc files may not know theirs).
+    const tooLong = `property file of more than ${this.limits.maxPropertyBytes} bytes`;
+    if (st.size > this.limits.maxPropertyBytes) this.fail(tooLong, path, node);
     if (st.size > left) this.fail(`property values add up to more than ${this.limits.maxBytes} bytes`, path, node);
     let value: Buffer;
     try {
@@ -106,6 +118,7 @@ class FolderReader {
     } catch (err) {
       this.fail(`cannot read property file: ${reason(err)}`, path, node);
     }
+    if (value.length > this.limits.maxPropertyBytes) this.fail(tooLong, path, node);
     if (value.length > left) this.fail(`property values add up to more than ${this.limits.maxBytes} bytes`, path, node);
     this.bytes += value.length;
     return new Uint8Array(value);
@@ -130,8 +143,10 @@ class FolderReader {
         this.fail(`cannot read: ${reason(err)}`, entry, node);
       }
       if (st.isFile()) {
+        if (++this.properties > this.limits.maxProperties) this.fail(`more than ${this.limits.maxProperties} properties below ${this.top}`, entry, node);
         node.addProperty(new Property(latin1(name), new Data(this.readProperty(entry, st, node))));
       } else if (st.isDirectory()) {
+        if (++this.nodes > this.limits.maxNodes) this.fail(`more than ${this.limits.maxNodes} nodes below ${this.top}`, entry, node);
         const child = new Node(latin1(name));
         node.addChild(child);
         this.readNode(entry, child, depth + 1);

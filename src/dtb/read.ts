@@ -6,7 +6,7 @@
  */
 import { InputError, type Diagnostic } from '../source/diagnostic.js';
 import { Data } from '../tree/data.js';
-import { Node, Property, type DeviceTree, type ReserveEntry } from '../tree/node.js';
+import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES, Node, Property, type DeviceTree, type ReserveEntry } from '../tree/node.js';
 import {
   alignUp,
   FDT_HEADER_SIZE,
@@ -125,8 +125,35 @@ function readReserves(r: BlobReader, h: Header): ReserveEntry[] {
     if (offset + FDT_RESERVE_ENTRY_SIZE > h.totalsize) r.fail(`memory reservation block has no terminating entry before ${hex(h.totalsize)}`);
     const address = r.u64(offset, 'reservation address', h.totalsize);
     const size = r.u64(offset + 8, 'reservation size', h.totalsize);
-    if (size === 0n) return entries;
+    if (size === 0n) {
+      checkOverlaps(r, h, offset + FDT_RESERVE_ENTRY_SIZE);
+      return entries;
+    }
     entries.push({ address, size, labels: [], span: null });
+  }
+}
+
+/**
+ * The three blocks must not share bytes (the reservation map up to and with
+ * its terminator, the structure block, the strings block): a blob whose
+ * blocks overlap was not written by any compiler, and reading it would read
+ * one block's bytes as another's. dtc reads such a blob without a word.
+ */
+function checkOverlaps(r: BlobReader, h: Header, rsvEnd: number): void {
+  const blocks: Array<[string, number, number]> = [
+    ['memory reservation block', h.offMemRsvmap, rsvEnd],
+    ['strings block', h.offDtStrings, h.offDtStrings + h.sizeDtStrings],
+  ];
+  // Version 16 does not give the structure block's size; its start must still be outside the others.
+  blocks.push(['structure block', h.offDtStruct, h.version >= 17 ? h.structLimit : h.offDtStruct + 4]);
+  for (let i = 0; i < blocks.length; i++) {
+    for (let j = i + 1; j < blocks.length; j++) {
+      const [a, aStart, aEnd] = blocks[i]!;
+      const [b, bStart, bEnd] = blocks[j]!;
+      if (aStart < aEnd && bStart < bEnd && aStart < bEnd && bStart < aEnd) {
+        r.fail(`${a} (${hex(aStart)}-${hex(aEnd)}) and ${b} (${hex(bStart)}-${hex(bEnd)}) overlap`);
+      }
+    }
   }
 }
 
@@ -145,7 +172,10 @@ function readStructure(r: BlobReader, h: Header): Node {
 
   const stack: Node[] = [];
   let root: Node | null = null;
+  let nodes = 0;
+  let properties = 0;
   const beginNode = () => {
+    if (++nodes > MAX_TREE_NODES) r.fail(`more than ${MAX_TREE_NODES} nodes (at ${hex(offset - 4)})`, stack.at(-1)?.path);
     const nameAt = offset;
     const name = r.cString(nameAt, limit);
     if (name === null) r.fail(`node name at ${hex(nameAt)} is not NUL-terminated inside the structure block`, stack.at(-1)?.path);
@@ -175,6 +205,8 @@ function readStructure(r: BlobReader, h: Header): Node {
         const name = r.cString(h.offDtStrings + nameOffset, stringsEnd);
         if (name === null) r.fail(`property name at string offset ${nameOffset} is not NUL-terminated inside the strings block`, node.path);
         if (offset + length > limit) r.fail(`property '${name}' at ${hex(at)} has length ${length}, past the end of the structure block`, node.path);
+        if (length > MAX_PROPERTY_BYTES) r.fail(`property '${name}' at ${hex(at)} has length ${length}, more than the ${MAX_PROPERTY_BYTES} bytes a property may hold`, node.path);
+        if (++properties > MAX_TREE_PROPERTIES) r.fail(`more than ${MAX_TREE_PROPERTIES} properties (at ${hex(at)})`, node.path);
         node.addProperty(new Property(name, new Data(r.bytes(offset, length))));
         offset = alignUp(offset + length, 4);
         break;

@@ -7,7 +7,8 @@
  * read, never on the parser, so the whole input is lexed up front.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
-import { bytesToLatin1, type FileHost } from '../source/host.js';
+import { bytesToLatin1, MAX_INPUT_BYTES, type FileHost } from '../source/host.js';
+import { MAX_PROPERTY_BYTES } from '../tree/node.js';
 import type { Span } from '../source/span.js';
 import { unescape } from './escapes.js';
 import type { Token, TokenKind } from './token.js';
@@ -16,6 +17,23 @@ type LexState = 'INITIAL' | 'V1' | 'BYTESTRING' | 'PROPNODENAME';
 
 /** dtc's limit on nested source files, the main file included. */
 export const MAX_INCLUDE_DEPTH = 200;
+/**
+ * Files one compilation may bring in with `/include/` (each time counted),
+ * and their bytes added up: a file that includes the next ten times, nine
+ * levels deep, is a billion inclusions of a few bytes. Real boards include
+ * tens of files.
+ */
+export const MAX_INCLUDES = 10_000;
+export const MAX_INCLUDED_BYTES = MAX_INPUT_BYTES;
+/**
+ * Tokens in one compilation (about 150 bytes of memory each): 10x the
+ * largest preprocessed board, and enough for MAX_TREE_PROPERTIES.
+ */
+export const MAX_DTS_TOKENS = 2_000_000;
+/** Longest string literal, in bytes as written: it becomes one property value. */
+export const MAX_STRING_BYTES = MAX_PROPERTY_BYTES;
+/** A UTF-8 byte order mark, as the latin1 text holds it. */
+const BOM = '\xef\xbb\xbf';
 
 interface SourceBuffer {
   text: string;
@@ -41,14 +59,13 @@ const LABEL_DEF = /[a-zA-Z_][a-zA-Z0-9_]*:/y;
 const LABEL_RUN = /[a-zA-Z0-9_]*/y;
 const LABEL_REF = /&[a-zA-Z_][a-zA-Z0-9_]*/y;
 const PATH_REF = /&\{\/[a-zA-Z0-9,._+*#?@\-/]*\}/y;
-const STRING = /"(?:[^\\"]|\\[^\n])*"/y;
-const CHAR_LITERAL = /'(?:\\'|[^'])*'/y;
 // Alternatives ordered longest first: JS takes the first that matches, flex the longest.
 const LITERAL = /(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:ULL|UL|LL|U|L)?/y;
 const BYTE = /[0-9a-fA-F]{2}/y;
 const WHITESPACE = /[ \t\n\r\f\v]+/y;
-const INCLUDE = /\/include\/[ \t\n\r\f\v]*"(?:[^\\"]|\\[^\n])*"/y;
-const LINE_MARKER = /#(?:line)?[ \t]+[0-9]+[ \t]+"(?:[^\\"]|\\[^\n])*"(?:[ \t]+[0-9]+)*/y;
+const INCLUDE_HEAD = /\/include\/[ \t\n\r\f\v]*/y;
+const LINE_MARKER_HEAD = /#(?:line)?[ \t]+[0-9]+[ \t]+/y;
+const LINE_MARKER_TAIL = /(?:[ \t]+[0-9]+)*/y;
 
 const KEYWORDS: ReadonlyArray<[string, TokenKind, LexState | null]> = [
   ['/dts-v1/', '/dts-v1/', 'V1'],
@@ -70,6 +87,58 @@ const OPERATORS: Record<string, TokenKind> = {
   '&&': '&&',
   '||': '||',
 };
+
+/**
+ * The end of the string literal `"…"` starting at `pos` (flex's
+ * `"([^\\"]|\\.)*"`, where `.` is not a newline), or -1. A loop, not a
+ * regular expression: V8's backtracking runs out of stack on a long string.
+ */
+function stringEnd(text: string, pos: number): number {
+  for (let i = pos + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c === 0x5c) {
+      if (i + 1 >= text.length || text.charCodeAt(i + 1) === 10) return -1;
+      i++;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The end of the character literal starting at `pos` (flex's
+ * `'((\\')|[^'])*'`, longest match), or -1.
+ */
+function charLiteralEnd(text: string, pos: number): number {
+  // Greedy: an escaped quote continues the literal; if no plain quote ever
+  // closes it, the last escaped quote is the end (the backslash as itself).
+  let lastEscaped = -1;
+  for (let i = pos + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c && text.charCodeAt(i + 1) === 0x27) {
+      lastEscaped = i + 2;
+      i++;
+    } else if (c === 0x27) return i + 1;
+  }
+  return lastEscaped;
+}
+
+/** `/include/ "name"` at `pos`, or null. */
+function includeMatch(text: string, pos: number): string | null {
+  const head = stickyMatch(INCLUDE_HEAD, text, pos);
+  if (head === null || text[pos + head.length] !== '"') return null;
+  const end = stringEnd(text, pos + head.length);
+  return end < 0 ? null : text.slice(pos, end);
+}
+
+/** A cpp line marker `# 12 "file" 1 3` at `pos`, or null. */
+function lineMarkerMatch(text: string, pos: number): string | null {
+  const head = stickyMatch(LINE_MARKER_HEAD, text, pos);
+  if (head === null || text[pos + head.length] !== '"') return null;
+  const end = stringEnd(text, pos + head.length);
+  if (end < 0) return null;
+  return text.slice(pos, end + stickyMatch(LINE_MARKER_TAIL, text, end)!.length);
+}
 
 function stickyMatch(re: RegExp, text: string, pos: number): string | null {
   re.lastIndex = pos;
@@ -165,6 +234,8 @@ class Lexer {
   private mainName = '';
   /** The run of label characters (in `text`, up to `end`) where LABEL_DEF last failed. */
   private noLabel = { text: '', end: -1 };
+  private includes = 0;
+  private includedBytes = 0;
 
   push(path: string, text: string, at: Span | null): boolean {
     if (this.stack.length === 0) this.mainName = path;
@@ -172,7 +243,13 @@ class Lexer {
       this.fail('Includes nested too deeply', at);
       return false;
     }
-    this.stack.push({ text, pos: 0, name: path, dir: dirnameOf(path), line: 1, col: 1 });
+    // A UTF-8 byte order mark (dtc: a syntax error) is skipped with a warning; columns count from after it.
+    const bom = text.startsWith(BOM) ? BOM.length : 0;
+    if (bom) {
+      const span = { file: path, line: 1, col: 1, endLine: 1, endCol: 1 };
+      this.diagnostics.push({ severity: 'warning', check: 'syntax', message: 'UTF-8 byte order mark at the start of the file ignored (dtc refuses it)', span });
+    }
+    this.stack.push({ text, pos: bom, name: path, dir: dirnameOf(path), line: 1, col: 1 });
     return true;
   }
 
@@ -208,6 +285,10 @@ class Lexer {
     const text = buf.text.slice(buf.pos, buf.pos + length);
     const span = this.advance(buf, length);
     const token: Token = { kind, text, span, ...extra };
+    if (this.tokens.length >= MAX_DTS_TOKENS) {
+      if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, span);
+      return token;
+    }
     this.tokens.push(token);
     return token;
   }
@@ -245,7 +326,7 @@ class Lexer {
         break;
       case '#': {
         const atLineStart = pos === 0 || text.charCodeAt(pos - 1) === 10;
-        const marker = atLineStart ? stickyMatch(LINE_MARKER, text, pos) : null;
+        const marker = atLineStart ? lineMarkerMatch(text, pos) : null;
         if (marker) {
           this.lineMarker(buf, marker);
           return;
@@ -253,8 +334,13 @@ class Lexer {
         break;
       }
       case '"': {
-        const s = stickyMatch(STRING, text, pos);
-        if (s) {
+        const end = stringEnd(text, pos);
+        if (end >= 0) {
+          const s = text.slice(pos, end);
+          if (s.length - 2 > MAX_STRING_BYTES) {
+            this.fail(`string of ${s.length - 2} bytes is longer than the ${MAX_STRING_BYTES} bytes a property may hold`, this.advance(buf, s.length));
+            return;
+          }
           const { bytes, error } = unescape(s.slice(1, -1), '"');
           if (error) {
             this.fail(error, this.advance(buf, s.length));
@@ -266,9 +352,9 @@ class Lexer {
         break;
       }
       case "'": {
-        const s = stickyMatch(CHAR_LITERAL, text, pos);
-        if (s) {
-          this.charLiteral(buf, s);
+        const end = charLiteralEnd(text, pos);
+        if (end >= 0) {
+          this.charLiteral(buf, text.slice(pos, end));
           return;
         }
         break;
@@ -352,7 +438,7 @@ class Lexer {
       this.advance(buf, newline + 1 - pos);
       return true;
     }
-    const include = stickyMatch(INCLUDE, text, pos);
+    const include = includeMatch(text, pos);
     if (include) {
       const span = this.advance(buf, include.length);
       const name = include.slice(include.indexOf('"') + 1, -1);
@@ -379,6 +465,16 @@ class Lexer {
       this.fail(opened.error, span);
       return;
     }
+    this.includes++;
+    this.includedBytes += opened.bytes.length;
+    if (this.includes > MAX_INCLUDES) {
+      this.fail(`more than ${MAX_INCLUDES} files included: an include bomb?`, span);
+      return;
+    }
+    if (this.includedBytes > MAX_INCLUDED_BYTES) {
+      this.fail(`the included files add up to more than ${MAX_INCLUDED_BYTES} bytes`, span);
+      return;
+    }
     this.push(opened.path, bytesToLatin1(opened.bytes), span);
   }
 
@@ -394,7 +490,8 @@ class Lexer {
     }
     if (bytes.includes(0)) this.lexicalError('nul in line number directive', span);
     const nul = bytes.indexOf(0);
-    buf.name = String.fromCharCode(...(nul < 0 ? bytes : bytes.slice(0, nul)));
+    // Not fromCharCode(...bytes): a long name would overflow the stack.
+    buf.name = Buffer.from(nul < 0 ? bytes : bytes.slice(0, nul)).toString('latin1');
     // The marker names the line that follows it; its own newline moves us there.
     buf.line = line - 1;
   }

@@ -8,6 +8,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import { joinSpans } from '../source/span.js';
 import { Data } from '../tree/data.js';
+import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES } from '../tree/node.js';
 import type { ChildDef, DtsFile, MemreserveDef, NodeBody, PropertyDef, RefDef, TopStatement } from './ast.js';
 import { ExpressionParser, type TokenCursor } from './expression.js';
 import { openRelative, type LexOptions } from './lexer.js';
@@ -29,6 +30,9 @@ const U64_MAX = (1n << 64n) - 1n;
 class Parser implements TokenCursor {
   private pos = 0;
   private depth = 0;
+  /** Node bodies and property definitions so far (each counts, also when a later one merges into it). */
+  private nodes = 0;
+  private properties = 0;
   readonly diagnostics: Diagnostic[] = [];
   private readonly expr = new ExpressionParser(this);
 
@@ -165,6 +169,7 @@ class Parser implements TokenCursor {
   private nodeBody(): NodeBody {
     const open = this.expectChar('{');
     if (++this.depth > MAX_NODE_DEPTH) this.syntaxError(open, `nodes nested at most ${MAX_NODE_DEPTH} deep`);
+    if (++this.nodes > MAX_TREE_NODES) this.limitError(`more than ${MAX_TREE_NODES} nodes`, open.span);
     const properties: PropertyDef[] = [];
     while (this.startsProperty()) properties.push(this.property());
     const children: ChildDef[] = [];
@@ -193,8 +198,15 @@ class Parser implements TokenCursor {
     return this.isChar(after, '=') || this.isChar(after, ';');
   }
 
+  /** A limit on hostile input: an error, and no more parsing. */
+  private limitError(message: string, span: Span): never {
+    this.semanticError(message, span);
+    throw new StopParsing();
+  }
+
   private property(): PropertyDef {
     const start = this.peek();
+    if (++this.properties > MAX_TREE_PROPERTIES) this.limitError(`more than ${MAX_TREE_PROPERTIES} properties`, start.span);
     const labels = this.labels();
     const t = this.next();
     if (t.kind === '/delete-property/') {
@@ -242,7 +254,11 @@ class Parser implements TokenCursor {
     const data = new Data();
     for (;;) {
       while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
+      const at = this.peek();
       data.merge(this.valuePiece());
+      if (data.length > MAX_PROPERTY_BYTES) {
+        this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at.span, this.tokens[Math.max(0, this.pos - 1)]!.span));
+      }
       while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
       if (!this.isChar(this.peek(), ',')) return data;
       this.next();
@@ -329,7 +345,11 @@ class Parser implements TokenCursor {
     }
     const close = this.expectChar(')');
     const span = joinSpans(kw.span, close.span);
-    const fileName = String.fromCharCode(...name.bytes!);
+    // Refused before the file is opened: a length this large cannot be a property (all ones means "to the end", as in dtc).
+    if (length !== null && length !== U64_MAX && length > BigInt(MAX_PROPERTY_BYTES)) {
+      this.limitError(`/incbin/ length ${length} is more than the ${MAX_PROPERTY_BYTES} bytes a property may hold`, span);
+    }
+    const fileName = Buffer.from(name.bytes!).toString('latin1'); // not fromCharCode(...): a long name would overflow the stack
     const opened = openRelative(fileName, kw.dir ?? null, this.options);
     if ('error' in opened) {
       this.semanticError(opened.error, span);

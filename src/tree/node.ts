@@ -28,6 +28,24 @@ export function liveLabels(labels: readonly Label[]): Label[] {
   return labels.filter((l) => !l.deleted);
 }
 
+/**
+ * Limits on one tree, whatever it was read from (DTS, DTB, a live folder):
+ * they keep memory bounded on hostile input. The largest real trees (Linux's
+ * arm64 boards, a server's /proc/device-tree) have a few thousand nodes and
+ * a few tens of thousands of properties; each node or property costs about
+ * 1 KiB on its way through the compiler and the checks, so these bound a
+ * tree at roughly 250 MiB + 450 MiB, far below Node's heap, with 20x room
+ * over any board seen.
+ */
+export const MAX_TREE_NODES = 200_000;
+export const MAX_TREE_PROPERTIES = 500_000;
+/**
+ * Longest value of one property, in bytes. Real values are at most a few
+ * KiB (a firmware blob by /incbin/ a few MiB); four of them fill the 64 MiB
+ * input limit.
+ */
+export const MAX_PROPERTY_BYTES = 16 * 1024 * 1024;
+
 export class Property {
   name: string;
   value: Data;

@@ -265,7 +265,7 @@ class Resolver {
       node.properties.splice(index, 1);
       return true;
     }
-    const shown = String.fromCharCode(...bytes.subarray(0, Math.max(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0))));
+    const shown = Buffer.from(bytes.subarray(0, Math.max(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0)))).toString('latin1'); // not fromCharCode(...): a long value would overflow the stack
     this.fail('name_properties', node, `"name" property is incorrect ("${shown}" instead of base node name)`);
     return false;
   }

@@ -1,5 +1,5 @@
 /**
- * Bad input found by scripts/robustness-fuzz.ts: each gets a clear error
+ * Bad input found by scripts/robustness-fuzz.ts and scripts/fuzz.ts: each gets a clear error
  * and exit 1 or 2 — never an internal error (exit 70), a stack trace, a
  * hang, or a write over an input. One test per bug, written before its fix.
  */
@@ -158,4 +158,33 @@ test('no core schema name pattern starts with an unanchored .* (quadratic backtr
       assert.fail(`${file}: pattern '${pattern}' begins with .*; drop it (an unanchored pattern already matches anywhere)`);
     }
   }
+});
+
+test('robustness: a macro expanding to tens of thousands of cells on one line compiles and lints in linear time', async () => {
+  // Mapping each cell back through the preprocessor scanned the line's every expanded token: quadratic.
+  for (const args of [['compile', fixture('macro-doubling.dts')], [fixture('macro-doubling.dts')]]) {
+    const r = await cli(args);
+    assert.ok(r.code === 0 || r.code === 1, `${args.join(' ')}: exit ${r.code} ${r.stderr}`);
+    assert.ok(r.ms < 4000, `${args.join(' ')}: ${r.ms} ms`);
+  }
+});
+
+test('robustness: a macro that doubles forty times stops at the expansion limit quickly, in bounded memory', async () => {
+  for (const args of [[fixture('macro-bomb.dts')], ['compile', fixture('macro-bomb.dts')]]) {
+    const heap = process.memoryUsage().heapUsed;
+    const r = await cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout + r.stderr, /macro-bomb\.dts:\d+:\d+: error: expansion of macro "M\d+" is too deep or too large/);
+    assert.ok(r.ms < 1000, `${args.join(' ')}: ${r.ms} ms`);
+    assert.ok(process.memoryUsage().heapUsed - heap < 256 * 2 ** 20, 'heap grew by more than 256 MiB');
+  }
+});
+
+test('robustness: a hundred thousand macro calls nested in arguments are an error in bounded time and memory', async () => {
+  // Each level of argument pre-expansion copied the rest of the line: quadratic, and out of memory after a minute.
+  const n = 100000;
+  const r = await cli(['-'], Buffer.from(`/dts-v1/;\n#define ID(x) x\n/ { p = <${'ID('.repeat(n)}1${')'.repeat(n)}>; };\n`, 'latin1'));
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, /<stdin>:3:\d+: error: (expansion of macro "ID" is too deep or too large|macro invocations nested more than \d+ deep)/);
+  assert.ok(r.ms < 2000, `${r.ms} ms`);
 });

@@ -24,9 +24,14 @@ export interface ExpansionHost {
   report(severity: 'error' | 'warning', check: string, message: string, at: PToken | undefined): void;
 }
 
-/** Guard against runaway expansion (e.g. macros that grow without end through arguments). */
+/**
+ * Guard against runaway expansion (e.g. macros that grow without end through
+ * arguments). The token budget is for the whole input: the 57 real TF-A
+ * boards preprocess to at most 29 KB, and reaching 5 million tokens took
+ * over 2 s and hundreds of MiB, so the limit is 1 million.
+ */
 export const MAX_CONTEXT_DEPTH = 10_000;
-export const MAX_EXPANSION_TOKENS = 5_000_000;
+export const MAX_EXPANSION_TOKENS = 1_000_000;
 /**
  * Arguments are expanded recursively (as in gcc); past this many macro
  * invocations nested in each other's arguments we stop with an error rather
@@ -196,8 +201,26 @@ export class Expander {
   private collectArgs(macro: Macro, nameTok: PToken): Argument[] | null {
     const args: Argument[] = [{ raw: [] }];
     let depth = 0;
+    // Inside an argument's pre-expansion every level re-reads the rest of the outer argument:
+    // those tokens count against the expansion budget, so deep nesting cannot cost quadratic time and memory.
+    const charged = this.argDepth > 0;
     for (;;) {
       const tok = this.get();
+      if (charged && --this.tokenBudget < 0) {
+        if (!this.budgetReported) {
+          const message = `macro invocations nested more than ${this.argDepth} deep in arguments, re-reading over ${MAX_EXPANSION_TOKENS} tokens`;
+          this.host.report('error', 'cpp_macro', message, nameTok);
+        }
+        this.budgetReported = true;
+        if (tok.kind === 'eof') {
+          this.backUp(tok);
+          return null;
+        }
+        // Keep reading to the closing parenthesis, keeping nothing.
+        if (tok.kind === 'punct' && tok.text === '(') depth++;
+        else if (tok.kind === 'punct' && tok.text === ')' && depth-- === 0) return null;
+        continue;
+      }
       if (tok.kind === 'padding') {
         if (args[args.length - 1]!.raw.length === 0) continue;
         args[args.length - 1]!.raw.push(tok);

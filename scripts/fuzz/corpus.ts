@@ -1,0 +1,85 @@
+/**
+ * The inputs the fuzzers mutate: devicetree sources (with the folders their
+ * includes are searched in), blobs and bindings. The narrow corpus is the
+ * project's fixtures and the conformance corpus's expected blobs (what
+ * robustness-fuzz.ts has always used); the wide one adds the conformance
+ * corpus's dtc test sources and real boards, and the built-in bindings.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { ROOT, walkFiles } from './case.js';
+
+export const SHARED_CORPUS = join(ROOT, '../shared/corpus');
+
+export interface Source {
+  path: string;
+  text: string;
+  /** Search folders for its includes (besides its own folder), absolute. */
+  includeDirs: string[];
+}
+
+export interface Corpus {
+  dts: Source[];
+  dtbs: { name: string; bytes: Uint8Array }[];
+  yaml: { path: string; text: string }[];
+  /** Sources that use the preprocessor (#include, #define, #if…). */
+  cpp: Source[];
+  /** Compile flags of the dtc test cases, for the compile kind. */
+  dtcFlags: string[][];
+}
+
+const DIRECTIVE_RE = /^[ \t]*#[ \t]*(include|define|if|ifdef|ifndef)\b/m;
+
+function readManifest(path: string): string[][] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split('\t'));
+}
+
+export async function loadCorpus(opts: { wide?: boolean } = {}): Promise<Corpus> {
+  const { loadTree } = await import('../../src/load-tree.js');
+  const { writeDtb } = await import('../../src/dtb/write.js');
+  const { nodeFileHost } = await import('../../src/source/host.js');
+  const include = join(ROOT, 'include');
+  const dtsPaths = [...walkFiles(join(ROOT, 'test/fixtures'), (n) => n.endsWith('.dts')), join(ROOT, 'fixtures/example/board.dts')];
+  const dts: Source[] = dtsPaths.map((path) => ({ path, text: readFileSync(path, 'latin1'), includeDirs: [include] }));
+  const dtbs: Corpus['dtbs'] = [];
+  for (const { path } of dts) {
+    try {
+      const r = loadTree(path, new Uint8Array(readFileSync(path)), {
+        host: nodeFileHost,
+        includeDirs: [dirname(path), include],
+        cpp: 'auto',
+      });
+      if (r.tree) dtbs.push({ name: relative(ROOT, path), bytes: writeDtb(r.tree) });
+    } catch {
+      // Fixtures meant to fail.
+    }
+  }
+  for (const p of walkFiles(join(SHARED_CORPUS, 'dtc-tests/expected'), (n) => n.endsWith('.dtb'))) {
+    dtbs.push({ name: relative(ROOT, p), bytes: new Uint8Array(readFileSync(p)) });
+  }
+  const yamlDirs = opts.wide ? ['schemas/rng', 'test/fixtures/schema', 'fixtures/example'] : ['schemas/rng', 'test/fixtures/schema'];
+  const yaml = yamlDirs.flatMap((d) => walkFiles(join(ROOT, d), (n) => n.endsWith('.yaml'))).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const dtcFlags: string[][] = [];
+  if (opts.wide) {
+    const tests = join(SHARED_CORPUS, 'dtc-tests');
+    for (const row of readManifest(join(tests, 'MANIFEST.tsv'))) {
+      const path = join(tests, row[1]!);
+      if (!existsSync(path)) continue;
+      if (!dts.some((s) => s.path === path)) dts.push({ path, text: readFileSync(path, 'latin1'), includeDirs: [tests] });
+      if (row[2] && row[2] !== '-') dtcFlags.push(row[2].split(' '));
+    }
+    const real = join(SHARED_CORPUS, 'real/tf-a');
+    for (const row of readManifest(join(real, 'MANIFEST.tsv'))) {
+      const path = join(real, row[1]!);
+      if (!existsSync(path)) continue;
+      dts.push({ path, text: readFileSync(path, 'latin1'), includeDirs: [...new Set((row[2] ?? '').split(' ').filter(Boolean))].map((d) => join(real, d)) });
+    }
+  }
+  const cpp = dts.filter((s) => DIRECTIVE_RE.test(s.text));
+  return { dts, dtbs, yaml, cpp, dtcFlags };
+}

@@ -188,3 +188,19 @@ test('robustness: a hundred thousand macro calls nested in arguments are an erro
   assert.match(r.stdout, /<stdin>:3:\d+: error: (expansion of macro "ID" is too deep or too large|macro invocations nested more than \d+ deep)/);
   assert.ok(r.ms < 2000, `${r.ms} ms`);
 });
+
+test('robustness: a 400 KB file that #includes itself stops at the include limits within the fuzzer\'s budget', async () => {
+  // Every level re-lexed the whole file: twenty levels of 400 KB took over 4 s (budget: 2 s per MiB of input).
+  const dir = mkdtempSync(join(tmpdir(), 'vmgenid-selfinclude-'));
+  try {
+    const path = join(dir, 'self.dts');
+    const n = 100000;
+    writeFileSync(path, `#define ID(x) x\n/dts-v1/;\n#include __FILE__\n/ { p = <${'ID('.repeat(n)}1${')'.repeat(n)}>; };\n`);
+    const r = await cli([path]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /self\.dts:3:\d+: error: the file and its includes add up to more than/);
+    assert.ok(r.ms < 800, `${r.ms} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -238,6 +238,8 @@ export class Driver implements TokenFeed, ExpansionHost {
     return file.conditionals[file.conditionals.length - 1]?.skipping ?? false;
   }
 
+  private readonly lexed = new Map<string, { text: string; lines: LogicalLine[]; diagnostics: Diagnostic[] }>();
+
   private openFile(path: string, name: string, text: string, dirIndex: number, returnLine: number): void {
     const lexDiagnostics: Diagnostic[] = [];
     // A UTF-8 byte order mark is skipped (as gcc does), with a warning (dtc refuses it); columns count from after it.
@@ -246,7 +248,18 @@ export class Driver implements TokenFeed, ExpansionHost {
       const span = { file: name, line: 1, col: 1, endLine: 1, endCol: 1 };
       lexDiagnostics.push({ severity: 'warning', check: 'cpp_bom', message: 'UTF-8 byte order mark at the start of the file ignored (dtc refuses it)', span });
     }
-    const lines = lexFile(name, text, lexDiagnostics);
+    // A file included again (a guarded header, a file that includes itself)
+    // is cut into tokens once: the lines are only read, never changed.
+    // (Keyed by name too: the lexer's diagnostics carry it.)
+    const key = `${path}\0${name}`;
+    let lexed = this.lexed.get(key);
+    if (!lexed || lexed.text !== text) {
+      const diagnostics: Diagnostic[] = [];
+      lexed = { text, lines: lexFile(name, text, diagnostics), diagnostics };
+      this.lexed.set(key, lexed);
+    }
+    const lines = lexed.lines;
+    lexDiagnostics.push(...lexed.diagnostics);
     for (const d of lexDiagnostics) {
       if (d.severity === 'error') this.failed = true;
       this.diagnostics.push(d);

@@ -49,8 +49,25 @@ const PUNCTUATORS = [
   '<:', ':>', '<%', '%>', '%:',
 ];
 
-const isIdentStart = (c: string): boolean => /[A-Za-z_$]/.test(c);
-const isIdentChar = (c: string): boolean => /[A-Za-z0-9_$]/.test(c);
+/** The punctuators by their first character, longest first. */
+const PUNCTUATORS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATORS) PUNCTUATORS_BY_FIRST.set(p[0]!, [...(PUNCTUATORS_BY_FIRST.get(p[0]!) ?? []), p]);
+
+// Character classes by code, not by regex: the lexer asks once per character.
+const isLetter = (k: number): boolean => (k >= 0x41 && k <= 0x5a) || (k >= 0x61 && k <= 0x7a);
+const isIdentStart = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return isLetter(k) || k === 0x5f || k === 0x24;
+};
+const isIdentChar = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return isLetter(k) || (k >= 0x30 && k <= 0x39) || k === 0x5f || k === 0x24;
+};
+/** A one-character token that is not a C punctuator: letters, digits, space, non-ASCII, control, `@`, `` ` ``, `\`, `$`. */
+const isOtherChar = (c: string): boolean => {
+  const k = c.charCodeAt(0);
+  return k <= 0x20 || k > 0x7e || isIdentChar(c) || k === 0x40 || k === 0x60 || k === 0x5c;
+};
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 const isHorizontalSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\f' || c === '\v' || c === '\r';
 
@@ -65,6 +82,8 @@ interface Spliced {
 }
 
 function splice(source: string): Spliced {
+  // Most files have no line splices and no CR: the text is the source.
+  if (!/\\[ \t\r]*\n|\r\n/.test(source)) return positionsOf(source);
   const chars: string[] = [];
   const line = new Int32Array(source.length + 1);
   const col = new Int32Array(source.length + 1);
@@ -100,6 +119,24 @@ function splice(source: string): Spliced {
   line[n] = ln;
   col[n] = cl;
   return { text: chars.join(''), line, col };
+}
+
+function positionsOf(text: string): Spliced {
+  const line = new Int32Array(text.length + 1);
+  const col = new Int32Array(text.length + 1);
+  let ln = 1;
+  let cl = 1;
+  for (let i = 0; i < text.length; i++) {
+    line[i] = ln;
+    col[i] = cl;
+    if (text.charCodeAt(i) === 0x0a) {
+      ln++;
+      cl = 1;
+    } else cl++;
+  }
+  line[text.length] = ln;
+  col[text.length] = cl;
+  return { text, line, col };
 }
 
 /** Cut a file into logical lines of preprocessing tokens. Comments become whitespace. */
@@ -180,9 +217,9 @@ export function lexFile(file: string, source: string, diagnostics: Diagnostic[])
         kind = 'other';
       }
     } else {
-      const p = PUNCTUATORS.find((q) => text.startsWith(q, i));
+      const p = PUNCTUATORS_BY_FIRST.get(c)?.find((q) => text.startsWith(q, i));
       i += p ? p.length : 1;
-      kind = /[A-Za-z0-9\s]/.test(c) || !/[!-~]/.test(c) || c === '@' || c === '`' || c === '\\' || c === '$' ? 'other' : 'punct';
+      kind = isOtherChar(c) ? 'other' : 'punct';
     }
     tokens.push({ kind, text: text.slice(start, i), line: line[start]!, col: col[start]!, white, gap, fromFile: true });
     white = false;

@@ -61,8 +61,14 @@ const EMPTY = new Uint8Array(0);
 
 export class Data {
   private buf: Uint8Array;
-  /** The last `bytes` view handed out: typed-array views cost an allocation each, and values are read often. */
+  /**
+   * The last `bytes` view handed out, and the buffer it views: typed-array
+   * views cost an allocation each, and values are read often. (Identity of
+   * the buffer, not `.buffer`: reading that makes V8 move a small array's
+   * bytes off the heap.)
+   */
   private view: Uint8Array | null = null;
+  private viewOf: Uint8Array | null = null;
   length: number;
   markers: Marker[];
   /**
@@ -82,7 +88,8 @@ export class Data {
     const buf = this.buf;
     if (this.length === buf.length) return buf;
     const v = this.view;
-    if (v !== null && v.length === this.length && v.buffer === buf.buffer && v.byteOffset === buf.byteOffset) return v;
+    if (v !== null && this.viewOf === buf && v.length === this.length) return v;
+    this.viewOf = buf;
     return (this.view = buf.subarray(0, this.length));
   }
 

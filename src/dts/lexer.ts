@@ -62,7 +62,6 @@ const PATH_REF = /&\{\/[a-zA-Z0-9,._+*#?@\-/]*\}/y;
 // Alternatives ordered longest first: JS takes the first that matches, flex the longest.
 const LITERAL = /(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:ULL|UL|LL|U|L)?/y;
 const BYTE = /[0-9a-fA-F]{2}/y;
-const WHITESPACE = /[ \t\n\r\f\v]+/y;
 const INCLUDE_HEAD = /\/include\/[ \t\n\r\f\v]*/y;
 const LINE_MARKER_HEAD = /#(?:line)?[ \t]+[0-9]+[ \t]+/y;
 const LINE_MARKER_TAIL = /(?:[ \t]+[0-9]+)*/y;
@@ -140,6 +139,24 @@ function lineMarkerMatch(text: string, pos: number): string | null {
   return text.slice(pos, end + stickyMatch(LINE_MARKER_TAIL, text, end)!.length);
 }
 
+/** Where the run of blanks (space, tab, newline, CR, FF, VT) starting at `pos` ends. */
+function whitespaceEnd(text: string, pos: number): number {
+  let i = pos;
+  for (;;) {
+    const k = text.charCodeAt(i);
+    if (k === 0x20 || (k >= 0x09 && k <= 0x0d)) i++;
+    else return i;
+  }
+}
+
+/** [a-zA-Z_]: a character a label (or a name) may start with. */
+function isLabelStart(k: number): boolean {
+  return (k >= 0x61 && k <= 0x7a) || (k >= 0x41 && k <= 0x5a) || k === 0x5f;
+}
+
+/** Short plain decimal or hex literals, most of a source's: read without the general path's regexes and string-to-BigInt parse. */
+const SIMPLE_LITERAL = /^(?:0[xX][0-9a-fA-F]{1,8}|[1-9][0-9]{0,8}|0)$/;
+
 function stickyMatch(re: RegExp, text: string, pos: number): string | null {
   re.lastIndex = pos;
   const m = re.exec(text);
@@ -148,6 +165,7 @@ function stickyMatch(re: RegExp, text: string, pos: number): string | null {
 
 /** Parse a literal as C's strtoull(…, 0) does, reporting what dtc reports. */
 export function parseIntegerLiteral(text: string): { value: bigint; error?: string } {
+  if (SIMPLE_LITERAL.test(text)) return { value: BigInt(text.length > 2 && (text[1] === 'x' || text[1] === 'X') ? parseInt(text.slice(2), 16) : parseInt(text, 10)) };
   const digits = text.replace(/(?:ULL|UL|LL|U|L)$/, '');
   let body: string;
   let radix: number;
@@ -319,7 +337,7 @@ class Lexer {
       case '\r':
       case '\f':
       case '\v':
-        this.advance(buf, stickyMatch(WHITESPACE, text, pos)!.length);
+        this.advance(buf, whitespaceEnd(text, pos) - pos);
         return;
       case '/':
         if (this.slash(buf)) return;
@@ -377,8 +395,9 @@ class Lexer {
     // Labels (`name:`) win over names and bytes whenever they match: they are longer.
     // A run of label characters with no ':' after it holds no label either: skipped, so a long run is linear, not quadratic.
     const inFailedRun = this.noLabel.text === text && pos < this.noLabel.end;
-    const label = !inFailedRun && /[a-zA-Z_]/.test(c) ? stickyMatch(LABEL_DEF, text, pos) : null;
-    if (!label && !inFailedRun && /[a-zA-Z_]/.test(c)) this.noLabel = { text, end: pos + stickyMatch(LABEL_RUN, text, pos)!.length };
+    const labelStart = !inFailedRun && isLabelStart(text.charCodeAt(pos));
+    const label = labelStart ? stickyMatch(LABEL_DEF, text, pos) : null;
+    if (!label && labelStart) this.noLabel = { text, end: pos + stickyMatch(LABEL_RUN, text, pos)!.length };
     if (label) {
       this.emit('label', buf, label.length, { text: label.slice(0, -1) });
       return;

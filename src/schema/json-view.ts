@@ -38,40 +38,57 @@ export const NO_TYPES: PropertyTypes = {
 export const DEFAULT_ADDRESS_CELLS = 2;
 export const DEFAULT_SIZE_CELLS = 1;
 
-function printableAscii(bytes: Uint8Array): boolean {
-  return bytes.every((b) => b >= 0x20 && b < 0x7f);
+// These read values by index: a view (`subarray`, `DataView` on `.buffer`)
+// of a small typed array makes V8 move its bytes off the heap first, and
+// every property of every node comes through here.
+
+/** Bytes [0, end) all printable ASCII (NULs too when `nulOk`). */
+function printableAscii(bytes: Uint8Array, end = bytes.length, nulOk = false): boolean {
+  for (let i = 0; i < end; i++) {
+    const b = bytes[i]!;
+    if ((b < 0x20 || b >= 0x7f) && !(nulOk && b === 0)) return false;
+  }
+  return true;
 }
 
-function latin1(bytes: Uint8Array): string {
+function latin1(bytes: Uint8Array, end = bytes.length): string {
   let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
+  for (let i = 0; i < end; i++) s += String.fromCharCode(bytes[i]!);
   return s;
 }
 
 /** A string list: the value without its final NUL, split at NULs. */
 function stringList(bytes: Uint8Array): string[] {
-  const body = bytes.length > 0 && bytes[bytes.length - 1] === 0 ? bytes.subarray(0, bytes.length - 1) : bytes;
-  return latin1(body).split('\0');
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 0 ? bytes.length - 1 : bytes.length;
+  return latin1(bytes, end).split('\0');
 }
 
 /** Big-endian integers of `width` bytes; null when the length does not divide. */
 function integers(bytes: Uint8Array, width: number, signed = false): number[] | null {
   if (bytes.length % width !== 0) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: number[] = [];
   for (let p = 0; p < bytes.length; p += width) {
     switch (width) {
-      case 1:
-        out.push(signed ? view.getInt8(p) : view.getUint8(p));
+      case 1: {
+        const v = bytes[p]!;
+        out.push(signed ? (v << 24) >> 24 : v);
         break;
-      case 2:
-        out.push(signed ? view.getInt16(p) : view.getUint16(p));
+      }
+      case 2: {
+        const v = (bytes[p]! << 8) | bytes[p + 1]!;
+        out.push(signed ? (v << 16) >> 16 : v);
         break;
-      case 4:
-        out.push(signed ? view.getInt32(p) : view.getUint32(p));
+      }
+      case 4: {
+        const v = (bytes[p]! << 24) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!;
+        out.push(signed ? v : v >>> 0);
         break;
-      default:
-        out.push(Number(signed ? view.getBigInt64(p) : view.getBigUint64(p)));
+      }
+      default: {
+        let v = 0n;
+        for (let k = 0; k < 8; k++) v = (v << 8n) | BigInt(bytes[p + k]!);
+        out.push(Number(signed ? BigInt.asIntN(64, v) : v));
+      }
     }
   }
   return out;
@@ -96,7 +113,7 @@ function declaredFormat(name: string, bytes: Uint8Array, types: PropertyTypes): 
   if (declared.length === 1) return declared[0]!;
   if (declared.length > 1) {
     if (declared.some((t) => t === 'string' || t === 'string-array')) {
-      if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && printableAscii(bytes.subarray(0, bytes.length - 1).filter((b) => b !== 0))) {
+      if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && printableAscii(bytes, bytes.length - 1, true)) {
         return 'string-array';
       }
       return declared.find((t) => !t.includes('string')) ?? null;
@@ -108,7 +125,7 @@ function declaredFormat(name: string, bytes: Uint8Array, types: PropertyTypes): 
 
 /** dt-schema's guess for an undeclared value: one printable string, else cells, else bytes. */
 function guessedFormat(bytes: Uint8Array): string {
-  if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && printableAscii(bytes.subarray(0, bytes.length - 1))) return 'string';
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && printableAscii(bytes, bytes.length - 1)) return 'string';
   return bytes.length % 4 === 0 ? 'uint32-array' : 'uint8-array';
 }
 

@@ -61,14 +61,7 @@ const EMPTY = new Uint8Array(0);
 
 export class Data {
   private buf: Uint8Array;
-  /**
-   * The last `bytes` view handed out, and the buffer it views: typed-array
-   * views cost an allocation each, and values are read often. (Identity of
-   * the buffer, not `.buffer`: reading that makes V8 move a small array's
-   * bytes off the heap.)
-   */
-  private view: Uint8Array | null = null;
-  private viewOf: Uint8Array | null = null;
+
   length: number;
   markers: Marker[];
   /**
@@ -83,14 +76,15 @@ export class Data {
     this.markers = markers;
   }
 
-  /** The value's bytes (a view; copy before keeping it past the next mutation). */
+  /**
+   * The value's bytes (copy before keeping it past the next mutation). The
+   * buffer is cut to size on the first read rather than viewed: V8 keeps
+   * small typed arrays on its heap, and a view of one (`subarray`) first
+   * moves its bytes off the heap, which costs more than copying them.
+   */
   get bytes(): Uint8Array {
-    const buf = this.buf;
-    if (this.length === buf.length) return buf;
-    const v = this.view;
-    if (v !== null && this.viewOf === buf && v.length === this.length) return v;
-    this.viewOf = buf;
-    return (this.view = buf.subarray(0, this.length));
+    if (this.length !== this.buf.length) this.buf = this.buf.slice(0, this.length);
+    return this.buf;
   }
 
   private reserve(extra: number): void {
@@ -99,7 +93,8 @@ export class Data {
     let size = Math.max(16, this.buf.length * 2);
     while (size < need) size *= 2;
     const grown = new Uint8Array(size);
-    grown.set(this.buf.subarray(0, this.length));
+    // The whole old buffer (it is smaller): a view of its used part would cost more.
+    grown.set(this.buf);
     this.buf = grown;
   }
 

@@ -1,12 +1,60 @@
 #!/usr/bin/env node
-// Only maps the process to run(): all logic lives in dist/src/cli. The build
-// bundles it into one module (scripts/bundle.ts), quicker to start; a build
-// that stopped before bundling still runs, from the separate modules.
-let cli;
-try {
-  cli = await import('../dist/src/bundle/cli.js');
-} catch (err) {
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('bundle')) throw err;
-  cli = await import('../dist/src/cli/process.js');
+'use strict';
+// Starts the CLI, whose logic lives in dist/src/cli: from the bundle the build
+// made (dist/src/bundle/cli.cjs) with its V8 code cache, so that most of it
+// need not be compiled again; from the separate modules in dist/src when there
+// is no bundle (a build that stopped early). See scripts/bundle.ts. This file
+// is CommonJS (bin/package.json): an ES module entry costs Node's module
+// loader on every start.
+const fs = require('node:fs');
+const path = require('node:path');
+const vm = require('node:vm');
+const { createRequire } = require('node:module');
+const { pathToFileURL } = require('node:url');
+
+const dist = path.join(__dirname, '..', 'dist', 'src');
+const BUNDLE = path.join(dist, 'bundle', 'cli.cjs');
+const CODE_CACHE = path.join(dist, 'bundle', 'cli.cache');
+
+function readOrNull(file, encoding) {
+  try {
+    return fs.readFileSync(file, encoding);
+  } catch {
+    return null;
+  }
 }
-await cli.main();
+
+/** The CLI module (`main`), and how to write a code cache after a run when it came from the bundle. */
+async function loadCli() {
+  const source = readOrNull(BUNDLE, 'utf8');
+  if (source === null) return { main: (await import(pathToFileURL(path.join(dist, 'cli', 'process.js')).href)).main, script: null };
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __vmgenidImport) {${source}\n})`, {
+    filename: BUNDLE,
+    cachedData: readOrNull(CODE_CACHE) ?? undefined,
+  });
+  if (script.cachedDataRejected && process.env.VMGENID_LINT_DEBUG) process.stderr.write('vmgenid-lint: the code cache does not fit this Node; compiling\n');
+  const module = { exports: {} };
+  // import() from here: the bundle's own code may come from the cache, which cannot (src/import-by-url.ts).
+  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier) => import(specifier));
+  return { main: module.exports.main, script };
+}
+
+/** After a run the cache holds the functions it compiled too; written atomically. */
+function writeCodeCache(script, file) {
+  if (!script) return;
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, script.createCachedData());
+  fs.renameSync(tmp, file);
+}
+
+loadCli()
+  .then(async ({ main, script }) => {
+    await main();
+    // The build trains the code cache by running one lint with this set (scripts/bundle.ts).
+    const cacheFile = process.env.VMGENID_LINT_WRITE_CODE_CACHE;
+    if (cacheFile) writeCodeCache(script, cacheFile);
+  })
+  .catch((err) => {
+    process.stderr.write(`vmgenid-lint: cannot start: ${err?.message ?? String(err)} (run npm run build)\n`);
+    process.exitCode = 70;
+  });

@@ -5,7 +5,7 @@
  *
  * - dist/schemas/manifest.json: ids, paths, core flags, the fixed-up JSON and
  *   compatibles of every built-in schema, and the key they were built for;
- * - dist/schemas/validators.js: Ajv's standalone code (an ES module) for every
+ * - dist/schemas/validators.cjs: Ajv's standalone code (CommonJS) for every
  *   validator and `select`.
  *
  * compileSchemas and loadSchemaSet use them when their key matches the schema files and code

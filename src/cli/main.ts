@@ -8,6 +8,7 @@ import type { LintCommandOptions } from './lint.js';
 import type { CheckBindingOptions } from './check-binding.js';
 import type { DumpOptions } from './dump.js';
 import { ExitCode } from './exit-codes.js';
+import { importByUrl } from '../import-by-url.js';
 import { packageVersion } from './version.js';
 import { withSourceOptions } from './source-options.js';
 import type { CliIo } from './io.js';
@@ -84,7 +85,7 @@ Examples:
     .option('--max-warnings <n>', 'fail when there are more warnings than this', cInteger)
     .option('--verbose', 'show more detail', false)
     .action(async (files: string[], opts: CheckBindingOptions) => {
-      const { checkBindingCommand } = (await import(new URL('../cli/check-binding.js', import.meta.url).href)) as typeof import('./check-binding.js');
+      const { checkBindingCommand } = await importByUrl<typeof import('./check-binding.js')>(new URL('../cli/check-binding.js', import.meta.url));
       setExit(checkBindingCommand(files, opts, io));
     });
 

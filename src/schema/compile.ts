@@ -58,7 +58,7 @@ export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
     // Binding ids end in '#'; several schemas may refer to each other in any order.
     addUsedSchema: false,
     validateFormats: true,
-    ...(options.standalone ? { code: { source: true, esm: true } } : {}),
+    ...(options.standalone ? { code: { source: true } } : {}),
   });
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2019,
@@ -328,7 +328,7 @@ export function compileLoaded(bindings: readonly LoadedBinding[], coreHost?: Sch
 /**
  * For scripts/build-schemas.ts: the built-in schemas loaded, fixed up and
  * compiled exactly as `compileSchemas([], host, { precompiled: false })`
- * does, as the manifest and the text of validators.js. `problems` (and no
+ * does, as the manifest and the text of validators.cjs. `problems` (and no
  * artefacts) when that load reports anything, or the result would not
  * survive JSON.
  */

@@ -8,6 +8,7 @@ import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { artefactEntries, loadPrecompiled } from './precompiled.js';
 import { SchemaSet, type SchemaEntry, type Validator } from './schema-set.js';
 import type { CompileOptions } from './compile.js';
+import { importByUrl } from '../import-by-url.js';
 
 export async function loadSchemaSet(paths: readonly string[], host: SchemaHost, options: CompileOptions = {}): Promise<SchemaSet> {
   if (paths.length === 0 && options.builtin !== false && options.precompiled !== false) {
@@ -31,6 +32,6 @@ export async function loadSchemaSet(paths: readonly string[], host: SchemaHost, 
       });
     }
   }
-  const { compileSchemas } = (await import(new URL('../schema/compile.js', import.meta.url).href)) as typeof import('./compile.js');
+  const { compileSchemas } = await importByUrl<typeof import('./compile.js')>(new URL('../schema/compile.js', import.meta.url));
   return compileSchemas(paths, host, options);
 }

@@ -2,7 +2,7 @@
  * Build-time artefacts for the built-in schemas (written by
  * scripts/build-schemas.ts into dist/schemas/): the fixed-up JSON and what
  * SchemaSet derives from it (manifest.json), and Ajv's standalone code for
- * every validator and `select` (validators.js, an ES module).
+ * every validator and `select` (validators.cjs).
  *
  * Both files carry a key: a hash of the built-in schema files (names and
  * bytes, read through the run's host) and of the code that turned them into
@@ -13,11 +13,10 @@
  * The code is not re-hashed at run time: that costs more than the rest of a
  * start-up, and the build that compiles the code writes the artefacts too.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { FileHost } from '../source/host.js';
 import type { JsonObject } from './fixups.js';
 import type { SchemaEntry, Validator } from './schema-set.js';
@@ -25,7 +24,7 @@ import type { SchemaEntry, Validator } from './schema-set.js';
 /** Bumped when the artefacts' shape changes. */
 export const PRECOMPILED_FORMAT = 2;
 export const MANIFEST_FILE = 'manifest.json';
-export const VALIDATORS_FILE = 'validators.js';
+export const VALIDATORS_FILE = 'validators.cjs';
 
 /** One built-in schema as SchemaSet holds it after load and fix-up. */
 export interface PrecompiledEntry {
@@ -35,7 +34,7 @@ export interface PrecompiledEntry {
   core: boolean;
   fixed: JsonObject;
   compatibles: string[];
-  /** Export name of its validator in validators.js; null when it did not compile. */
+  /** Export name of its validator in validators.cjs; null when it did not compile. */
   validator: string | null;
   /** Export name of its compiled `select`, or the constant verdict (absent or boolean select). */
   selector: string | boolean;
@@ -76,12 +75,56 @@ function packageVersion(name: string): string {
   }
 }
 
+/**
+ * A 128-bit hash of the artefacts' inputs: four multiplicative lanes, mixed
+ * at the end. It tells a stale build from a current one; nothing depends on
+ * it resisting an adversary, and node:crypto would cost every start-up its
+ * loading.
+ */
+class KeyHash {
+  private a = 0x9e3779b9;
+  private b = 0x85ebca6b;
+  private c = 0xc2b2ae35;
+  private d = 0x27d4eb2f;
+
+  private add(k: number): void {
+    this.a = Math.imul(this.a ^ k, 0x9e3779b1);
+    this.b = Math.imul(this.b ^ k, 0x85ebca77);
+    this.c = Math.imul(this.c ^ k, 0xc2b2ae3d);
+    this.d = Math.imul(this.d ^ k, 0x27d4eb2d) + this.a;
+  }
+
+  update(data: string | Uint8Array): this {
+    if (typeof data === 'string') for (let i = 0; i < data.length; i++) this.add(data.charCodeAt(i));
+    else {
+      // A word at a time: the schema files are hashed at every start-up.
+      const whole = data.length & ~3;
+      for (let i = 0; i < whole; i += 4) this.add((data[i]! << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | data[i + 3]!);
+      for (let i = whole; i < data.length; i++) this.add(data[i]!);
+    }
+    this.add(0x1_0000 + (data.length & 0xffff));
+    return this;
+  }
+
+  digest(): string {
+    const lanes = [this.a, this.b, this.c, this.d];
+    return lanes
+      .map((h, i) => {
+        let x = h ^ lanes[(i + 1) % 4]! ^ (lanes[(i + 2) % 4]! >>> 7);
+        x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+        x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+        return ((x ^ (x >>> 16)) >>> 0).toString(16).padStart(8, '0');
+      })
+      .join('');
+  }
+}
+
 let codeKeyMemo: string | undefined;
 
 /** Hash of what turns schema files into validators, besides the files themselves. */
 export function codeKey(): string {
   if (codeKeyMemo !== undefined) return codeKeyMemo;
-  const h = createHash('sha256');
+  const h = new KeyHash();
   h.update(`format ${PRECOMPILED_FORMAT}\0`);
   for (const name of ['ajv', 'ajv-formats', 'yaml']) h.update(`${name}@${packageVersion(name)}\0`);
   for (const mod of ['compile.js', 'fixups.js', 'load.js', 'precompiled.js']) {
@@ -92,7 +135,7 @@ export function codeKey(): string {
       h.update('missing\0');
     }
   }
-  codeKeyMemo = h.digest('hex');
+  codeKeyMemo = h.digest();
   return codeKeyMemo;
 }
 
@@ -117,7 +160,7 @@ export function relativeName(dir: string, file: string): string {
 
 /** The key of a set of schema files, read through `host`, for code `code`; null when one can't be read. */
 export function schemaKey(dir: string, files: readonly string[], host: FileHost, code: string = codeKey()): string | null {
-  const h = createHash('sha256');
+  const h = new KeyHash();
   h.update(code);
   for (const f of files) {
     const bytes = host.readBytes(f);
@@ -125,48 +168,29 @@ export function schemaKey(dir: string, files: readonly string[], host: FileHost,
     h.update(`\0${relativeName(dir, f)}\0${bytes.length}\0`);
     h.update(bytes);
   }
-  return h.digest('hex');
+  return h.digest();
 }
 
-const requireModule = (process.features as { require_module?: boolean }).require_module === true;
-
-/** validators.js modules by path: loaded ones, and null for ones that failed. */
+/** validators.cjs modules by path: loaded or built into the bundle, and null for ones that failed. */
 const modules = new Map<string, Record<string, unknown> | null>();
 
 /**
- * Loading an ES module from synchronous code needs require(esm) (Node
- * 20.19+, 22.12+). Older Nodes get the default artefact imported up front.
+ * The CLI bundle carries the default validators.cjs inside it (one file to
+ * load, and under its code cache); scripts/bundle.ts registers them here.
  */
-if (!requireModule) {
-  const path = join(defaultArtefactDir(), VALIDATORS_FILE);
-  if (existsSync(path)) {
-    try {
-      modules.set(path, (await import(pathToFileURL(path).href)) as Record<string, unknown>);
-    } catch {
-      modules.set(path, null);
-    }
-  }
+export function registerValidators(path: string, mod: Record<string, unknown>): void {
+  modules.set(path, mod);
 }
 
-function loadModule(path: string): Record<string, unknown> | null {
+function loadModule(path: string, key: string): Record<string, unknown> | null {
   const known = modules.get(path);
-  if (known !== undefined) return known;
-  let mod: Record<string, unknown> | null = null;
-  if (requireModule) {
-    // Some Node versions flag require(esm) as experimental: that is not the user's business.
-    const emit = process.emitWarning;
-    process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-      const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-      if (type === 'ExperimentalWarning') return;
-      (emit as (...a: unknown[]) => void).call(process, warning, ...rest);
-    }) as typeof process.emitWarning;
-    try {
-      mod = require(path) as Record<string, unknown>;
-    } catch {
-      mod = null;
-    } finally {
-      process.emitWarning = emit;
-    }
+  // A registered copy from an older build than the manifest: read the file instead.
+  if (known !== undefined && (known === null || known.KEY === key)) return known;
+  let mod: Record<string, unknown> | null;
+  try {
+    mod = require(path) as Record<string, unknown>;
+  } catch {
+    mod = null;
   }
   modules.set(path, mod);
   return mod;
@@ -196,7 +220,7 @@ export function loadPrecompiled(
   if (files.some((f, i) => relativeName(schemaDir, f) !== manifest.files[i])) return null;
   const key = schemaKey(schemaDir, files, host, manifest.codeKey);
   if (key === null || key !== manifest.key) return null;
-  const mod = loadModule(validatorsPath);
+  const mod = loadModule(validatorsPath, manifest.key);
   if (!mod || mod.KEY !== manifest.key) return null;
   const validators: Record<string, StandaloneValidate> = {};
   for (const e of manifest.entries) {
@@ -211,18 +235,15 @@ export function loadPrecompiled(
 }
 
 /**
- * validators.js from Ajv's standalone ES module code: the key first, and a
- * `require` for the runtime helpers the code pulls in (Ajv emits `require()`
- * calls even in its ES module output).
+ * validators.cjs from Ajv's standalone code (CommonJS: any Node loads it
+ * synchronously, and a bundler takes it in), and the key (after the code,
+ * which opens with its "use strict").
  */
 export function validatorsModule(key: string, standaloneCode: string): string {
   return (
     '// Generated by scripts/build-schemas.ts from the built-in schemas: do not edit.\n' +
-    "import { createRequire } from 'node:module';\n" +
-    'const require = createRequire(import.meta.url);\n' +
-    `export const KEY = ${JSON.stringify(key)};\n` +
     standaloneCode +
-    '\n'
+    `\nexports.KEY = ${JSON.stringify(key)};\n`
   );
 }
 

@@ -195,8 +195,9 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
   const cache = new Map<Node, JsonNode>();
+  const shallowCache = new Map<Node, JsonNode>();
   for (const [node, what] of scope) {
-    const json = nodeJson(node, { types, cache }, phandles);
+    const json = nodeJson(node, { types, cache, shallowCache }, phandles);
     diagnostics.push(...judgeNode(node, json, options.schemas, what, phandles));
   }
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));

@@ -96,15 +96,15 @@ function integers(bytes: Uint8Array, width: number, signed = false): number[] | 
 
 /** The format a source-typed value was written in, when its markers agree on one. */
 function markedFormat(value: Data): string | null {
-  const types = new Set(value.markers.filter((m) => isTypeMarker(m.type)).map((m) => m.type));
-  if (types.size === 0) return null;
-  if (types.size === 1) {
-    const [only] = types;
-    if (only === 'string') return 'string-array';
-    return `${only}-array`;
+  let only: string | null = null;
+  for (const m of value.markers) {
+    if (!isTypeMarker(m.type)) continue;
+    // Mixed (`"a", <1>`): dt-schema sees such a value only as bytes.
+    if (only !== null && only !== m.type) return 'uint8-array';
+    only = m.type;
   }
-  // Mixed (`"a", <1>`): dt-schema sees such a value only as bytes.
-  return 'uint8-array';
+  if (only === null) return null;
+  return only === 'string' ? 'string-array' : `${only}-array`;
 }
 
 /** The format dt-schema's dtb.py decodes a blob value with. */
@@ -382,6 +382,8 @@ export interface JsonViewOptions {
    * ancestor. The validators never modify what they are given.
    */
   cache?: Map<Node, JsonNode>;
+  /** Parents' own properties as `$parent` shows them, shared by their children likewise. */
+  shallowCache?: Map<Node, JsonNode>;
 }
 
 /**
@@ -400,8 +402,10 @@ export interface HiddenFacts {
   $ignored: boolean;
 }
 
-function hide(obj: JsonNode, key: string, value: unknown): void {
-  Object.defineProperty(obj, key, { value, enumerable: false, writable: true, configurable: true });
+function hide(obj: JsonNode, facts: Partial<HiddenFacts>): void {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const [key, value] of Object.entries(facts)) descriptors[key] = { value, enumerable: false, writable: true, configurable: true };
+  Object.defineProperties(obj, descriptors);
 }
 
 /** The hidden facts of a JSON node (see HiddenFacts). */
@@ -458,9 +462,16 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
     // dt-schema leaves `__symbols__`, `__fixups__` and the like out of the tree.
     for (const child of node.liveChildren) if (!child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
   }
-  if (node.parent) hide(obj, '$parent', shallowJson(node.parent, types));
-  hide(obj, '$disabled', effectivelyDisabled(node, options.cache));
-  hide(obj, '$ignored', ignoredNode(node));
+  // A parent's own properties, once per parent (not once per child) when there is a cache.
+  let parent: JsonNode | undefined;
+  if (node.parent) {
+    parent = options.shallowCache?.get(node.parent);
+    if (!parent) {
+      parent = shallowJson(node.parent, types);
+      options.shallowCache?.set(node.parent, parent);
+    }
+  }
+  hide(obj, { ...(parent ? { $parent: parent } : {}), $disabled: effectivelyDisabled(node, options.cache), $ignored: ignoredNode(node) });
   options.cache?.set(node, obj);
   return obj;
 }

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from './source/diagnostic.js';
 import type { FileHost } from './source/host.js';
-import { lexDts } from './dts/lexer.js';
+import { TokenStream } from './dts/lexer.js';
 import { parseDts } from './dts/parser.js';
 import { buildTree } from './tree/build.js';
 import type { DeviceTree } from './tree/node.js';
@@ -38,10 +38,15 @@ export interface CompileResult {
  */
 export function compileDtsText(path: string, text: string, options: CompileOptions): CompileResult {
   const lexOptions = { host: options.host, includeDirs: options.includeDirs ?? [] };
-  const lexed = lexDts(path, text, lexOptions);
-  if (lexed.fatal) return { tree: null, diagnostics: lexed.diagnostics };
-  const parsed = parseDts(lexed.tokens, lexOptions);
-  const early = [...lexed.diagnostics, ...parsed.diagnostics];
+  const tokens = new TokenStream(path, text, lexOptions);
+  const parsed = parseDts(tokens, lexOptions);
+  // The lexer's verdict on the whole input, as when it ran to the end before
+  // parsing: its diagnostics first, and a fatal one (an include that cannot
+  // be opened, a limit) alone.
+  const lexer = tokens.lexer;
+  lexer.drain();
+  if (lexer.fatal) return { tree: null, diagnostics: lexer.diagnostics };
+  const early = [...lexer.diagnostics, ...parsed.diagnostics];
   if (!parsed.file) return { tree: null, diagnostics: early };
   const built = buildTree(parsed.file);
   early.push(...built.diagnostics);

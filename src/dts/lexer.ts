@@ -46,12 +46,6 @@ interface SourceBuffer {
   col: number;
 }
 
-export interface LexResult {
-  tokens: Token[];
-  diagnostics: Diagnostic[];
-  /** Set when lexing stopped early (a file could not be opened, an include loop, …). */
-  fatal: boolean;
-}
 
 const NAME_CHAR = /[a-zA-Z0-9,._+*#?@-]/;
 const NAME_RUN = /\\?[a-zA-Z0-9,._+*#?@-]+/y;
@@ -238,10 +232,15 @@ export function openRelative(
   return { error: `Couldn't open "${name}": ${firstError || 'No such file or directory'}` };
 }
 
-class Lexer {
+export class Lexer {
   private readonly stack: SourceBuffer[] = [];
   private state: LexState = 'INITIAL';
+  /** Tokens made and not yet taken (TokenStream takes them). */
   readonly tokens: Token[] = [];
+  /** Tokens made in all: the limit counts these. */
+  private made = 0;
+  /** 'end of input' has been made: nothing more will come. */
+  private ended = false;
   readonly diagnostics: Diagnostic[] = [];
   fatal = false;
   /** Span of the last text consumed, whitespace included: where dtc places the end of input. */
@@ -303,25 +302,33 @@ class Lexer {
     const text = buf.text.slice(buf.pos, buf.pos + length);
     const span = this.advance(buf, length);
     const token: Token = { kind, text, span, ...extra };
-    if (this.tokens.length >= MAX_DTS_TOKENS) {
+    if (this.made >= MAX_DTS_TOKENS) {
       if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, span);
       return token;
     }
     this.tokens.push(token);
+    this.made++;
     return token;
   }
 
-  run(): void {
-    while (!this.fatal && this.stack.length > 0) {
+  /** One step of lexing (a token, blanks, an include's end…); false once 'end of input' is out. */
+  pump(): boolean {
+    if (this.ended) return false;
+    if (!this.fatal && this.stack.length > 0) {
       const buf = this.stack[this.stack.length - 1]!;
-      if (buf.pos >= buf.text.length) {
-        this.stack.pop();
-        continue;
-      }
-      this.step(buf);
+      if (buf.pos >= buf.text.length) this.stack.pop();
+      else this.step(buf);
+      return true;
     }
     const span = this.lastSpan ?? { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
     this.tokens.push({ kind: 'end of input', text: '', span });
+    this.ended = true;
+    return true;
+  }
+
+  /** Lex what is left, for its diagnostics only (after the parser stopped early). */
+  drain(): void {
+    while (this.pump()) if (this.tokens.length > 4096) this.tokens.length = 0;
   }
 
   private step(buf: SourceBuffer): void {
@@ -533,13 +540,44 @@ class Lexer {
 }
 
 /**
- * Lex a DTS file and everything it `/include/`s.
- * @param path the main file's name as given (used in positions and as the base for relative includes)
- * @param text its contents as latin1 (one character per byte)
+ * The tokens of a DTS file and everything it `/include/`s, made as the
+ * parser asks for them and forgotten once it is past them: a large board's
+ * tokens never all live at once. dtc's lexer likewise runs a token ahead of
+ * its parser; its state depends on the text alone, never on the parser.
  */
-export function lexDts(path: string, text: string, options: LexOptions): LexResult {
-  const lexer = new Lexer(options);
-  lexer.push(path, text, null);
-  lexer.run();
-  return { tokens: lexer.tokens, diagnostics: lexer.diagnostics, fatal: lexer.fatal };
+export class TokenStream {
+  readonly lexer: Lexer;
+  /** Index (from the start of input) of `lexer.tokens[0]`. */
+  private offset = 0;
+
+  /**
+   * @param path the main file's name as given (used in positions and as the base for relative includes)
+   * @param text its contents as latin1 (one character per byte)
+   */
+  constructor(path: string, text: string, options: LexOptions) {
+    this.lexer = new Lexer(options);
+    this.lexer.push(path, text, null);
+  }
+
+  /** Token `index`; the last one ('end of input') for any index past the end. */
+  get(index: number): Token {
+    const tokens = this.lexer.tokens;
+    while (index - this.offset >= tokens.length && this.lexer.pump()) {
+      // lex on
+    }
+    return tokens[Math.min(index - this.offset, tokens.length - 1)]!;
+  }
+
+  /** Whether token `index` is the last one. */
+  isLast(index: number): boolean {
+    return this.get(index + 1) === this.get(index);
+  }
+
+  /** Forget the tokens before `index` (in batches: shifting an array is not free). */
+  release(index: number): void {
+    const done = index - this.offset;
+    if (done < 4096) return;
+    this.lexer.tokens.splice(0, done);
+    this.offset += done;
+  }
 }

@@ -11,7 +11,7 @@ import { Data } from '../tree/data.js';
 import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES } from '../tree/node.js';
 import type { ChildDef, DtsFile, MemreserveDef, NodeBody, PropertyDef, RefDef, TopStatement } from './ast.js';
 import { ExpressionParser, type TokenCursor } from './expression.js';
-import { openRelative, type LexOptions } from './lexer.js';
+import { openRelative, type LexOptions, type TokenStream } from './lexer.js';
 import { describeToken, type Token } from './token.js';
 
 /** Thrown inside the parser to unwind on the first syntax error; never escapes `parseDts`. */
@@ -37,17 +37,21 @@ class Parser implements TokenCursor {
   private readonly expr = new ExpressionParser(this);
 
   constructor(
-    private readonly tokens: Token[],
+    private readonly tokens: TokenStream,
     private readonly options: LexOptions,
   ) {}
 
   peek(offset = 0): Token {
-    return this.tokens[Math.min(this.pos + offset, this.tokens.length - 1)]!;
+    return this.tokens.get(this.pos + offset);
   }
 
   next(): Token {
-    const t = this.tokens[this.pos]!;
-    if (this.pos < this.tokens.length - 1) this.pos++;
+    const t = this.tokens.get(this.pos);
+    if (!this.tokens.isLast(this.pos)) {
+      this.pos++;
+      // One token back is all the parser ever looks.
+      this.tokens.release(this.pos - 1);
+    }
     return t;
   }
 
@@ -257,7 +261,7 @@ class Parser implements TokenCursor {
       const at = this.peek();
       data.merge(this.valuePiece());
       if (data.length > MAX_PROPERTY_BYTES) {
-        this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at.span, this.tokens[Math.max(0, this.pos - 1)]!.span));
+        this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at.span, this.tokens.get(Math.max(0, this.pos - 1)).span));
       }
       while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
       if (!this.isChar(this.peek(), ',')) return data;
@@ -366,8 +370,8 @@ class Parser implements TokenCursor {
   }
 }
 
-/** Parse lexed tokens into a `DtsFile`; `file` is null after a syntax error. */
-export function parseDts(tokens: Token[], options: LexOptions): ParseResult {
+/** Parse a token stream into a `DtsFile`; `file` is null after a syntax error. */
+export function parseDts(tokens: TokenStream, options: LexOptions): ParseResult {
   const parser = new Parser(tokens, options);
   try {
     const file = parser.parseFile();

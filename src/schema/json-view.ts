@@ -388,10 +388,10 @@ export interface JsonViewOptions {
 
 /**
  * Facts about a node's place in the tree that dt-schema's validator knows
- * but its JSON does not hold. They ride on the node object as
- * non-enumerable keys, so core schemas can test them (`$parent` for a
- * parent's cells and name) while `additionalProperties`, dumps and
- * JSON.stringify never see them.
+ * but its JSON does not hold. `$parent` rides on the node object as a
+ * non-enumerable key, so core schemas can test it (a parent's cells and
+ * name) while `additionalProperties`, dumps and JSON.stringify never see
+ * it; the other two only our code reads, so they sit beside the object.
  */
 export interface HiddenFacts {
   /** The parent's properties and `$nodename` (no children). */
@@ -402,10 +402,12 @@ export interface HiddenFacts {
   $ignored: boolean;
 }
 
-function hide(obj: JsonNode, facts: Partial<HiddenFacts>): void {
-  const descriptors: PropertyDescriptorMap = {};
-  for (const [key, value] of Object.entries(facts)) descriptors[key] = { value, enumerable: false, writable: true, configurable: true };
-  Object.defineProperties(obj, descriptors);
+/** $disabled and $ignored of the JSON nodes made here (a bit each: 1 disabled, 2 ignored). */
+const sideFacts = new WeakMap<object, number>();
+
+function hide(obj: JsonNode, parent: JsonNode | undefined, disabled: boolean, ignored: boolean): void {
+  if (parent) Object.defineProperty(obj, '$parent', { value: parent, enumerable: false, writable: true, configurable: true });
+  if (disabled || ignored) sideFacts.set(obj, (disabled ? 1 : 0) | (ignored ? 2 : 0));
 }
 
 /** The hidden facts of a JSON node (see HiddenFacts). */
@@ -413,19 +415,19 @@ export function hiddenFacts(obj: unknown): HiddenFacts {
   const o = (obj ?? {}) as Record<string, unknown>;
   return {
     ...(o.$parent ? { $parent: o.$parent as JsonNode } : {}),
-    $disabled: o.$disabled === true,
-    $ignored: o.$ignored === true,
+    $disabled: isDisabledNode(obj),
+    $ignored: isIgnored(obj),
   };
 }
 
 /** Whether a JSON node is hidden from dt-validate (HiddenFacts.$ignored), without building the facts. */
 export function isIgnored(obj: unknown): boolean {
-  return (obj as { $ignored?: unknown } | null)?.$ignored === true;
+  return typeof obj === 'object' && obj !== null && ((sideFacts.get(obj) ?? 0) & 2) !== 0;
 }
 
 /** Whether a JSON node counts as disabled (HiddenFacts.$disabled), without building the facts. */
 export function isDisabledNode(obj: unknown): boolean {
-  return (obj as { $disabled?: unknown } | null)?.$disabled === true;
+  return typeof obj === 'object' && obj !== null && ((sideFacts.get(obj) ?? 0) & 1) !== 0;
 }
 
 /** Whether dt-validate treats the node as disabled: its own status says so, or (without one) its parent's. */
@@ -471,7 +473,7 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
       options.shallowCache?.set(node.parent, parent);
     }
   }
-  hide(obj, { ...(parent ? { $parent: parent } : {}), $disabled: effectivelyDisabled(node, options.cache), $ignored: ignoredNode(node) });
+  hide(obj, parent, effectivelyDisabled(node, options.cache), ignoredNode(node));
   options.cache?.set(node, obj);
   return obj;
 }

@@ -187,7 +187,9 @@ export class SchemaSet {
       if (!(err instanceof RangeError)) throw err;
       return [{ keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message: 'cannot be checked: the binding refers to itself without end (a $ref loop)', schemaId: binding.id }];
     }
-    const errors = (v.errors ?? []).map((err) => ({ ...err, schemaId: binding.id }));
+    // Each call hands back fresh error objects: tagged in place rather than copied.
+    const errors = (v.errors ?? []) as RawError[];
+    for (const err of errors) err.schemaId = binding.id;
     return withoutDisabledRequired(errors, isDisabledNode(node));
   }
 

@@ -73,6 +73,19 @@ test('robustness: a blob with a hundred thousand same-named siblings is reported
   assert.ok(r.ms < 5000, `${r.ms} ms`);
 });
 
+test('robustness: --all on a blob of a hundred thousand sibling nodes (1.4 MB) stays within the fuzzer\'s budget', async () => {
+  // Found by fuzz seeds 1001, 4004 and 5005: 3.0 s for every node judged (budget 2 s per MiB: 2.7 s).
+  // Each JSON node got three defineProperty calls and each schema error a full copy.
+  const nodes: number[] = [];
+  for (let i = 0; i < 100000; i++) nodes.push(1, ...nameCells(i % 2 ? 'n' : `n@${i.toString(16)}`), 2);
+  const bytes = blob([1, 0, ...nodes, 2, 9], '');
+  assert.ok(bytes.length > 1_000_000);
+  const r = await cli(['--all', '-'], bytes);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /reg is required/);
+  assert.ok(r.ms < 2700, `${r.ms} ms`);
+});
+
 test('robustness: a very long run of letters where no name is expected is a syntax error in linear time', async () => {
   const r = await cli(['--no-cpp', '-'], Buffer.from(`/dts-v1/;\n/ { p = <${'x'.repeat(200000)}>; };\n`, 'latin1'));
   assert.equal(r.code, 2);
@@ -203,4 +216,20 @@ test('robustness: a 400 KB file that #includes itself stops at the include limit
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('robustness: a file that #includes itself and calls a macro with 300,000 arguments stops quickly once the expansion budget is spent', async () => {
+  // Found by fuzz seed 6006 case 1474. After the budget ran out, every further call (one per inclusion,
+  // thirteen of them up to the include size limit) still collected, pre-expanded and replaced its
+  // 300,000 arguments only to drop the result: 2.4 s for 600 KB. Now the failed run does not follow
+  // the file into itself again, and a call past the budget keeps no arguments.
+  await withTemp(async (dir) => {
+    const path = join(dir, 'self.dts');
+    writeFileSync(path, `#define F(...) <__VA_ARGS__>\n/ { p = F(${'1,'.repeat(300000)}1); };\n#include __FILE__\n`);
+    const r = await cli([path]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stdout, /self\.dts:2:\d+: error: expansion of macro "F" is too deep or too large/);
+    assert.equal(r.stdout.match(/error:/g)?.length, 1, 'one error, not one per inclusion');
+    assert.ok(r.ms < 1500, `${r.ms} ms`);
+  });
 });

@@ -206,7 +206,9 @@ export class Expander {
     const charged = this.argDepth > 0;
     for (;;) {
       const tok = this.get();
-      if (charged && --this.tokenBudget < 0) {
+      // Once the budget is spent (an error already stands), arguments are skipped, never kept or expanded:
+      // a file that invokes a huge macro again and again (e.g. by including itself) stays linear and cheap.
+      if ((charged && --this.tokenBudget < 0) || this.budgetReported) {
         if (!this.budgetReported) {
           const message = `macro invocations nested more than ${this.argDepth} deep in arguments, re-reading over ${MAX_EXPANSION_TOKENS} tokens`;
           this.host.report('error', 'cpp_macro', message, nameTok);

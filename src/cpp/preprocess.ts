@@ -153,8 +153,11 @@ export class Driver implements TokenFeed, ExpansionHost {
         const file = this.top();
         if (!this.expander.expanding && file) this.printer.original(tok, file.name, tok.line + file.lineDelta);
         else {
-          const at = this.expander.invocation?.at ?? tok;
-          this.printer.expanded(tok, this.originOf(tok), file?.name ?? this.mainName, at.line + (file?.lineDelta ?? 0));
+          // Where it came from: its own place when read from the file, else the invocation's (no object per token).
+          const inv = this.expander.invocation;
+          const delta = file?.lineDelta ?? 0;
+          const from = inv && !tok.fromFile ? inv.at : tok;
+          this.printer.expanded(tok, file?.name ?? this.mainName, (inv?.at ?? tok).line + delta, from.line + delta, from.col, inv?.name);
         }
       }
     } catch (e) {
@@ -496,6 +499,11 @@ export class Driver implements TokenFeed, ExpansionHost {
       this.report('error', 'cpp_include', `the file and its includes add up to more than the ${MAX_PREPROCESS_BYTES} bytes the preprocessor takes`, at);
       throw new FatalError();
     }
+    // A file that includes itself (directly or round a loop) only multiplies
+    // the errors it already made: once the run has failed, the loop is not
+    // followed again (the output is refused anyway; GNU cpp would go on to
+    // its depth limit, repeating every diagnostic at each level).
+    if (this.failed && this.files.some((f) => f.path === found.path)) return;
     if (importOnce) {
       // `#import`: the file is included once; if it was ever entered, not again.
       this.onceFiles.add(found.path);
@@ -566,16 +574,6 @@ export class Driver implements TokenFeed, ExpansionHost {
     // The line after the directive gets the given number.
     file.lineDelta = Number(num.text) - (line.lastLine + 1);
     if (toks[1]?.kind === 'string') file.name = toks[1].text.slice(1, -1).replace(/\\(.)/g, '$1');
-  }
-
-  private originOf(tok: PToken) {
-    const inv = this.expander.invocation;
-    const file = this.top();
-    const name = file?.name ?? this.mainName;
-    const delta = file?.lineDelta ?? 0;
-    if (!inv) return { file: name, line: tok.line + delta, col: tok.col };
-    if (tok.fromFile) return { file: name, line: tok.line + delta, col: tok.col, macro: inv.name };
-    return { file: name, line: inv.at.line + delta, col: inv.at.col, macro: inv.name };
   }
 }
 

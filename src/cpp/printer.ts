@@ -4,7 +4,7 @@
  * gaps, and expansion results with gcc's spacing rules (a space where the
  * source had whitespace, or where two tokens would otherwise lex as one).
  */
-import { OriginMap, type Origin } from './origins.js';
+import { OriginMap } from './origins.js';
 import type { PToken } from './tokens.js';
 
 /** gcc prints blank lines for gaps up to this size, a line marker beyond. */
@@ -48,18 +48,18 @@ export class Printer {
     }
     const at = this.lineText.length + 1;
     this.write(tok.text);
-    if (at !== tok.col) this.origins.add(this.file, this.line, at, at + tok.text.length, { file, line, col: tok.col });
+    if (at !== tok.col) this.origins.addAt(this.file, this.line, at, at + tok.text.length, file, line, tok.col, undefined);
     this.after(tok);
   }
 
-  /** A token made by macro expansion: it goes on the current line. */
-  expanded(tok: PToken, origin: Origin, file: string, invocationLine: number): void {
+  /** A token made by macro expansion: it goes on the current line; it came from (fromLine, fromCol) of `file`, out of `macro`. */
+  expanded(tok: PToken, file: string, invocationLine: number, fromLine: number, fromCol: number, macro: string | undefined): void {
     // The expansion starts on the invocation's line (later lines of a multi-line invocation stay blank).
     if (file !== this.file || invocationLine > this.line) this.moveTo(file, invocationLine);
     if (this.needsSpace(tok)) this.write(' ');
     const at = this.lineText.length + 1;
     this.write(tok.text);
-    this.origins.add(this.file, this.line, at, at + tok.text.length, origin);
+    this.origins.addAt(this.file, this.line, at, at + tok.text.length, file, fromLine, fromCol, macro);
     this.after(tok);
   }
 

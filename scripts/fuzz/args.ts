@@ -17,7 +17,8 @@ export function argsCase(rng: Rng, corpus: Corpus): Case {
     '--format', 'sarif', '-f', 'github', '-f', 'json', '-f', 'nope',
     '-', '-', 'in.dtb', 'in.dts', 'sub', 'missing.dts', '', '/', '--all', '-q', '--verbose', '--schema', 'sub', '--schema', 'in.dts', '--schema', 'missing.yaml',
     '-I', '', '-D', '', '-D', '=', '-D', 'X=', '-U', '', '--cpp', '--no-cpp', '-I', 'in.dts',
-    'compile', 'dump', 'check-binding', 'list-checks', '--node', '', '--node', '/nonexistent', '--node', 'relative',
+    'compile', 'dump', 'check-binding', 'list-checks', '--node', '', '--node', '/proc/vmgenid-lint-fuzz/none', // a node path no output option can create as a file
+    '--node', 'relative',
     '-O', 'dts', '-O', 'dtb', '--from', 'dtb', '--from', 'dts', '-p', '0xffffffff', '-S', '0xffffffff', '-a', '0', '-a', '3', '-a', '0x80000000', '-R', '0xffffffff', '-b', '0xffffffff', '-@', '-H', 'both',
     '--docs', '--help', '-V', '--', '--unknown',
   ];

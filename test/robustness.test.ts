@@ -233,3 +233,18 @@ test('robustness: a file that #includes itself and calls a macro with 300,000 ar
     assert.ok(r.ms < 1500, `${r.ms} ms`);
   });
 });
+
+test('robustness: a file that /include/s itself, full of characters that start no label, lexes in linear time', async () => {
+  // Found by fuzz seed 1001 case 4418 (40 s for 400 KB). The lexer remembered where a label scan had
+  // failed by the text it was in; each inclusion reads the file into an equal but distinct string, and
+  // comparing the two cost the whole file at every token.
+  await withTemp(async (dir) => {
+    const path = join(dir, 'self.dts');
+    const n = 20000;
+    writeFileSync(path, `/dts-v1/;\n/ { a = <(1 << ${'('.repeat(n)}1${')'.repeat(n)})>; };\n/include/ "self.dts"\n`);
+    const r = await cli(['compile', path]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /more than \d+ tokens: input too large to compile/);
+    assert.ok(r.ms < 2000, `${r.ms} ms`);
+  });
+});

@@ -249,8 +249,8 @@ export class Lexer {
   constructor(private readonly options: LexOptions) {}
 
   private mainName = '';
-  /** The run of label characters (in `text`, up to `end`) where LABEL_DEF last failed. */
-  private noLabel = { text: '', end: -1 };
+  /** The run of label characters (in `buf`, up to `end`) where LABEL_DEF last failed. */
+  private noLabel: { buf: SourceBuffer | null; end: number } = { buf: null, end: -1 };
   private includes = 0;
   private includedBytes = 0;
 
@@ -401,10 +401,12 @@ export class Lexer {
 
     // Labels (`name:`) win over names and bytes whenever they match: they are longer.
     // A run of label characters with no ':' after it holds no label either: skipped, so a long run is linear, not quadratic.
-    const inFailedRun = this.noLabel.text === text && pos < this.noLabel.end;
+    // The buffer, not its text: a file included again is an equal but distinct string, and comparing
+    // those costs its whole length at every token.
+    const inFailedRun = this.noLabel.buf === buf && pos < this.noLabel.end;
     const labelStart = !inFailedRun && isLabelStart(text.charCodeAt(pos));
     const label = labelStart ? stickyMatch(LABEL_DEF, text, pos) : null;
-    if (!label && labelStart) this.noLabel = { text, end: pos + stickyMatch(LABEL_RUN, text, pos)!.length };
+    if (!label && labelStart) this.noLabel = { buf, end: pos + stickyMatch(LABEL_RUN, text, pos)!.length };
     if (label) {
       this.emit('label', buf, label.length, { text: label.slice(0, -1) });
       return;

@@ -243,8 +243,8 @@ export class Lexer {
   private ended = false;
   readonly diagnostics: Diagnostic[] = [];
   fatal = false;
-  /** Span of the last text consumed, whitespace included: where dtc places the end of input. */
-  private lastSpan: Span | null = null;
+  /** Span of the last text consumed, whitespace included: where dtc places the end of input (file '' before any). */
+  private readonly last = { file: '', line: 1, col: 1, endLine: 1, endCol: 1 };
 
   constructor(private readonly options: LexOptions) {}
 
@@ -283,6 +283,20 @@ export class Lexer {
   private advance(buf: SourceBuffer, length: number): Span {
     const line = buf.line;
     const col = buf.col;
+    this.skip(buf, length);
+    return { file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
+  }
+
+  /**
+   * Consume `length` characters (blanks, comments) whose span nobody needs
+   * but the end of input: that is remembered as numbers, not as an object
+   * per run of blanks.
+   */
+  private skip(buf: SourceBuffer, length: number): void {
+    const last = this.last;
+    last.file = buf.name;
+    last.line = buf.line;
+    last.col = buf.col;
     const end = buf.pos + length;
     const text = buf.text;
     for (let i = buf.pos; i < end; i++) {
@@ -294,8 +308,8 @@ export class Lexer {
       }
     }
     buf.pos = end;
-    this.lastSpan = { file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
-    return this.lastSpan;
+    last.endLine = buf.line;
+    last.endCol = buf.col;
   }
 
   private emit(kind: TokenKind, buf: SourceBuffer, length: number, extra?: Partial<Token>): Token {
@@ -320,7 +334,7 @@ export class Lexer {
       else this.step(buf);
       return true;
     }
-    const span = this.lastSpan ?? { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
+    const span = this.last.file !== '' ? { ...this.last } : { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
     this.tokens.push({ kind: 'end of input', text: '', span });
     this.ended = true;
     return true;
@@ -344,7 +358,7 @@ export class Lexer {
       case '\r':
       case '\f':
       case '\v':
-        this.advance(buf, whitespaceEnd(text, pos) - pos);
+        this.skip(buf, whitespaceEnd(text, pos) - pos);
         return;
       case '/':
         if (this.slash(buf)) return;
@@ -457,13 +471,13 @@ export class Lexer {
     if (next === '*') {
       const close = text.indexOf('*/', pos + 2);
       if (close < 0) return false;
-      this.advance(buf, close + 2 - pos);
+      this.skip(buf, close + 2 - pos);
       return true;
     }
     if (next === '/') {
       const newline = text.indexOf('\n', pos + 2);
       if (newline < 0) return false;
-      this.advance(buf, newline + 1 - pos);
+      this.skip(buf, newline + 1 - pos);
       return true;
     }
     const include = includeMatch(text, pos);

@@ -458,11 +458,11 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   if (cached) return cached;
   const types = options.types ?? NO_TYPES;
   const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
-  for (const prop of node.liveProperties) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  for (const prop of node.properties) if (!prop.deleted) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
   regroup(node, obj, phandles, types);
   if (options.children !== false) {
     // dt-schema leaves `__symbols__`, `__fixups__` and the like out of the tree.
-    for (const child of node.liveChildren) if (!child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
+    for (const child of node.children) if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
   }
   // A parent's own properties, once per parent (not once per child) when there is a cache.
   let parent: JsonNode | undefined;

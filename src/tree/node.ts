@@ -112,12 +112,15 @@ export class Node {
 
   /** The live property called `name`, as dtc's get_property. */
   property(name: string): Property | undefined {
-    return this.properties.find((p) => !p.deleted && p.name === name);
+    // A plain loop: asked for every property of every node, mostly before the JIT has warmed up.
+    for (const p of this.properties) if (!p.deleted && p.name === name) return p;
+    return undefined;
   }
 
   /** The live child called exactly `name`, as dtc's get_subnode. */
   child(name: string): Node | undefined {
-    return this.children.find((c) => !c.deleted && c.name === name);
+    for (const c of this.children) if (!c.deleted && c.name === name) return c;
+    return undefined;
   }
 
   addProperty(prop: Property): void {

@@ -17,6 +17,7 @@
  * a lint on the built-in bindings never loads them.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -99,8 +100,12 @@ export async function bundle(): Promise<void> {
   rmSync(ENTRY, { force: true });
   // Renamed into place, so that a CLI starting meanwhile reads the old bundle or the new one, never half of one.
   // (An old code cache is refused by V8 for the new bundle until the training below replaces it.)
+  // Its last line names it, and the code cache is only used for the bundle named in its first
+  // bytes (bin/vmgenid-lint.js): V8 takes any cache for a source of the same length.
+  const code = built.outputFiles[0]!.text;
+  const id = createHash('sha256').update(code).digest('hex').slice(0, 24);
   const tmp = `${BUNDLE}.${process.pid}.tmp`;
-  writeFileSync(tmp, built.outputFiles[0]!.contents);
+  writeFileSync(tmp, `${code}//# vmgenid-lint-bundle ${id}\n`);
   renameSync(tmp, BUNDLE);
   // Train the code cache: one lint as a user runs it, the cache written after it.
   const trained = spawnSync(process.execPath, [BIN, '--all', EXAMPLE], {

@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { projectPath } from './helpers.js';
 
@@ -50,4 +52,29 @@ test('a user binding brings the compiler, Ajv and YAML in', () => {
   const r = run(['--schema', projectPath('schemas/rng/vmgenid.yaml'), example]);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(heavy(r.loaded).length >= 2, r.loaded.join('\n'));
+});
+
+test('a code cache made for another bundle of the same length is not used (V8 would take it)', () => {
+  // Seen once: a rebuilt bundle that changed one digit ran the old code from the old cache.
+  const root = mkdtempSync(join(tmpdir(), 'vmgenid-bundle-'));
+  try {
+    mkdirSync(join(root, 'bin'));
+    mkdirSync(join(root, 'dist', 'src', 'bundle'), { recursive: true });
+    copyFileSync(bin, join(root, 'bin', 'vmgenid-lint.js'));
+    copyFileSync(projectPath('bin/package.json'), join(root, 'bin', 'package.json'));
+    const fake = (say: string) => `exports.main = async () => { process.stdout.write('${say}'); };\n//# vmgenid-lint-bundle ${say.repeat(8)}\n`;
+    const bundleFile = join(root, 'dist', 'src', 'bundle', 'cli.cjs');
+    const cacheFile = join(root, 'dist', 'src', 'bundle', 'cli.cache');
+    const runFake = (env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [join(root, 'bin', 'vmgenid-lint.js')], { encoding: 'utf8', env: { ...process.env, ...env } });
+    writeFileSync(bundleFile, fake('B'));
+    assert.equal(runFake({ VMGENID_LINT_WRITE_CODE_CACHE: cacheFile }).stdout, 'B');
+    assert.ok(readFileSync(cacheFile).subarray(0, 9).equals(Buffer.from('BBBBBBBB\n')), 'the cache names its bundle');
+    assert.equal(runFake().stdout, 'B');
+    writeFileSync(bundleFile, fake('A'));
+    assert.equal(fake('A').length, fake('B').length);
+    assert.equal(runFake().stdout, 'A');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

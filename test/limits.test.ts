@@ -81,7 +81,7 @@ test('limits: the constants have the values the README and the code comments giv
   assert.equal(MAX_INCLUDES, 10_000);
   assert.equal(CPP_MAX_INCLUDES, 10_000);
   assert.equal(MAX_INCLUDED_BYTES, MAX_INPUT_BYTES);
-  assert.equal(MAX_PREPROCESS_BYTES, 8 * 2 ** 20);
+  assert.equal(MAX_PREPROCESS_BYTES, 4 * 2 ** 20);
   assert.equal(MAX_EXPRESSION_DEPTH, 256);
   assert.equal(CPP_MAX_EXPRESSION_DEPTH, 256);
   assert.ok(MAX_EXPANSION_TOKENS <= 1_000_000);
@@ -244,16 +244,16 @@ test('limits: an include bomb (ten includes of the next file, eight levels) stop
   const e = r.diagnostics.find((x) => x.severity === 'error')!;
   assert.match(e.message, /the included files add up to more than 67108864 bytes/);
   assert.deepEqual([e.span?.line, e.span?.col], [4, 1]);
-  // The preprocessor holds a file's tokens at once: it takes 8 MiB, the main file and its inclusions added up.
-  const half = new Uint8Array(4.5 * 2 ** 20).fill(0x20);
+  // The preprocessor holds a file's tokens at once: it takes 4 MiB, the main file and its inclusions added up.
+  const half = new Uint8Array(2.5 * 2 ** 20).fill(0x20);
   const p = preprocessString('#include "half.h"\n'.repeat(2), { 'half.h': half as unknown as string });
   assert.equal(p.ok, false);
   const pe = p.diagnostics.find((x) => x.severity === 'error')!;
-  assert.match(pe.message, /the file and its includes add up to more than the 8388608 bytes the preprocessor takes/);
+  assert.match(pe.message, /the file and its includes add up to more than the 4194304 bytes the preprocessor takes/);
   assert.deepEqual([pe.span?.line, pe.span?.col], [2, 2]);
   const main = preprocessString(`/* ${' '.repeat(MAX_PREPROCESS_BYTES)} */\n`);
   assert.equal(main.ok, false);
-  assert.match(main.diagnostics[0]!.message, /file of \d+ bytes is more than the 8388608 bytes the preprocessor takes/);
+  assert.match(main.diagnostics[0]!.message, /file of \d+ bytes is more than the 4194304 bytes the preprocessor takes/);
   assert.equal(main.diagnostics[0]!.file, 'test.dts');
 });
 

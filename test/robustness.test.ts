@@ -248,3 +248,16 @@ test('robustness: a file that /include/s itself, full of characters that start n
     assert.ok(r.ms < 2000, `${r.ms} ms`);
   });
 });
+
+test('robustness: a 30 KB file that #includes itself inside 7,500 open nodes stops at the preprocessor limit within the budget', async () => {
+  // Found by fuzz seed 4004 case 4108: two hundred levels of a 35 KB file (7 MB through the
+  // preprocessor, within its 8 MiB limit) took over 2 s. The limit is 4 MiB now.
+  await withTemp(async (dir) => {
+    const path = join(dir, 'selfnest.dts');
+    writeFileSync(path, `/dts-v1/;\n/ {\n\tp = <${'n { '.repeat(7500)}>;\n#include "selfnest.dts"\n};\n`);
+    const r = await cli(['compile', path]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /selfnest\.dts:4:\d+: error: the file and its includes add up to more than the 4194304 bytes/);
+    assert.ok(r.ms < 1500, `${r.ms} ms`);
+  });
+});

@@ -49,8 +49,6 @@ interface SourceBuffer {
 
 const NAME_CHAR = /[a-zA-Z0-9,._+*#?@-]/;
 const NAME_RUN = /\\?[a-zA-Z0-9,._+*#?@-]+/y;
-const LABEL_DEF = /[a-zA-Z_][a-zA-Z0-9_]*:/y;
-const LABEL_RUN = /[a-zA-Z0-9_]*/y;
 const LABEL_REF = /&[a-zA-Z_][a-zA-Z0-9_]*/y;
 const PATH_REF = /&\{\/[a-zA-Z0-9,._+*#?@\-/]*\}/y;
 // Alternatives ordered longest first: JS takes the first that matches, flex the longest.
@@ -146,6 +144,11 @@ function whitespaceEnd(text: string, pos: number): number {
 /** [a-zA-Z_]: a character a label (or a name) may start with. */
 function isLabelStart(k: number): boolean {
   return (k >= 0x61 && k <= 0x7a) || (k >= 0x41 && k <= 0x5a) || k === 0x5f;
+}
+
+/** [a-zA-Z0-9_]: a character of a label. */
+function isLabelChar(k: number): boolean {
+  return isLabelStart(k) || (k >= 0x30 && k <= 0x39);
 }
 
 /** Short plain decimal or hex literals, most of a source's: read without the general path's regexes and string-to-BigInt parse. */
@@ -249,7 +252,7 @@ export class Lexer {
   constructor(private readonly options: LexOptions) {}
 
   private mainName = '';
-  /** The run of label characters (in `buf`, up to `end`) where LABEL_DEF last failed. */
+  /** The run of label characters (in `buf`, up to `end`) that had no `:` after it. */
   private noLabel: { buf: SourceBuffer | null; end: number } = { buf: null, end: -1 };
   private includes = 0;
   private includedBytes = 0;
@@ -418,12 +421,16 @@ export class Lexer {
     // The buffer, not its text: a file included again is an equal but distinct string, and comparing
     // those costs its whole length at every token.
     const inFailedRun = this.noLabel.buf === buf && pos < this.noLabel.end;
-    const labelStart = !inFailedRun && isLabelStart(text.charCodeAt(pos));
-    const label = labelStart ? stickyMatch(LABEL_DEF, text, pos) : null;
-    if (!label && labelStart) this.noLabel = { buf, end: pos + stickyMatch(LABEL_RUN, text, pos)!.length };
-    if (label) {
-      this.emit('label', buf, label.length, { text: label.slice(0, -1) });
-      return;
+    if (!inFailedRun && isLabelStart(text.charCodeAt(pos))) {
+      // A label is the longest run of [a-zA-Z0-9_] with ':' right after it.
+      let end = pos + 1;
+      while (isLabelChar(text.charCodeAt(end))) end++;
+      if (text.charCodeAt(end) === 0x3a) {
+        this.emit('label', buf, end + 1 - pos, { text: text.slice(pos, end) });
+        return;
+      }
+      this.noLabel.buf = buf;
+      this.noLabel.end = end;
     }
     if (state === 'V1' && c >= '0' && c <= '9') {
       const lit = stickyMatch(LITERAL, text, pos)!;

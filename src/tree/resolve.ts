@@ -162,6 +162,25 @@ class Resolver {
     return groups;
   }
 
+  /** Whether two of `items` share a name (the common answer, no, found without building groups). */
+  private static anySameName(items: readonly { name: string; deleted: boolean }[], liveOnly: boolean): boolean {
+    if (items.length < 2) return false;
+    if (items.length <= 16) {
+      for (let i = 0; i < items.length; i++) {
+        if (liveOnly && items[i]!.deleted) continue;
+        for (let j = i + 1; j < items.length; j++) if (items[j]!.name === items[i]!.name && !(liveOnly && items[j]!.deleted)) return true;
+      }
+      return false;
+    }
+    const names = new Set<string>();
+    for (const item of items) {
+      if (liveOnly && item.deleted) continue;
+      if (names.has(item.name)) return true;
+      names.add(item.name);
+    }
+    return false;
+  }
+
   /** Report one pair, or count it past MAX_DUPLICATE_PAIRS (dtc reports every pair: quadratic in a crafted blob). */
   private duplicatePair(shown: { n: number; hidden: number }, report: () => void): void {
     if (shown.n++ < MAX_DUPLICATE_PAIRS) report();
@@ -170,6 +189,7 @@ class Resolver {
 
   private duplicatePropertyNames(node: Node): boolean {
     const props = node.properties;
+    if (!Resolver.anySameName(props, true)) return true;
     const groups = Resolver.groups(props, (p) => !p.deleted);
     const shown = { n: 0, hidden: 0 };
     const seen = new Map<string, number>();
@@ -230,6 +250,8 @@ class Resolver {
   /** duplicate_node_names: a live child followed by any sibling of the same name. */
   private duplicateNodeNames(node: Node): boolean {
     const children = node.children;
+    // Deleted children count too: a live one after a deleted namesake is reported on (see below).
+    if (!Resolver.anySameName(children, false)) return true;
     const groups = Resolver.groups(children, () => true);
     const shown = { n: 0, hidden: 0 };
     const seen = new Map<string, number>();

@@ -316,9 +316,10 @@ export class Lexer {
   }
 
   private emit(kind: TokenKind, buf: SourceBuffer, length: number, extra?: Partial<Token>): Token {
-    const text = buf.text.slice(buf.pos, buf.pos + length);
+    const text = extra?.text ?? buf.text.slice(buf.pos, buf.pos + length);
     const span = this.advance(buf, length);
-    const token: Token = { kind, text, span, ...extra };
+    // Every token has the same fields, so the parser's reads of them stay monomorphic.
+    const token: Token = { kind, text, span, value: extra?.value, bytes: extra?.bytes, dir: extra?.dir };
     if (this.made >= MAX_DTS_TOKENS) {
       if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, span);
       return token;

@@ -131,6 +131,22 @@ function guessedFormat(bytes: Uint8Array): string {
 
 const WIDTHS: Record<string, number> = { '8': 1, '16': 2, '32': 4, '64': 8 };
 
+/** What a format name says about decoding (a handful of names, each read once per run). */
+const formatInfos = new Map<string, { string: boolean; width: number; signed: boolean; rows: boolean }>();
+function formatInfo(format: string): { string: boolean; width: number; signed: boolean; rows: boolean } {
+  let info = formatInfos.get(format);
+  if (!info) {
+    info = {
+      string: format.includes('string'),
+      width: widthOf(format),
+      signed: /(^|-)int/.test(format),
+      rows: format.includes('matrix') || format === 'phandle-array',
+    };
+    formatInfos.set(format, info);
+  }
+  return info;
+}
+
 function widthOf(format: string): number {
   if (format.startsWith('phandle')) return 4;
   const m = /int(8|16|32|64)/.exec(format);
@@ -173,16 +189,17 @@ export function propertyJson(nodeName: string, name: string, value: Data, types:
   if (bytes.length === 0) return true;
   if (nodeName === 'aliases' || nodeName === '__fixups__' || nodeName === '__symbols__') return stringList(bytes);
   const format = markedFormat(value) ?? declaredFormat(name, bytes, types) ?? guessedFormat(bytes);
-  if (format.includes('string')) return stringList(bytes);
+  const info = formatInfo(format);
+  if (info.string) return stringList(bytes);
   if (format === 'flag') return [Array.from(bytes)];
-  let cells = integers(bytes, widthOf(format), /(^|-)int/.test(format));
+  let cells = integers(bytes, info.width, info.signed);
   if (!cells) {
     // A length the type does not divide: dt-schema falls back to one
     // 32-, 16- or 8-bit value when the length allows it, else raw bytes.
     const fallback = bytes.length === 4 ? 4 : bytes.length === 2 ? 2 : 1;
     cells = integers(bytes, fallback)!;
   }
-  if (format.includes('matrix') || format === 'phandle-array') {
+  if (info.rows) {
     const dim = types.propertyDim(name);
     if (dim) return rows(cells, strideFor(dim, cells.length));
   }

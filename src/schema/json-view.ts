@@ -405,44 +405,29 @@ export interface JsonViewOptions {
 
 /**
  * Facts about a node's place in the tree that dt-schema's validator knows
- * but its JSON does not hold. `$parent` rides on the node object as a
- * non-enumerable key, so core schemas can test it (a parent's cells and
- * name) while `additionalProperties`, dumps and JSON.stringify never see
- * it; the other two only our code reads, so they sit beside the object.
+ * but its JSON does not hold. `$parent` (the parent's properties and
+ * `$nodename`, no children) rides on the node object as a non-enumerable
+ * key, so core schemas can test it (a parent's cells and name) while
+ * `additionalProperties`, dumps and JSON.stringify never see it. Whether the
+ * node counts as disabled (its own status, or an ancestor's handed down, as
+ * dt-validate does) and whether it sits under a `__…__` node (which
+ * dt-validate does not look at) only our code reads: they sit beside the
+ * object.
  */
-export interface HiddenFacts {
-  /** The parent's properties and `$nodename` (no children). */
-  $parent?: JsonNode;
-  /** The node or an ancestor is disabled, as dt-validate hands the status down. */
-  $disabled: boolean;
-  /** Under a `__…__` node: dt-validate does not look at it. */
-  $ignored: boolean;
-}
-
-/** $disabled and $ignored of the JSON nodes made here (a bit each: 1 disabled, 2 ignored). */
 const sideFacts = new WeakMap<object, number>();
 
 function hide(obj: JsonNode, parent: JsonNode | undefined, disabled: boolean, ignored: boolean): void {
   if (parent) Object.defineProperty(obj, '$parent', { value: parent, enumerable: false, writable: true, configurable: true });
+  // A bit each: 1 disabled, 2 ignored.
   if (disabled || ignored) sideFacts.set(obj, (disabled ? 1 : 0) | (ignored ? 2 : 0));
 }
 
-/** The hidden facts of a JSON node (see HiddenFacts). */
-export function hiddenFacts(obj: unknown): HiddenFacts {
-  const o = (obj ?? {}) as Record<string, unknown>;
-  return {
-    ...(o.$parent ? { $parent: o.$parent as JsonNode } : {}),
-    $disabled: isDisabledNode(obj),
-    $ignored: isIgnored(obj),
-  };
-}
-
-/** Whether a JSON node is hidden from dt-validate (HiddenFacts.$ignored), without building the facts. */
+/** Whether dt-validate leaves this JSON node alone (it is under a `__…__` node). */
 export function isIgnored(obj: unknown): boolean {
   return typeof obj === 'object' && obj !== null && ((sideFacts.get(obj) ?? 0) & 2) !== 0;
 }
 
-/** Whether a JSON node counts as disabled (HiddenFacts.$disabled), without building the facts. */
+/** Whether this JSON node counts as disabled. */
 export function isDisabledNode(obj: unknown): boolean {
   return typeof obj === 'object' && obj !== null && ((sideFacts.get(obj) ?? 0) & 1) !== 0;
 }

@@ -255,11 +255,14 @@ class Parser implements TokenCursor {
 
   /** propdata: pieces joined by commas, with labels anywhere between them. */
   private propertyValue(): Data {
-    const data = new Data();
-    for (;;) {
+    let data = new Data();
+    for (let first = true; ; first = false) {
       while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
       const at = this.peek();
-      data.merge(this.valuePiece());
+      const piece = this.valuePiece();
+      // Most values are one piece with no label before it: that piece is the value, not copied.
+      if (first && data.markers.length === 0) data = piece;
+      else data.merge(piece);
       if (data.length > MAX_PROPERTY_BYTES) {
         this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at.span, this.tokens.get(Math.max(0, this.pos - 1)).span));
       }

@@ -120,9 +120,9 @@ class Resolver {
   }
 
   /** Run `fn` on every live node in pre-order; the check fails if `fn` reports failure once. */
-  private check(fn: (node: Node) => boolean): Status {
+  private check(fn: (node: Node) => boolean, nodes: Iterable<Node> = liveNodes(this.tree.root)): Status {
     let ok = true;
-    for (const node of liveNodes(this.tree.root)) if (!fn(node)) ok = false;
+    for (const node of nodes) if (!fn(node)) ok = false;
     return ok ? 'passed' : 'failed';
   }
 
@@ -145,9 +145,12 @@ class Resolver {
       (n) => this.explicitPhandles(n),
       (n) => this.phandleReferences(n),
       (n) => this.pathReferences(n),
-      (n) => this.omitUnused(n),
     ];
-    for (const fn of table) if (this.check(fn) === 'failed') return;
+    // No check above adds or deletes a node: they all walk one list. The last one deletes as it goes,
+    // so it walks the live tree itself (a deleted node's subtree is then not visited).
+    const nodes = [...liveNodes(this.tree.root)];
+    for (const fn of table) if (this.check(fn, nodes) === 'failed') return;
+    this.check((n) => this.omitUnused(n));
   }
 
   /** Live items grouped by name, each with its place in its group (one pass, not dtc's pairwise scan). */

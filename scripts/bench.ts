@@ -30,6 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { preprocess } from '../src/cpp/index.js';
 import { bytesToLatin1, nodeFileHost } from '../src/source/host.js';
 import { writeLargeBoard, writeSmallBoards } from './bench-inputs.js';
+import { readManifest } from './manifest.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const bin = join(root, 'bin', 'vmgenid-lint.js');
@@ -174,15 +175,12 @@ function scenario(title: string, s: Setup, files: readonly string[], rounds: num
 /** The real boards, preprocessed (by cpp when installed, else by ours) so that dtc can read them. */
 function realBoards(corpus: string, work: string): string[] {
   const dir = join(corpus, 'real', 'tf-a');
-  const manifest = join(dir, 'MANIFEST.tsv');
-  if (!existsSync(manifest)) return [];
-  const [header, ...rows] = readFileSync(manifest, 'utf8').split('\n').filter(Boolean);
-  const cols = header!.split('\t');
+  const rows = readManifest(join(dir, 'MANIFEST.tsv'));
+  if (rows.length === 0) return [];
   const out = join(work, 'real');
   mkdirSync(out, { recursive: true });
   const useCpp = has('cpp');
   return rows
-    .map((r) => Object.fromEntries(r.split('\t').map((v, i) => [cols[i]!, v])))
     .filter((r) => r['outcome'] === 'ok')
     .map((r) => {
       const input = join(dir, r['input']!);

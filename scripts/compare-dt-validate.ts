@@ -13,8 +13,9 @@
  * folded onto the child. Skips with a message when dt-validate, dt-mk-schema
  * or the corpus is missing.
  */
+import { readManifest } from './manifest.js';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +35,6 @@ function have(cmd: string): boolean {
   return !r.error;
 }
 
-function readManifest(path: string): Array<Record<string, string>> {
-  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const columns = header!.split('\t');
-  return rows.map((row) => Object.fromEntries(row.split('\t').map((v, i) => [columns[i]!, v])));
-}
 
 /**
  * Parse dt-validate's stderr. Each finding starts `FILE: NODENAME: [p1:p2:...: ]MESSAGE`,

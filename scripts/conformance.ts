@@ -4,6 +4,7 @@
  * Prints `N passed, N failed` per corpus, with the failing cases' names, and
  * exits 1 on any failure not listed in scripts/known-failures.txt.
  */
+import { readManifest } from './manifest.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -22,11 +23,6 @@ interface Outcome {
   why?: string;
 }
 
-function readManifest(path: string): Array<Record<string, string>> {
-  const [header, ...rows] = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '');
-  const columns = header!.split('\t');
-  return rows.map((row) => Object.fromEntries(row.split('\t').map((v, i) => [columns[i]!, v])));
-}
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

@@ -5,6 +5,7 @@
  * robustness-fuzz.ts has always used); the wide one adds the conformance
  * corpus's dtc test sources and real boards, and the built-in bindings.
  */
+import { readManifest } from '../manifest.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { ROOT, walkFiles } from './case.js';
@@ -30,14 +31,6 @@ export interface Corpus {
 
 const DIRECTIVE_RE = /^[ \t]*#[ \t]*(include|define|if|ifdef|ifndef)\b/m;
 
-function readManifest(path: string): string[][] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'));
-}
 
 export async function loadCorpus(opts: { wide?: boolean } = {}): Promise<Corpus> {
   const { loadTree } = await import('../../src/load-tree.js');
@@ -68,16 +61,16 @@ export async function loadCorpus(opts: { wide?: boolean } = {}): Promise<Corpus>
   if (opts.wide) {
     const tests = join(SHARED_CORPUS, 'dtc-tests');
     for (const row of readManifest(join(tests, 'MANIFEST.tsv'))) {
-      const path = join(tests, row[1]!);
+      const path = join(tests, row['input']!);
       if (!existsSync(path)) continue;
       if (!dts.some((s) => s.path === path)) dts.push({ path, text: readFileSync(path, 'latin1'), includeDirs: [tests] });
-      if (row[2] && row[2] !== '-') dtcFlags.push(row[2].split(' '));
+      if (row['flags'] && row['flags'] !== '-') dtcFlags.push(row['flags'].split(' '));
     }
     const real = join(SHARED_CORPUS, 'real/tf-a');
     for (const row of readManifest(join(real, 'MANIFEST.tsv'))) {
-      const path = join(real, row[1]!);
+      const path = join(real, row['input']!);
       if (!existsSync(path)) continue;
-      dts.push({ path, text: readFileSync(path, 'latin1'), includeDirs: [...new Set((row[2] ?? '').split(' ').filter(Boolean))].map((d) => join(real, d)) });
+      dts.push({ path, text: readFileSync(path, 'latin1'), includeDirs: [...new Set((row['include_dirs'] ?? '').split(' ').filter(Boolean))].map((d) => join(real, d)) });
     }
   }
   const cpp = dts.filter((s) => DIRECTIVE_RE.test(s.text));

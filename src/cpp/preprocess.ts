@@ -3,6 +3,7 @@
  * conditional stack and the include stack, and feeds text lines to the macro
  * expander, whose results go to the printer.
  */
+import { bomWarning, UTF8_BOM } from '../source/bom.js';
 import { bytesToLatin1, type FileHost } from '../source/host.js';
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
@@ -247,11 +248,9 @@ export class Driver implements TokenFeed, ExpansionHost {
 
   private openFile(path: string, name: string, text: string, dirIndex: number, returnLine: number): void {
     const lexDiagnostics: Diagnostic[] = [];
-    // A UTF-8 byte order mark is skipped (as gcc does), with a warning (dtc refuses it); columns count from after it.
-    if (text.startsWith('\xef\xbb\xbf')) {
-      text = text.slice(3);
-      const span = { file: name, line: 1, col: 1, endLine: 1, endCol: 1 };
-      lexDiagnostics.push({ severity: 'warning', check: 'cpp_bom', message: 'UTF-8 byte order mark at the start of the file ignored (dtc refuses it)', span });
+    if (text.startsWith(UTF8_BOM)) {
+      text = text.slice(UTF8_BOM.length);
+      lexDiagnostics.push(bomWarning(name, 'cpp_bom'));
     }
     // A file included again (a guarded header, a file that includes itself)
     // is cut into tokens once: the lines are only read, never changed.

@@ -4,8 +4,10 @@
  * tokens, the same longest-match choices, `/include/` handled inside the
  * lexer with a stack of files, and cpp line markers (`# 12 "file"`) that
  * rename the current position. The state depends only on the tokens already
- * read, never on the parser, so the whole input is lexed up front.
+ * read, never on the parser, so the lexer runs ahead of the parser as it
+ * asks (TokenStream) and its verdict does not depend on where parsing stops.
  */
+import { bomWarning, UTF8_BOM } from '../source/bom.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { bytesToLatin1, MAX_INPUT_BYTES, type FileHost } from '../source/host.js';
 import { MAX_PROPERTY_BYTES } from '../tree/node.js';
@@ -32,8 +34,6 @@ export const MAX_INCLUDED_BYTES = MAX_INPUT_BYTES;
 export const MAX_DTS_TOKENS = 2_000_000;
 /** Longest string literal, in bytes as written: it becomes one property value. */
 export const MAX_STRING_BYTES = MAX_PROPERTY_BYTES;
-/** A UTF-8 byte order mark, as the latin1 text holds it. */
-const BOM = '\xef\xbb\xbf';
 
 interface SourceBuffer {
   text: string;
@@ -263,12 +263,8 @@ export class Lexer {
       this.fail('Includes nested too deeply', at);
       return false;
     }
-    // A UTF-8 byte order mark (dtc: a syntax error) is skipped with a warning; columns count from after it.
-    const bom = text.startsWith(BOM) ? BOM.length : 0;
-    if (bom) {
-      const span = { file: path, line: 1, col: 1, endLine: 1, endCol: 1 };
-      this.diagnostics.push({ severity: 'warning', check: 'syntax', message: 'UTF-8 byte order mark at the start of the file ignored (dtc refuses it)', span });
-    }
+    const bom = text.startsWith(UTF8_BOM) ? UTF8_BOM.length : 0;
+    if (bom) this.diagnostics.push(bomWarning(path, 'syntax'));
     this.stack.push({ text, pos: bom, name: path, dir: dirnameOf(path), line: 1, col: 1 });
     return true;
   }

@@ -12,7 +12,7 @@
 import { isTypeMarker, type Data } from '../tree/data.js';
 import type { Node } from '../tree/node.js';
 import { rootOf } from '../tree/lookup.js';
-import { firstCell } from '../tree/values.js';
+import { firstCell, stringList } from '../tree/values.js';
 
 export type JsonValue = true | string[] | number[][] | JsonNode;
 export interface JsonNode {
@@ -51,17 +51,6 @@ function printableAscii(bytes: Uint8Array, end = bytes.length, nulOk = false): b
   return true;
 }
 
-function latin1(bytes: Uint8Array, end = bytes.length): string {
-  let s = '';
-  for (let i = 0; i < end; i++) s += String.fromCharCode(bytes[i]!);
-  return s;
-}
-
-/** A string list: the value without its final NUL, split at NULs. */
-function stringList(bytes: Uint8Array): string[] {
-  const end = bytes.length > 0 && bytes[bytes.length - 1] === 0 ? bytes.length - 1 : bytes.length;
-  return latin1(bytes, end).split('\0');
-}
 
 /** Big-endian integers of `width` bytes; null when the length does not divide. */
 function integers(bytes: Uint8Array, width: number, signed = false): number[] | null {

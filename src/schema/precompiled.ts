@@ -50,14 +50,12 @@ export interface PrecompiledManifest {
   entries: PrecompiledEntry[];
 }
 
-/** A standalone validator: Ajv's calling convention (errors on the function). */
-export type StandaloneValidate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
 
 export interface PrecompiledArtefacts {
   manifest: PrecompiledManifest;
   /** Absolute paths of the schema files, in manifest order (as the host listed them). */
   paths: string[];
-  validators: Record<string, StandaloneValidate>;
+  validators: Record<string, Validator>;
 }
 
 /** `<project>/dist/schemas`, found relative to this module (dist/src/schema/). */
@@ -222,13 +220,13 @@ export function loadPrecompiled(
   if (key === null || key !== manifest.key) return null;
   const mod = loadModule(validatorsPath, manifest.key);
   if (!mod || mod.KEY !== manifest.key) return null;
-  const validators: Record<string, StandaloneValidate> = {};
+  const validators: Record<string, Validator> = {};
   for (const e of manifest.entries) {
     for (const name of [e.validator, e.selector]) {
       if (typeof name !== 'string') continue;
       const fn = mod[name];
       if (typeof fn !== 'function') return null;
-      validators[name] = fn as StandaloneValidate;
+      validators[name] = fn as Validator;
     }
   }
   return { manifest, paths: files, validators };
@@ -253,7 +251,7 @@ export function artefactEntries(
 ): { entry: SchemaEntry; validator: Validator | null; selector: Validator | boolean }[] {
   return artefacts.manifest.entries.map((pe) => ({
     entry: { id: pe.id, path: artefacts.paths[pe.file]!, core: pe.core, fixed: pe.fixed, compatibles: pe.compatibles },
-    validator: pe.validator === null ? null : (artefacts.validators[pe.validator] as Validator),
-    selector: typeof pe.selector === 'string' ? (artefacts.validators[pe.selector] as Validator) : pe.selector,
+    validator: pe.validator === null ? null : artefacts.validators[pe.validator]!,
+    selector: typeof pe.selector === 'string' ? artefacts.validators[pe.selector]! : pe.selector,
   }));
 }

@@ -8,7 +8,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { ChildDef, DtsFile, NodeBody, PropertyDef, RefDef } from '../dts/ast.js';
 import { Data, stringData } from './data.js';
-import { labelIndex, nodeByPath, nodeByRef } from './lookup.js';
+import { nodeByPath, RefResolver } from './lookup.js';
 import { addLabel, Node, Property, type DeviceTree, type Label, type ReserveEntry } from './node.js';
 
 export interface BuildResult {
@@ -166,19 +166,14 @@ export function buildTree(file: DtsFile): BuildResult {
   // Labels are looked up in an index, rebuilt only after a statement that may
   // change what a label finds (new nodes or labels, deletions): a board that
   // overrides thousands of nodes by label must not walk the tree for each.
-  let labels: Map<string, Node> | null = null;
-  const lookup = (tree: Node, ref: string): Node | null => {
-    if (ref === '/' || ref.startsWith('/')) return nodeByRef(tree, ref);
-    labels ??= labelIndex(tree);
-    return labels.get(ref) ?? null;
-  };
+  const refs = new RefResolver();
 
   for (const st of file.statements) {
     if (st.kind === 'root') {
       const node = buildNode(st.body, '', st.span);
       if (root) mergeNodes(root, node);
       else root = node;
-      labels = null;
+      refs.invalidate();
       continue;
     }
     if (!root) {
@@ -187,7 +182,7 @@ export function buildTree(file: DtsFile): BuildResult {
       if (!file.plugin) notFound(st.ref, st.body.span);
       root = new Node('');
       addOrphanNode(root, buildNode(st.body, '', st.span), st.ref, fragments++);
-      labels = null;
+      refs.invalidate();
       continue;
     }
     switch (st.kind) {
@@ -197,31 +192,31 @@ export function buildTree(file: DtsFile): BuildResult {
         const relabels = update.children.length > 0 || update.labels.length > 0 || st.label !== null;
         if (st.ref.kind === 'path' && file.plugin && st.label === null) {
           addOrphanNode(root, update, st.ref, fragments++);
-          labels = null;
+          refs.invalidate();
           break;
         }
-        const target = lookup(root, st.ref.target);
+        const target = refs.find(root, st.ref.target);
         if (target) {
           if (st.label !== null) addLabel(target.labels, st.label);
           mergeNodes(target, update);
-          if (relabels) labels = null;
+          if (relabels) refs.invalidate();
         } else if (file.plugin && st.label === null) {
           addOrphanNode(root, update, st.ref, fragments++);
-          labels = null;
+          refs.invalidate();
         } else {
           notFound(st.ref, st.ref.span);
         }
         break;
       }
       case 'delete-ref': {
-        const target = lookup(root, st.ref.target);
+        const target = refs.find(root, st.ref.target);
         if (target) deleteNode(target);
         else notFound(st.ref, st.ref.span);
-        labels = null;
+        refs.invalidate();
         break;
       }
       case 'omit-ref': {
-        const target = lookup(root, st.ref.target);
+        const target = refs.find(root, st.ref.target);
         if (target) target.omitIfUnused = true;
         else notFound(st.ref, st.ref.span);
         break;

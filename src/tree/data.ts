@@ -216,6 +216,13 @@ export function latin1Bytes(text: string): Uint8Array {
   return bytes;
 }
 
+/** Bytes [0, end) as latin1 text, read by index (a view of a small typed array would cost more). */
+export function latin1Text(bytes: Uint8Array, end = bytes.length): string {
+  let text = '';
+  for (let i = 0; i < end; i++) text += String.fromCharCode(bytes[i]!);
+  return text;
+}
+
 /** A NUL-terminated string value with a string marker (text in latin1, see above). */
 export function stringData(text: string): Data {
   return new Data().addMarker('string').appendBytes(latin1Bytes(text)).appendByte(0);

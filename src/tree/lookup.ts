@@ -43,13 +43,29 @@ export function nodeByLabel(tree: Node, label: string): Node | null {
   return null;
 }
 
-/** Every live label's node, as nodeByLabel finds it (first live node in pre-order). */
-export function labelIndex(tree: Node): Map<string, Node> {
-  const index = new Map<string, Node>();
-  for (const node of liveNodes(tree)) {
-    for (const l of node.labels) if (!l.deleted && !index.has(l.name)) index.set(l.name, node);
+/**
+ * nodeByRef for many references: labels are looked up in an index of every
+ * live label's node (the first live one in pre-order, as nodeByLabel finds
+ * it), built on first use. Whoever changes what a label finds (new nodes or
+ * labels, deletions) calls `invalidate()`.
+ */
+export class RefResolver {
+  private labels: Map<string, Node> | null = null;
+
+  find(tree: Node, ref: string): Node | null {
+    if (ref.startsWith('/')) return nodeByRef(tree, ref);
+    if (!this.labels) {
+      this.labels = new Map();
+      for (const node of liveNodes(tree)) {
+        for (const l of node.labels) if (!l.deleted && !this.labels.has(l.name)) this.labels.set(l.name, node);
+      }
+    }
+    return this.labels.get(ref) ?? null;
   }
-  return index;
+
+  invalidate(): void {
+    this.labels = null;
+  }
 }
 
 /** Resolve a reference: `/` is the root, `/…` a path, anything else a label. */

@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../source/diagnostic.js';
 import { deleteNode } from './build.js';
 import { Data, latin1Bytes, type Marker } from './data.js';
-import { labelIndex, liveNodes, nodeByRef } from './lookup.js';
+import { liveNodes, RefResolver } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
 
 export const PhandleFormat = { Legacy: 'legacy', Epapr: 'epapr', Both: 'both' } as const;
@@ -102,7 +102,8 @@ class Resolver {
   readonly diagnostics: Diagnostic[] = [];
   readonly phandles: PhandleAllocator;
   private owners: Map<string, LabelOwner> | undefined;
-  private labelIndex: Map<string, Node> | undefined;
+  /** While references are filled in the tree's shape and labels do not change: one index serves them all. */
+  private readonly refs = new RefResolver();
 
   constructor(
     private readonly tree: DeviceTree,
@@ -306,7 +307,7 @@ class Resolver {
     const ref = prop.value.markers.find((m) => m.type === 'ref-phandle');
     if (ref) {
       // `phandle = <&self>` asks for a phandle to be allocated; anything else is nonsense.
-      if (nodeByRef(this.tree.root, ref.ref!) !== node) {
+      if (this.target(ref.ref!) !== node) {
         this.fail('explicit_phandles', node, `${name} is a reference to another node`);
         return { phandle: 0, ok: false };
       }
@@ -340,15 +341,9 @@ class Resolver {
     return ok;
   }
 
-  /**
-   * A reference's target. While references are filled in the tree's shape
-   * and labels do not change, so labels are looked up in an index built once
-   * (first live node in pre-order, as dtc's search finds).
-   */
+  /** A reference's target (first live node in pre-order, as dtc's search finds). */
   private target(ref: string): Node | null {
-    if (ref.startsWith('/')) return nodeByRef(this.tree.root, ref);
-    this.labelIndex ??= labelIndex(this.tree.root);
-    return this.labelIndex.get(ref) ?? null;
+    return this.refs.find(this.tree.root, ref);
   }
 
   private phandleReferences(node: Node): boolean {

@@ -9,7 +9,6 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
 const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist', 'src');
@@ -55,7 +54,9 @@ async function loadCli() {
   if (script.cachedDataRejected && process.env.VMGENID_LINT_DEBUG) process.stderr.write('vmgenid-lint: the code cache does not fit this Node; compiling\n');
   const module = { exports: {} };
   // import() from here: the bundle's own code may come from the cache, which cannot (src/import-by-url.ts).
-  script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE), (specifier) => import(specifier));
+  // This file's require serves it: the bundle requires Node's own modules only (test/bundle.test.ts),
+  // and createRequire would load Node's module machinery on every start.
+  script.runInThisContext()(module.exports, require, module, BUNDLE, path.dirname(BUNDLE), (specifier) => import(specifier));
   return { main: module.exports.main, script, id: bundleId(source) };
 }
 

@@ -6,7 +6,8 @@
  * - dist/schemas/manifest.json: ids, paths, core flags, the fixed-up JSON and
  *   compatibles of every built-in schema, and the key they were built for;
  * - dist/schemas/validators.cjs: Ajv's standalone code (CommonJS) for every
- *   validator and `select`.
+ *   validator and `select`;
+ * - dist/schemas/sources.bin: the schema files' bytes they were built from.
  *
  * compileSchemas and loadSchemaSet use them when their key matches the schema files and code
  * of the run, and compiles at run time otherwise. When the built-in schemas
@@ -18,11 +19,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { precompileBuiltins } from '../src/schema/compile.js';
 import { nodeSchemaHost } from '../src/schema/host.js';
-import { defaultArtefactDir, MANIFEST_FILE, VALIDATORS_FILE } from '../src/schema/precompiled.js';
+import { defaultArtefactDir, MANIFEST_FILE, SOURCES_FILE, VALIDATORS_FILE } from '../src/schema/precompiled.js';
 import { nodeFileHost } from '../src/source/host.js';
 
 /** Write through a temporary file and a rename, so a concurrent run never reads half a file. */
-function writeAtomically(path: string, text: string): void {
+function writeAtomically(path: string, text: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
@@ -35,10 +36,12 @@ export function buildSchemas(dir: string = defaultArtefactDir()): string[] {
   if (built.manifest === null) {
     rmSync(join(dir, MANIFEST_FILE), { force: true });
     rmSync(join(dir, VALIDATORS_FILE), { force: true });
+    rmSync(join(dir, SOURCES_FILE), { force: true });
     return built.problems;
   }
-  // Both files carry the key; a reader that sees one new and one old file compiles at run time.
+  // All three carry the key; a reader that sees new and old files mixed compiles at run time.
   writeAtomically(join(dir, VALIDATORS_FILE), built.code);
+  writeAtomically(join(dir, SOURCES_FILE), built.sources);
   writeAtomically(join(dir, MANIFEST_FILE), JSON.stringify(built.manifest));
   return [];
 }

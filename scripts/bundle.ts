@@ -50,6 +50,19 @@ const lazyChildProcess: Plugin = {
   },
 };
 
+/**
+ * Ajv, ajv-formats and yaml stay outside the bundle, all but Ajv's small
+ * run-time helpers (ajv/dist/runtime/*: deep equality for uniqueItems and
+ * const, and the like), which the precompiled validators require: outside,
+ * every start would resolve and compile them from node_modules.
+ */
+const compilerOutside: Plugin = {
+  name: 'compiler-outside',
+  setup(b) {
+    b.onResolve({ filter: /^(ajv|ajv-formats|yaml)(\/|$)/ }, (args) => (args.path.startsWith('ajv/dist/runtime/') ? undefined : { path: args.path, external: true }));
+  },
+};
+
 /** In the bundle, import-by-url calls the loader's import() (bin/vmgenid-lint.js passes it in). */
 const importThroughLoader: Plugin = {
   name: 'import-through-loader',
@@ -85,7 +98,6 @@ export async function bundle(): Promise<void> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['yaml', 'ajv', 'ajv/*', 'ajv-formats'],
     // The modules find their data relative to themselves; in a script that is __filename.
     define: { 'import.meta.url': '__vmgenidModuleUrl' },
     banner: { js: "var __vmgenidModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
@@ -94,7 +106,7 @@ export async function bundle(): Promise<void> {
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'warning',
-    plugins: [lazyChildProcess, importThroughLoader],
+    plugins: [compilerOutside, lazyChildProcess, importThroughLoader],
     write: false,
   });
   rmSync(ENTRY, { force: true });

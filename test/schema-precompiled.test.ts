@@ -18,6 +18,7 @@ import {
   defaultArtefactDir,
   MANIFEST_FILE,
   schemaKey,
+  SOURCES_FILE,
   VALIDATORS_FILE,
   type PrecompiledManifest,
 } from '../src/schema/precompiled.js';
@@ -41,7 +42,7 @@ const problems = buildSchemas(artefacts);
 function variant(name: string, edit: (dir: string) => void): string {
   const dir = join(scratch, name);
   mkdirSync(dir);
-  for (const f of [MANIFEST_FILE, VALIDATORS_FILE]) copyFileSync(join(artefacts, f), join(dir, f));
+  for (const f of [MANIFEST_FILE, VALIDATORS_FILE, SOURCES_FILE]) copyFileSync(join(artefacts, f), join(dir, f));
   edit(dir);
   return dir;
 }
@@ -158,6 +159,8 @@ test('missing artefacts: compiled at run time', () => {
   assert.equal(compileSchemas([], host, { precompiled: onlyManifest }).builtinSource, 'runtime');
   const broken = variant('broken-manifest', (dir) => writeFileSync(join(dir, MANIFEST_FILE), '{'));
   assert.equal(compileSchemas([], host, { precompiled: broken }).builtinSource, 'runtime');
+  const noSources = variant('no-sources', (dir) => rmSync(join(dir, SOURCES_FILE)));
+  assert.equal(compileSchemas([], host, { precompiled: noSources }).builtinSource, 'runtime');
 });
 
 test('stale artefacts: compiled at run time', () => {
@@ -173,6 +176,15 @@ test('stale artefacts: compiled at run time', () => {
     writeFileSync(join(dir, VALIDATORS_FILE), js.replace(/exports\.KEY = "[0-9a-f]+";/, 'exports.KEY = "other";'));
   });
   assert.equal(compileSchemas([], host, { precompiled: mixed }).builtinSource, 'runtime');
+  // sources.bin that is not the schema files' bytes: one byte changed, one byte more, or another build's.
+  const flip = (edit: (b: Buffer) => Buffer) => (dir: string) => writeFileSync(join(dir, SOURCES_FILE), edit(readFileSync(join(dir, SOURCES_FILE))));
+  const changed = variant('sources-changed', flip((b) => (b[b.length - 10]! ^= 1, b)));
+  assert.equal(compileSchemas([], host, { precompiled: changed }).builtinSource, 'runtime');
+  const longer = variant('sources-longer', flip((b) => Buffer.concat([b, Buffer.from('\n')])));
+  assert.equal(compileSchemas([], host, { precompiled: longer }).builtinSource, 'runtime');
+  const otherBuild = variant('sources-other-build', flip((b) => Buffer.concat([Buffer.from('0'), b.subarray(1)])));
+  assert.equal(compileSchemas([], host, { precompiled: otherBuild }).builtinSource, 'runtime');
+  assert.equal(compileSchemas([], host, { precompiled: variant('sources-same', () => {}) }).builtinSource, 'precompiled');
   // A built-in schema file edited after the build: the run sees and judges the edit.
   const dir = builtinSchemaDir();
   const edited = join(dir, 'rng', 'microsoft,vmgenid.yaml');

@@ -4,9 +4,9 @@
  * trace (set VMGENID_LINT_DEBUG=1 to see one).
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { isatty } from 'node:tty';
 import { run } from './main.js';
 import type { CliIo } from './io.js';
+import { isTerminal } from './terminal.js';
 
 class PipeClosed extends Error {}
 
@@ -36,8 +36,8 @@ export async function main(): Promise<void> {
       }
     },
     readStdin: () => new Uint8Array(readFileSync(0)),
-    // isatty, not process.stdout.isTTY: making the stdout stream loads Node's stream modules, and we write with writeSync.
-    stdoutIsTTY: isatty(1),
+    // Not process.stdout.isTTY: making the stdout stream loads Node's stream modules, and we write with writeSync.
+    stdoutIsTTY: await isTerminal(1),
     env: process.env,
   };
   try {

@@ -22,6 +22,7 @@ import {
   loadPrecompiled,
   relativeName,
   schemaKey,
+  sourcesFile,
   codeKey,
   PRECOMPILED_FORMAT,
   validatorsModule,
@@ -334,8 +335,8 @@ export function compileLoaded(bindings: readonly LoadedBinding[], coreHost?: Sch
  */
 export function precompileBuiltins(
   host: SchemaHost,
-): { manifest: PrecompiledManifest; code: string; problems: [] } | { manifest: null; code: null; problems: string[] } {
-  const fail = (problems: string[]) => ({ manifest: null, code: null, problems });
+): { manifest: PrecompiledManifest; code: string; sources: Buffer; problems: [] } | { manifest: null; code: null; sources: null; problems: string[] } {
+  const fail = (problems: string[]) => ({ manifest: null, code: null, sources: null, problems });
   const set = new SchemaCompiler(true);
   const dir = builtinSchemaDir();
   const coreDir = join(dir, 'core');
@@ -347,7 +348,8 @@ export function precompileBuiltins(
   set.compileAll();
   if (set.diagnostics.length > 0) return fail(set.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.check}]`));
   const key = schemaKey(dir, files, host);
-  if (key === null) return fail([`cannot read the schema files in ${dir}`]);
+  const sources = files.map((f) => host.readBytes(f));
+  if (key === null || !sources.every((b): b is Uint8Array => b instanceof Uint8Array)) return fail([`cannot read the schema files in ${dir}`]);
 
   const exported = new Map<string, Validator>();
   const entries = set.entries.map((e, i) => {
@@ -381,6 +383,13 @@ export function precompileBuiltins(
     refs: Record<string, string>,
   ) => string;
   const code = standaloneCode(view, Object.fromEntries([...exported.keys()].map((n) => [n, n])));
-  const manifest: PrecompiledManifest = { format: PRECOMPILED_FORMAT, key, codeKey: codeKey(), files: files.map((f) => relativeName(dir, f)), entries };
-  return { manifest, code: validatorsModule(key, code), problems: [] };
+  const manifest: PrecompiledManifest = {
+    format: PRECOMPILED_FORMAT,
+    key,
+    codeKey: codeKey(),
+    files: files.map((f) => relativeName(dir, f)),
+    sizes: sources.map((b) => b.length),
+    entries,
+  };
+  return { manifest, code: validatorsModule(key, code), sources: sourcesFile(key, sources), problems: [] };
 }

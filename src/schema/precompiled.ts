@@ -4,14 +4,16 @@
  * SchemaSet derives from it (manifest.json), and Ajv's standalone code for
  * every validator and `select` (validators.cjs).
  *
- * Both files carry a key: a hash of the built-in schema files (names and
- * bytes, read through the run's host) and of the code that turned them into
- * validators (this folder's compile/fixups/load modules, the Ajv, ajv-formats
- * and yaml versions: the manifest's `codeKey`, hashed at build time). A run
- * uses the artefacts only when the schema files it sees give the same key;
- * otherwise (missing, stale, half-written) it compiles at run time as before.
- * The code is not re-hashed at run time: that costs more than the rest of a
- * start-up, and the build that compiles the code writes the artefacts too.
+ * All three files carry a key: a hash of the built-in schema files (names and
+ * bytes) and of the code that turned them into validators (this folder's
+ * compile/fixups/load modules, the Ajv, ajv-formats and yaml versions: the
+ * manifest's `codeKey`, hashed at build time). The third, sources.bin, holds
+ * the schema files' bytes as they were built from: a run uses the artefacts
+ * only when the schema files it sees (through its host) are those bytes, a
+ * native comparison, where hashing them again cost a few milliseconds of every
+ * start-up. Otherwise (missing, stale, half-written) it compiles at run time
+ * as before. The code is not re-hashed at run time either: the build that
+ * compiles the code writes the artefacts too.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,9 +24,11 @@ import type { JsonObject } from './fixups.js';
 import type { SchemaEntry, Validator } from './schema-set.js';
 
 /** Bumped when the artefacts' shape changes. */
-export const PRECOMPILED_FORMAT = 2;
+export const PRECOMPILED_FORMAT = 3;
 export const MANIFEST_FILE = 'manifest.json';
 export const VALIDATORS_FILE = 'validators.cjs';
+/** The key, a newline, then the schema files' bytes one after another (their sizes are in the manifest). */
+export const SOURCES_FILE = 'sources.bin';
 
 /** One built-in schema as SchemaSet holds it after load and fix-up. */
 export interface PrecompiledEntry {
@@ -47,6 +51,8 @@ export interface PrecompiledManifest {
   codeKey: string;
   /** Schema files below the built-in folder ('/'-separated, relative), in load order. */
   files: string[];
+  /** Their sizes in bytes, in the same order (their bytes are in sources.bin). */
+  sizes: number[];
   entries: PrecompiledEntry[];
 }
 
@@ -63,11 +69,15 @@ export function defaultArtefactDir(): string {
   return fileURLToPath(new URL('../../schemas/', import.meta.url)).replace(/[\\/]$/, '');
 }
 
-const require = createRequire(import.meta.url);
+let requireMemo: NodeJS.Require | undefined;
+/** A require from here, made when first needed: making one loads Node's module machinery, a few ms of a start-up that mostly never needs it. */
+function requireHere(): NodeJS.Require {
+  return (requireMemo ??= createRequire(import.meta.url));
+}
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version?: string }).version ?? '?';
+    return (JSON.parse(readFileSync(requireHere().resolve(`${name}/package.json`), 'utf8')) as { version?: string }).version ?? '?';
   } catch {
     return '?';
   }
@@ -169,6 +179,32 @@ export function schemaKey(dir: string, files: readonly string[], host: FileHost,
   return h.digest();
 }
 
+/** sources.bin for a key and the schema files' bytes. */
+export function sourcesFile(key: string, sources: readonly Uint8Array[]): Buffer {
+  return Buffer.concat([Buffer.from(`${key}\n`, 'latin1'), ...sources]);
+}
+
+/** Whether `files` (read through `host`) are, byte for byte, the ones sources.bin was built from. */
+function sameSources(manifest: PrecompiledManifest, files: readonly string[], host: FileHost, sourcesPath: string): boolean {
+  let sources: Buffer;
+  try {
+    sources = readFileSync(sourcesPath);
+  } catch {
+    return false;
+  }
+  const head = Buffer.from(`${manifest.key}\n`, 'latin1');
+  if (!sources.subarray(0, head.length).equals(head)) return false;
+  let at = head.length;
+  for (let i = 0; i < files.length; i++) {
+    const size = manifest.sizes[i]!;
+    const bytes = host.readBytes(files[i]!);
+    if (!(bytes instanceof Uint8Array) || bytes.length !== size) return false;
+    if (Buffer.compare(bytes, sources.subarray(at, at + size)) !== 0) return false;
+    at += size;
+  }
+  return at === sources.length;
+}
+
 /** validators.cjs modules by path: loaded or built into the bundle, and null for ones that failed. */
 const modules = new Map<string, Record<string, unknown> | null>();
 
@@ -186,7 +222,7 @@ function loadModule(path: string, key: string): Record<string, unknown> | null {
   if (known !== undefined && (known === null || known.KEY === key)) return known;
   let mod: Record<string, unknown> | null;
   try {
-    mod = require(path) as Record<string, unknown>;
+    mod = requireHere()(path) as Record<string, unknown>;
   } catch {
     mod = null;
   }
@@ -205,6 +241,7 @@ export function loadPrecompiled(
 ): PrecompiledArtefacts | null {
   const manifestPath = join(artefactDir, MANIFEST_FILE);
   const validatorsPath = join(artefactDir, VALIDATORS_FILE);
+  const sourcesPath = join(artefactDir, SOURCES_FILE);
   if (!existsSync(manifestPath) || !existsSync(validatorsPath)) return null;
   let manifest: PrecompiledManifest;
   try {
@@ -212,12 +249,21 @@ export function loadPrecompiled(
   } catch {
     return null;
   }
-  if (manifest?.format !== PRECOMPILED_FORMAT || !Array.isArray(manifest.files) || !Array.isArray(manifest.entries) || typeof manifest.codeKey !== 'string') return null;
+  if (
+    manifest?.format !== PRECOMPILED_FORMAT ||
+    !Array.isArray(manifest.files) ||
+    !Array.isArray(manifest.sizes) ||
+    manifest.sizes.length !== manifest.files.length ||
+    !manifest.sizes.every((n) => Number.isSafeInteger(n) && n >= 0) ||
+    !Array.isArray(manifest.entries) ||
+    typeof manifest.key !== 'string' ||
+    typeof manifest.codeKey !== 'string'
+  )
+    return null;
   const files = builtinFiles(schemaDir, host);
   if (!files || files.length !== manifest.files.length) return null;
   if (files.some((f, i) => relativeName(schemaDir, f) !== manifest.files[i])) return null;
-  const key = schemaKey(schemaDir, files, host, manifest.codeKey);
-  if (key === null || key !== manifest.key) return null;
+  if (!sameSources(manifest, files, host, sourcesPath)) return null;
   const mod = loadModule(validatorsPath, manifest.key);
   if (!mod || mod.KEY !== manifest.key) return null;
   const validators: Record<string, Validator> = {};

@@ -47,13 +47,7 @@ interface SourceBuffer {
 }
 
 
-const NAME_CHAR = /[a-zA-Z0-9,._+*#?@-]/;
-const NAME_RUN = /\\?[a-zA-Z0-9,._+*#?@-]+/y;
-const LABEL_REF = /&[a-zA-Z_][a-zA-Z0-9_]*/y;
 const PATH_REF = /&\{\/[a-zA-Z0-9,._+*#?@\-/]*\}/y;
-// Alternatives ordered longest first: JS takes the first that matches, flex the longest.
-const LITERAL = /(?:0[xX][0-9a-fA-F]+|[0-9]+)(?:ULL|UL|LL|U|L)?/y;
-const BYTE = /[0-9a-fA-F]{2}/y;
 const INCLUDE_HEAD = /\/include\/[ \t\n\r\f\v]*/y;
 const LINE_MARKER_HEAD = /#(?:line)?[ \t]+[0-9]+[ \t]+/y;
 const LINE_MARKER_TAIL = /(?:[ \t]+[0-9]+)*/y;
@@ -68,16 +62,25 @@ const KEYWORDS: ReadonlyArray<[string, TokenKind, LexState | null]> = [
   ['/omit-if-no-ref/', '/omit-if-no-ref/', 'PROPNODENAME'],
 ];
 
-const OPERATORS: Record<string, TokenKind> = {
-  '<<': '<<',
-  '>>': '>>',
-  '<=': '<=',
-  '>=': '>=',
-  '==': '==',
-  '!=': '!=',
-  '&&': '&&',
-  '||': '||',
-};
+/** The two-character operator starting with character codes `a`, `b`, or null. */
+function operatorAt(a: number, b: number): TokenKind | null {
+  switch (a) {
+    case 0x3c: // <
+      return b === 0x3c ? '<<' : b === 0x3d ? '<=' : null;
+    case 0x3e: // >
+      return b === 0x3e ? '>>' : b === 0x3d ? '>=' : null;
+    case 0x3d: // =
+      return b === 0x3d ? '==' : null;
+    case 0x21: // !
+      return b === 0x3d ? '!=' : null;
+    case 0x26: // &
+      return b === 0x26 ? '&&' : null;
+    case 0x7c: // |
+      return b === 0x7c ? '||' : null;
+    default:
+      return null;
+  }
+}
 
 /**
  * The end of the string literal `"…"` starting at `pos` (flex's
@@ -149,6 +152,68 @@ function isLabelStart(k: number): boolean {
 /** [a-zA-Z0-9_]: a character of a label. */
 function isLabelChar(k: number): boolean {
   return isLabelStart(k) || (k >= 0x30 && k <= 0x39);
+}
+
+function isDigit(k: number): boolean {
+  return k >= 0x30 && k <= 0x39;
+}
+
+function hexValue(k: number): number {
+  if (k >= 0x30 && k <= 0x39) return k - 0x30;
+  if (k >= 0x61 && k <= 0x66) return k - 0x61 + 10;
+  if (k >= 0x41 && k <= 0x46) return k - 0x41 + 10;
+  return -1;
+}
+
+/** [a-zA-Z0-9,._+*#?@-]: a character of a property or node name. */
+function isNameChar(k: number): boolean {
+  return isLabelChar(k) || k === 0x2c || k === 0x2e || k === 0x2b || k === 0x2a || k === 0x23 || k === 0x3f || k === 0x40 || k === 0x2d;
+}
+
+/**
+ * The end of the integer literal at `pos` (flex's `([0-9]+|0[xX][0-9a-fA-F]+)(U|L|UL|LL|ULL)?`):
+ * hex needs a digit after `0x` (else `0` is the literal), and the suffix is the longest that fits.
+ */
+function literalEnd(text: string, pos: number): number {
+  let end = pos;
+  if (text.charCodeAt(pos) === 0x30 && (text.charCodeAt(pos + 1) | 0x20) === 0x78 && hexValue(text.charCodeAt(pos + 2)) >= 0) {
+    end = pos + 3;
+    while (hexValue(text.charCodeAt(end)) >= 0) end++;
+  } else {
+    while (isDigit(text.charCodeAt(end))) end++;
+  }
+  if (text.startsWith('ULL', end)) return end + 3;
+  if (text.startsWith('UL', end) || text.startsWith('LL', end)) return end + 2;
+  if (text.startsWith('U', end) || text.startsWith('L', end)) return end + 1;
+  return end;
+}
+
+/**
+ * The value of a literal `text[pos, end)` without a suffix, read directly when it is plain
+ * decimal or hex of at most 13 digits (exact in a double); null for the rest (octal, suffixes,
+ * long ones), which parseIntegerLiteral reads with dtc's diagnostics.
+ */
+function plainLiteralValue(text: string, pos: number, end: number): number | null {
+  const k = text.charCodeAt(pos);
+  if (k === 0x30 && end > pos + 2 && (text.charCodeAt(pos + 1) | 0x20) === 0x78) {
+    if (end - pos - 2 > 13) return null;
+    let v = 0;
+    for (let i = pos + 2; i < end; i++) {
+      const h = hexValue(text.charCodeAt(i));
+      if (h < 0) return null;
+      v = v * 16 + h;
+    }
+    return v;
+  }
+  if (k === 0x30) return end === pos + 1 ? 0 : null;
+  if (end - pos > 13) return null;
+  let v = 0;
+  for (let i = pos; i < end; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** Short plain decimal or hex literals, most of a source's: read without the general path's regexes and string-to-BigInt parse. */
@@ -311,11 +376,12 @@ export class Lexer {
     last.endCol = buf.col;
   }
 
-  private emit(kind: TokenKind, buf: SourceBuffer, length: number, extra?: Partial<Token>): Token {
-    const text = extra?.text ?? buf.text.slice(buf.pos, buf.pos + length);
+  /** Make the token of the next `length` characters; `text` defaults to them. */
+  private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, value?: bigint, bytes?: number[], dir?: string | null): Token {
+    if (text === undefined) text = buf.text.slice(buf.pos, buf.pos + length);
     const span = this.advance(buf, length);
     // Every token has the same fields, so the parser's reads of them stay monomorphic.
-    const token: Token = { kind, text, span, value: extra?.value, bytes: extra?.bytes, dir: extra?.dir };
+    const token: Token = { kind, text, span, value, bytes, dir };
     if (this.made >= MAX_DTS_TOKENS) {
       if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, span);
       return token;
@@ -348,22 +414,22 @@ export class Lexer {
   private step(buf: SourceBuffer): void {
     const text = buf.text;
     const pos = buf.pos;
-    const c = text[pos]!;
+    const k = text.charCodeAt(pos);
     const state = this.state;
 
-    switch (c) {
-      case ' ':
-      case '\t':
-      case '\n':
-      case '\r':
-      case '\f':
-      case '\v':
+    switch (k) {
+      case 0x20:
+      case 0x09:
+      case 0x0a:
+      case 0x0d:
+      case 0x0c:
+      case 0x0b:
         this.skip(buf, whitespaceEnd(text, pos) - pos);
         return;
-      case '/':
+      case 0x2f: // /
         if (this.slash(buf)) return;
         break;
-      case '#': {
+      case 0x23: { // #
         const atLineStart = pos === 0 || text.charCodeAt(pos - 1) === 10;
         const marker = atLineStart ? lineMarkerMatch(text, pos) : null;
         if (marker) {
@@ -372,25 +438,24 @@ export class Lexer {
         }
         break;
       }
-      case '"': {
+      case 0x22: { // "
         const end = stringEnd(text, pos);
         if (end >= 0) {
-          const s = text.slice(pos, end);
-          if (s.length - 2 > MAX_STRING_BYTES) {
-            this.fail(`string of ${s.length - 2} bytes is longer than the ${MAX_STRING_BYTES} bytes a property may hold`, this.advance(buf, s.length));
+          if (end - pos - 2 > MAX_STRING_BYTES) {
+            this.fail(`string of ${end - pos - 2} bytes is longer than the ${MAX_STRING_BYTES} bytes a property may hold`, this.advance(buf, end - pos));
             return;
           }
-          const { bytes, error } = unescape(s.slice(1, -1), '"');
+          const { bytes, error } = unescape(text.slice(pos + 1, end - 1), '"');
           if (error) {
-            this.fail(error, this.advance(buf, s.length));
+            this.fail(error, this.advance(buf, end - pos));
             return;
           }
-          this.emit('string', buf, s.length, { bytes });
+          this.emit('string', buf, end - pos, undefined, undefined, bytes);
           return;
         }
         break;
       }
-      case "'": {
+      case 0x27: { // '
         const end = charLiteralEnd(text, pos);
         if (end >= 0) {
           this.charLiteral(buf, text.slice(pos, end));
@@ -398,15 +463,16 @@ export class Lexer {
         }
         break;
       }
-      case '&': {
-        const ref = stickyMatch(LABEL_REF, text, pos);
-        if (ref) {
-          this.emit('label reference', buf, ref.length, { text: ref.slice(1) });
+      case 0x26: { // &
+        if (isLabelStart(text.charCodeAt(pos + 1))) {
+          let end = pos + 2;
+          while (isLabelChar(text.charCodeAt(end))) end++;
+          this.emit('label reference', buf, end - pos, text.slice(pos + 1, end));
           return;
         }
         const path = stickyMatch(PATH_REF, text, pos);
         if (path) {
-          this.emit('path reference', buf, path.length, { text: path.slice(2, -1) });
+          this.emit('path reference', buf, path.length, path.slice(2, -1));
           return;
         }
         break;
@@ -418,54 +484,63 @@ export class Lexer {
     // The buffer, not its text: a file included again is an equal but distinct string, and comparing
     // those costs its whole length at every token.
     const inFailedRun = this.noLabel.buf === buf && pos < this.noLabel.end;
-    if (!inFailedRun && isLabelStart(text.charCodeAt(pos))) {
+    if (!inFailedRun && isLabelStart(k)) {
       // A label is the longest run of [a-zA-Z0-9_] with ':' right after it.
       let end = pos + 1;
       while (isLabelChar(text.charCodeAt(end))) end++;
       if (text.charCodeAt(end) === 0x3a) {
-        this.emit('label', buf, end + 1 - pos, { text: text.slice(pos, end) });
+        this.emit('label', buf, end + 1 - pos, text.slice(pos, end));
         return;
       }
       this.noLabel.buf = buf;
       this.noLabel.end = end;
     }
-    if (state === 'V1' && c >= '0' && c <= '9') {
-      const lit = stickyMatch(LITERAL, text, pos)!;
-      const tok = this.emit('literal', buf, lit.length);
-      const { value, error } = parseIntegerLiteral(lit);
+    if (state === 'V1' && isDigit(k)) {
+      const end = literalEnd(text, pos);
+      const plain = plainLiteralValue(text, pos, end);
+      if (plain !== null) {
+        this.emit('literal', buf, end - pos, undefined, BigInt(plain));
+        return;
+      }
+      const tok = this.emit('literal', buf, end - pos);
+      const { value, error } = parseIntegerLiteral(tok.text);
       tok.value = value;
       if (error) this.lexicalError(error, tok.span);
       return;
     }
     if (state === 'BYTESTRING') {
-      const byte = stickyMatch(BYTE, text, pos);
-      if (byte) {
-        this.emit('byte', buf, 2, { value: BigInt(parseInt(byte, 16)) });
+      const high = hexValue(k);
+      const low = high < 0 ? -1 : hexValue(text.charCodeAt(pos + 1));
+      if (low >= 0) {
+        this.emit('byte', buf, 2, undefined, BigInt(high * 16 + low));
         return;
       }
-      if (c === ']') {
+      if (k === 0x5d) { // ]
         this.emit('char', buf, 1);
         this.state = 'V1';
         return;
       }
     }
-    if (state === 'PROPNODENAME' && (NAME_CHAR.test(c) || c === '\\')) {
-      const name = stickyMatch(NAME_RUN, text, pos);
-      if (name) {
-        this.emit('name', buf, name.length, { text: name.startsWith('\\') ? name.slice(1) : name });
+    if (state === 'PROPNODENAME' && (isNameChar(k) || k === 0x5c)) {
+      // `\` lets a name be a keyword-like word; it is not part of the name.
+      const start = k === 0x5c ? pos + 1 : pos;
+      let end = start;
+      while (isNameChar(text.charCodeAt(end))) end++;
+      if (end > start) {
+        this.emit('name', buf, end - pos, text.slice(start, end));
         this.state = 'V1';
         return;
       }
     }
-    const op = OPERATORS[text.slice(pos, pos + 2)];
+    const op = operatorAt(k, text.charCodeAt(pos + 1));
     if (op) {
       this.emit(op, buf, 2);
       return;
     }
-    if (c === '\n') return; // unreachable: whitespace above
+    if (k === 0x0a) return; // unreachable: whitespace above
     this.emit('char', buf, 1);
-    if (c === '[') this.state = 'BYTESTRING';
-    else if (c === '{' || c === ';') this.state = 'PROPNODENAME';
+    if (k === 0x5b) this.state = 'BYTESTRING'; // [
+    else if (k === 0x7b || k === 0x3b) this.state = 'PROPNODENAME'; // { ;
   }
 
   /** Everything that starts with `/`. Returns false when it is just the character. */
@@ -499,7 +574,7 @@ export class Lexer {
       }
     }
     if (this.state !== 'BYTESTRING' && this.state !== 'PROPNODENAME' && text.startsWith('/incbin/', pos)) {
-      this.emit('/incbin/', buf, 8, { dir: buf.dir });
+      this.emit('/incbin/', buf, 8, undefined, undefined, undefined, buf.dir);
       return true;
     }
     return false;
@@ -586,11 +661,6 @@ export class TokenStream {
       // lex on
     }
     return tokens[Math.min(index - this.offset, tokens.length - 1)]!;
-  }
-
-  /** Whether token `index` is the last one. */
-  isLast(index: number): boolean {
-    return this.get(index + 1) === this.get(index);
   }
 
   /** Forget the tokens before `index` (in batches: shifting an array is not free). */

@@ -47,7 +47,8 @@ class Parser implements TokenCursor {
 
   next(): Token {
     const t = this.tokens.get(this.pos);
-    if (!this.tokens.isLast(this.pos)) {
+    // Only the last token is the end of input; the parser stays on it.
+    if (t.kind !== 'end of input') {
       this.pos++;
       // One token back is all the parser ever looks.
       this.tokens.release(this.pos - 1);

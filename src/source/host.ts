@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 
 /**
  * How the front ends reach files. Injected so that tests and the CLI decide
@@ -28,38 +28,59 @@ function describe(err: unknown): string {
 /** Largest input file we read, in bytes: a devicetree is never near this. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-/** A file's bytes, read in chunks; null when there are more than MAX_INPUT_BYTES. */
-function readBounded(path: string): Uint8Array | null {
-  const fd = openSync(path, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(1 << 16);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) return new Uint8Array(Buffer.concat(chunks, total));
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > MAX_INPUT_BYTES) return null;
+/** Where reads start: most sources fit, and are then copied out once. */
+const SCRATCH = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * The bytes of an open file, read to its end; null when there are more than
+ * MAX_INPUT_BYTES. Read, not stat'ed first: a pipe or a device does not know
+ * its size (and /dev/zero never ends), and making Node's Stats object for
+ * every input cost more than the read itself.
+ */
+function readToEnd(fd: number): Uint8Array | null {
+  const full: Uint8Array[] = [];
+  let buf = SCRATCH;
+  let filled = 0;
+  let total = 0;
+  for (;;) {
+    const n = readSync(fd, buf, filled, buf.length - filled, null);
+    if (n === 0) break;
+    filled += n;
+    total += n;
+    if (total > MAX_INPUT_BYTES) return null;
+    if (filled === buf.length) {
+      full.push(buf === SCRATCH ? new Uint8Array(SCRATCH) : buf);
+      buf = Buffer.allocUnsafe(Math.min(buf.length * 2, MAX_INPUT_BYTES + 1));
+      filled = 0;
     }
-  } finally {
-    closeSync(fd);
   }
+  // A copy of exactly the bytes read: the scratch buffer is used again, and views of it would keep it all.
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of full) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  bytes.set(buf.subarray(0, filled), at);
+  return bytes;
 }
 
 /** A host reading the real file system, read-only. */
 export const nodeFileHost: FileHost = {
   readBytes(path: string) {
+    let fd: number;
     try {
-      const st = statSync(path);
-      if (st.isDirectory()) return { error: 'Is a directory' };
-      if (st.size > MAX_INPUT_BYTES) return { error: `file is larger than ${MAX_INPUT_BYTES} bytes` };
-      if (st.isFile()) return new Uint8Array(readFileSync(path));
-      // A pipe or a device does not know its size (and /dev/zero never ends): read up to the limit.
-      const bytes = readBounded(path);
-      return bytes ?? { error: `file is larger than ${MAX_INPUT_BYTES} bytes` };
+      fd = openSync(path, 'r');
     } catch (err) {
       return { error: describe(err) };
+    }
+    try {
+      // A folder opens, and fails on the first read (EISDIR).
+      return readToEnd(fd) ?? { error: `file is larger than ${MAX_INPUT_BYTES} bytes` };
+    } catch (err) {
+      return { error: describe(err) };
+    } finally {
+      closeSync(fd);
     }
   },
 };

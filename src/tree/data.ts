@@ -118,6 +118,8 @@ export class Data {
 
   /** Append the low `bits` bits of `value`, big-endian, as dtc's data_append_integer. */
   appendInteger(value: bigint, bits: 8 | 16 | 32 | 64): this {
+    // Most cells are 32-bit values that fit: written from a number, not byte by byte through BigInt.
+    if (bits === 32 && value >= 0n && value <= 0xffff_ffffn) return this.appendCell(Number(value));
     const n = bits / 8;
     this.reserve(n);
     let v = BigInt.asUintN(bits, value);

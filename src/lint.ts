@@ -157,6 +157,7 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
   const errors = schemas.coreValidate(json);
   const binding = schemas.bindingsFor(compatiblesOf(node));
   if (binding && scope === 'whole') errors.push(...schemas.validate(json, binding));
+  if (errors.length === 0) return [];
   let messages = describeErrors(errors);
   // dt-schema does not ask a disabled node for its required properties.
   if (isDisabled(json)) messages = messages.filter((m) => m.check !== 'schema_required');
@@ -198,7 +199,8 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   const shallowCache = new Map<Node, JsonNode>();
   for (const [node, what] of scope) {
     const json = nodeJson(node, { types, cache, shallowCache }, phandles);
-    diagnostics.push(...judgeNode(node, json, options.schemas, what, phandles));
+    const found = judgeNode(node, json, options.schemas, what, phandles);
+    if (found.length > 0) diagnostics.push(...found);
   }
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));
   // A blob has no positions: say which file a finding is in.

@@ -67,6 +67,26 @@ export type RawError = ErrorObject & { schemaId: string };
 /** A compiled validator or select, in Ajv's calling convention (errors left on the function). */
 export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
+/** The second argument Ajv's validators take (where the data sits, for nested calls); the rest default. */
+interface ValidatorCall {
+  instancePath: string;
+  dynamicAnchors: object;
+}
+
+/**
+ * What a top-level call passes: Ajv's code would otherwise make two objects
+ * per call for its defaults, and a lint makes a dozen calls per node. The
+ * validators only pass `dynamicAnchors` on (2019-09 schemas have no dynamic
+ * anchors to record), so one frozen object serves every call.
+ */
+const TOP_LEVEL_CALL: ValidatorCall = Object.freeze({ instancePath: '', dynamicAnchors: Object.freeze({}) });
+
+/** Run a validator on a node as a top-level call. */
+function check(v: Validator, data: unknown): boolean {
+  const call: (data: unknown, call: ValidatorCall) => boolean = v;
+  return call(data, TOP_LEVEL_CALL);
+}
+
 /** What a SchemaSet is made of. */
 export interface SchemaSetParts {
   entries: SchemaEntry[];
@@ -100,6 +120,7 @@ export class SchemaSet {
   private types: { exact: Map<string, PropertyType[]>; patterns: { re: RegExp; types: PropertyType[] }[] } | null =
     null;
   private dims = new Map<string, MatrixDim>();
+  private readonly typesByName = new Map<string, readonly PropertyType[]>();
 
   constructor(parts: SchemaSetParts) {
     this.entries = parts.entries;
@@ -171,7 +192,7 @@ export class SchemaSet {
   private selects(e: SchemaEntry, node: unknown): boolean {
     const s = this.selectors.get(e.id);
     if (typeof s === 'boolean' || s === undefined) return s === true;
-    return s(node) === true;
+    return check(s, node) === true;
   }
 
   /** Validate a node (dt-schema JSON form) against one binding; [] when it passes. */
@@ -181,7 +202,7 @@ export class SchemaSet {
     // dt-validate never looks below `__symbols__`, `__fixups__` and their kin.
     if (isIgnored(node)) return [];
     try {
-      if (v(node)) return [];
+      if (check(v, node)) return [];
     } catch (err) {
       // A binding whose $ref leads back to itself with nothing consumed (`allOf: [{$ref: '#'}]`) never ends.
       if (!(err instanceof RangeError)) throw err;
@@ -196,12 +217,16 @@ export class SchemaSet {
   /** Validate a node against every core schema whose select matches it. */
   coreValidate(node: unknown): RawError[] {
     const out: RawError[] = [];
-    for (const e of this.entries) {
-      if (!e.core || !this.selects(e, node)) continue;
-      out.push(...this.validate(node, e));
+    for (const { entry, select } of (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectorOf(entry.id) })))) {
+      if (select === false || (select !== true && check(select, node) !== true)) continue;
+      const errors = this.validate(node, entry);
+      if (errors.length > 0) out.push(...errors);
     }
     return out;
   }
+
+  /** The core schemas with their selects, in load order (looked up once, not per node). */
+  private core: { entry: SchemaEntry; select: Validator | boolean }[] | undefined;
 
   /**
    * The type(s) the schemas declare for a property name, from their $refs to
@@ -210,7 +235,17 @@ export class SchemaSet {
    * Exact names first; patterns (with some fixed text) only when no exact
    * name is known. [] when unknown.
    */
-  propertyTypes(name: string): PropertyType[] {
+  propertyTypes(name: string): readonly PropertyType[] {
+    // Asked for every property of every node (the JSON view regroups by type): the same few names, answered once.
+    let known = this.typesByName.get(name);
+    if (!known) {
+      known = this.lookUpTypes(name);
+      this.typesByName.set(name, known);
+    }
+    return known;
+  }
+
+  private lookUpTypes(name: string): PropertyType[] {
     const t = this.typeTables();
     const exact = t.exact.get(name);
     if (exact && exact.length) return nonNode(exact);

@@ -14,7 +14,7 @@ import type { InputKind } from './source/detect.js';
 import type { SchemaSet } from './schema/schema-set.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
 import { interruptParent, nodeJson, phandleIndex, type JsonNode } from './schema/json-view.js';
-import { liveNodes } from './tree/lookup.js';
+import { liveNodeList } from './tree/lookup.js';
 import { compatiblesOf, stringValue } from './tree/values.js';
 import { isVmgenid, VMGENID_COMPATIBLES } from './vmgenid.js';
 import { runChecks, type RuleSetting } from './checks/index.js';
@@ -59,7 +59,7 @@ function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, 
     if (existing === 'whole') return;
     scope.set(node, existing ? new Set([...existing, ...props]) : props);
   };
-  for (const node of liveNodes(tree.root)) {
+  for (const node of liveNodeList(tree.root)) {
     if (!isVmgenid(node)) continue;
     scope.set(node, 'whole');
     for (let a = node.parent; a; a = a.parent) lend(a, CELL_PROPERTIES);
@@ -155,7 +155,9 @@ function isDisabled(json: JsonNode): boolean {
 /** Judge one node: core schemas, and the binding its first documented compatible picks. */
 function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope, phandles: Map<number, Node>): Diagnostic[] {
   const errors = schemas.coreValidate(json);
-  const binding = schemas.bindingsFor(compatiblesOf(node));
+  // The JSON view has decoded a string-typed compatible already (the same string list).
+  const compatible = json['compatible'];
+  const binding = schemas.bindingsFor(Array.isArray(compatible) && typeof compatible[0] === 'string' ? (compatible as string[]) : compatiblesOf(node));
   if (binding && scope === 'whole') errors.push(...schemas.validate(json, binding));
   if (errors.length === 0) return [];
   let messages = describeErrors(errors);
@@ -191,16 +193,24 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   const diagnostics: Diagnostic[] = compileDiagnostics.map((d) => ({ ...d }));
   const phandles = phandleIndex(tree.root);
   const types = options.schemas;
-  const scope: Map<Node, Scope> = options.all ? new Map([...liveNodes(tree.root)].map((n) => [n, 'whole' as Scope])) : vmgenidScope(tree, phandles);
-  if (!options.all && scope.size === 0) {
+  // Every node whole (--all), or the vmgenid nodes and what they lean on.
+  const scope: Map<Node, Scope> | null = options.all ? null : vmgenidScope(tree, phandles);
+  if (scope !== null && scope.size === 0) {
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
   const cache = new Map<Node, JsonNode>();
   const shallowCache = new Map<Node, JsonNode>();
-  for (const [node, what] of scope) {
-    const json = nodeJson(node, { types, cache, shallowCache }, phandles);
+  const view = { types, cache, shallowCache };
+  const judge = (node: Node, what: Scope) => {
+    const json = nodeJson(node, view, phandles);
     const found = judgeNode(node, json, options.schemas, what, phandles);
     if (found.length > 0) diagnostics.push(...found);
+  };
+  if (scope === null) {
+    const nodes = liveNodeList(tree.root);
+    for (let i = 0; i < nodes.length; i++) judge(nodes[i]!, 'whole');
+  } else {
+    for (const [node, what] of scope) judge(node, what);
   }
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));
   // A blob has no positions: say which file a finding is in.

@@ -8,7 +8,7 @@
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { Data } from '../tree/data.js';
-import { liveNodes } from '../tree/lookup.js';
+import { liveNodeList } from '../tree/lookup.js';
 import type { DeviceTree, Node, Property } from '../tree/node.js';
 import { childCells, phandleIndex } from '../schema/json-view.js';
 import { compatiblesOf, firstCell, stringValue } from '../tree/values.js';
@@ -41,7 +41,7 @@ export interface CheckContext {
 }
 
 export function createContext(tree: DeviceTree): CheckContext {
-  const allVmgenids = [...liveNodes(tree.root)].filter((n) => isVmgenid(n));
+  const allVmgenids = liveNodeList(tree.root).filter((n) => isVmgenid(n));
   const enabled = allVmgenids.filter(isEnabled);
   return {
     tree,

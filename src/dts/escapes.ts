@@ -3,6 +3,7 @@
  * the C escapes `\a \b \t \n \v \f \r`, up to three octal digits, `\x` with
  * one or two hex digits, and any other escaped character standing for itself.
  */
+import { latin1Bytes } from '../tree/data.js';
 
 const simpleEscapes: Record<string, number> = {
   a: 7,
@@ -23,7 +24,7 @@ function isHex(c: string | undefined): boolean {
 }
 
 export interface Unescaped {
-  bytes: number[];
+  bytes: Uint8Array;
   /** Set when `\x` has no hex digit: dtc stops there with this message. */
   error?: string;
 }
@@ -35,6 +36,13 @@ export interface Unescaped {
  * the same, except for a trailing backslash (see below).
  */
 export function unescape(body: string, closingQuote: string): Unescaped {
+  // Most strings have no escape: their bytes are their characters.
+  if (body.indexOf('\\') < 0) return { bytes: latin1Bytes(body) };
+  const { bytes, error } = unescapeSlowly(body, closingQuote);
+  return error === undefined ? { bytes: Uint8Array.from(bytes) } : { bytes: Uint8Array.from(bytes), error };
+}
+
+function unescapeSlowly(body: string, closingQuote: string): { bytes: number[]; error?: string } {
   const bytes: number[] = [];
   let i = 0;
   while (i < body.length) {

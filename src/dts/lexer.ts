@@ -377,7 +377,7 @@ export class Lexer {
   }
 
   /** Make the token of the next `length` characters; `text` defaults to them. */
-  private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, value?: bigint, bytes?: number[], dir?: string | null): Token {
+  private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, value?: bigint, bytes?: Uint8Array, dir?: string | null): Token {
     if (text === undefined) text = buf.text.slice(buf.pos, buf.pos + length);
     const span = this.advance(buf, length);
     // Every token has the same fields, so the parser's reads of them stay monomorphic.

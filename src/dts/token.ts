@@ -45,7 +45,7 @@ export interface Token {
   text: string;
   span: Span;
   value?: bigint;
-  bytes?: number[];
+  bytes?: Uint8Array;
   /** For `/incbin/`: the folder of the file it was read from, where its file name is looked up first. */
   dir?: string | null;
 }

@@ -86,7 +86,9 @@ function integers(bytes: Uint8Array, width: number, signed = false): number[] | 
 /** The format a source-typed value was written in, when its markers agree on one. */
 function markedFormat(value: Data): string | null {
   let only: string | null = null;
-  for (const m of value.markers) {
+  const markers = value.markers;
+  for (let i = 0; i < markers.length; i++) {
+    const m = markers[i]!;
     if (!isTypeMarker(m.type)) continue;
     // Mixed (`"a", <1>`): dt-schema sees such a value only as bytes.
     if (only !== null && only !== m.type) return 'uint8-array';
@@ -298,8 +300,11 @@ function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: 
   // GPIO specifiers: phandle + the controller's #gpio-cells (hogs are left alone).
   let hog = false;
   for (let n: Node | null = node; n; n = n.parent) if (n.property('gpio-hog')) hog = true;
+  // Indexed loops over the names: every node comes through here, mostly before the JIT has warmed up.
+  const names = Object.keys(obj);
   if (!hog) {
-    for (const name of Object.keys(obj)) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!;
       if (!isGpioName(name)) continue;
       const val = firstRow(obj[name]);
       if (!val) continue;
@@ -354,7 +359,8 @@ function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: 
   }
 
   // Other phandle + arguments lists, for properties the schemas type as phandle-array.
-  for (const name of Object.keys(obj)) {
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
     if (name.startsWith('$')) continue;
     const value = obj[name];
     if (!Array.isArray(value) || value.length !== 1) continue;
@@ -439,7 +445,11 @@ function ignoredNode(node: Node): boolean {
 
 function shallowJson(node: Node, types: PropertyTypes): JsonNode {
   const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
-  for (const prop of node.liveProperties) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  const props = node.properties;
+  for (let i = 0; i < props.length; i++) {
+    const prop = props[i]!;
+    if (!prop.deleted) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  }
   return obj;
 }
 
@@ -449,11 +459,19 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   if (cached) return cached;
   const types = options.types ?? NO_TYPES;
   const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
-  for (const prop of node.properties) if (!prop.deleted) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  const props = node.properties;
+  for (let i = 0; i < props.length; i++) {
+    const prop = props[i]!;
+    if (!prop.deleted) obj[prop.name] = propertyJson(node.name, prop.name, prop.value, types);
+  }
   regroup(node, obj, phandles, types);
   if (options.children !== false) {
     // dt-schema leaves `__symbols__`, `__fixups__` and the like out of the tree.
-    for (const child of node.children) if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
+    }
   }
   // A parent's own properties, once per parent (not once per child) when there is a cache.
   let parent: JsonNode | undefined;

@@ -49,13 +49,6 @@ export function isTypeMarker(type: MarkerType): boolean {
  * A growable value. Mutating methods return `this` so that the parser can
  * build one without copying on every appended cell.
  */
-/** Where one element of a value (a cell, a `/bits/` element) was written in the source. */
-export interface ElementSpan {
-  /** Byte offset of the element in the value. */
-  offset: number;
-  span: Span;
-}
-
 /** The starting buffer of every empty value: never written to (the first append replaces it). */
 const EMPTY = new Uint8Array(0);
 
@@ -65,10 +58,14 @@ export class Data {
   length: number;
   markers: Marker[];
   /**
-   * Source positions of the value's integer elements, in offset order, so a
-   * finding about one entry or cell can point at it; empty for blob values.
+   * Source positions of the value's integer elements (a cell, a `/bits/`
+   * element), in offset order, so a finding about one entry or cell can
+   * point at it; empty for blob values. Two lists, element offsets and their
+   * spans, rather than an object per element: a board has tens of thousands
+   * of cells, and every one of these lives as long as the tree.
    */
-  elementSpans: ElementSpan[] = [];
+  elementOffsets: number[] = [];
+  elementSpans: Span[] = [];
 
   constructor(bytes?: Uint8Array, markers: Marker[] = []) {
     this.buf = bytes ?? EMPTY;
@@ -144,7 +141,8 @@ export class Data {
 
   /** Record where the element starting at the current end was written. */
   addElementSpan(span: Span): this {
-    this.elementSpans.push({ offset: this.length, span });
+    this.elementOffsets.push(this.length);
+    this.elementSpans.push(span);
     return this;
   }
 
@@ -153,7 +151,10 @@ export class Data {
     const base = this.length;
     this.appendBytes(other.bytes);
     for (const m of other.markers) this.markers.push({ ...m, offset: m.offset + base });
-    for (const e of other.elementSpans) this.elementSpans.push({ offset: e.offset + base, span: e.span });
+    for (let i = 0; i < other.elementOffsets.length; i++) {
+      this.elementOffsets.push(other.elementOffsets[i]! + base);
+      this.elementSpans.push(other.elementSpans[i]!);
+    }
     return this;
   }
 
@@ -169,7 +170,7 @@ export class Data {
     this.length += bytes.length;
     const index = this.markers.indexOf(marker);
     for (let i = index + 1; i < this.markers.length; i++) this.markers[i]!.offset += bytes.length;
-    for (const e of this.elementSpans) if (e.offset >= at) e.offset += bytes.length;
+    for (let i = 0; i < this.elementOffsets.length; i++) if (this.elementOffsets[i]! >= at) this.elementOffsets[i]! += bytes.length;
     return this;
   }
 
@@ -190,7 +191,8 @@ export class Data {
 
   copy(): Data {
     const copy = new Data(this.bytes.slice(), this.markers.map((m) => ({ ...m })));
-    copy.elementSpans = this.elementSpans.map((e) => ({ ...e }));
+    copy.elementOffsets = this.elementOffsets.slice();
+    copy.elementSpans = this.elementSpans.slice();
     return copy;
   }
 
@@ -199,10 +201,10 @@ export class Data {
    * value came from source and every piece of it is known; null otherwise.
    */
   spanOfBytes(start: number, end: number): Span | null {
-    const inside = this.elementSpans.filter((e) => e.offset >= start && e.offset < end);
+    const inside = this.elementSpans.filter((_, i) => this.elementOffsets[i]! >= start && this.elementOffsets[i]! < end);
     if (inside.length === 0) return null;
-    const first = inside[0]!.span;
-    const last = inside[inside.length - 1]!.span;
+    const first = inside[0]!;
+    const last = inside[inside.length - 1]!;
     if (first.file !== last.file) return first;
     return { ...first, endLine: last.endLine, endCol: last.endCol };
   }

@@ -56,8 +56,13 @@ export class RefResolver {
     if (ref.startsWith('/')) return nodeByRef(tree, ref);
     if (!this.labels) {
       this.labels = new Map();
-      for (const node of liveNodes(tree)) {
-        for (const l of node.labels) if (!l.deleted && !this.labels.has(l.name)) this.labels.set(l.name, node);
+      const nodes = liveNodeList(tree);
+      for (let i = 0; i < nodes.length; i++) {
+        const labels = nodes[i]!.labels;
+        for (let j = 0; j < labels.length; j++) {
+          const l = labels[j]!;
+          if (!l.deleted && !this.labels.has(l.name)) this.labels.set(l.name, nodes[i]!);
+        }
       }
     }
     return this.labels.get(ref) ?? null;
@@ -75,7 +80,26 @@ export function nodeByRef(tree: Node, ref: string): Node | null {
   return nodeByLabel(tree, ref);
 }
 
-/** Visit live nodes in pre-order (parents before children, children in order). */
+/**
+ * The live nodes in pre-order, as a list: for walks that change nothing
+ * (a generator costs a resumption and a result object per node until the
+ * JIT has warmed up, which on a board is most of the run).
+ */
+export function liveNodeList(tree: Node): Node[] {
+  const out: Node[] = [];
+  const stack: Node[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    out.push(node);
+    for (let i = node.children.length - 1; i >= 0; i--) {
+      const child = node.children[i]!;
+      if (!child.deleted) stack.push(child);
+    }
+  }
+  return out;
+}
+
+/** Visit live nodes in pre-order (parents before children, children in order); a node deleted meanwhile is not entered. */
 export function* liveNodes(tree: Node): Generator<Node> {
   const stack: Node[] = [tree];
   while (stack.length > 0) {

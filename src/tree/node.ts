@@ -112,14 +112,23 @@ export class Node {
 
   /** The live property called `name`, as dtc's get_property. */
   property(name: string): Property | undefined {
-    // A plain loop: asked for every property of every node, mostly before the JIT has warmed up.
-    for (const p of this.properties) if (!p.deleted && p.name === name) return p;
+    // An indexed loop: asked for every property of every node, mostly before the JIT has
+    // warmed up, when for…of still makes an iterator result per step.
+    const props = this.properties;
+    for (let i = 0; i < props.length; i++) {
+      const p = props[i]!;
+      if (!p.deleted && p.name === name) return p;
+    }
     return undefined;
   }
 
   /** The live child called exactly `name`, as dtc's get_subnode. */
   child(name: string): Node | undefined {
-    for (const c of this.children) if (!c.deleted && c.name === name) return c;
+    const children = this.children;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i]!;
+      if (!c.deleted && c.name === name) return c;
+    }
     return undefined;
   }
 

@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../source/diagnostic.js';
 import { deleteNode } from './build.js';
 import { Data, latin1Bytes, type Marker } from './data.js';
-import { liveNodes, RefResolver } from './lookup.js';
+import { liveNodeList, liveNodes, RefResolver } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
 
 export const PhandleFormat = { Legacy: 'legacy', Epapr: 'epapr', Both: 'both' } as const;
@@ -40,11 +40,25 @@ function labelOwners(root: Node): Map<string, LabelOwner> {
   const onNodes = new Map<string, LabelOwner>();
   const onProps = new Map<string, LabelOwner>();
   const inValues = new Map<string, LabelOwner>();
-  for (const node of liveNodes(root)) {
-    for (const l of node.labels) if (!l.deleted && !onNodes.has(l.name)) onNodes.set(l.name, { node, prop: null, marker: null });
-    for (const prop of node.liveProperties) {
-      for (const l of prop.labels) if (!l.deleted && !onProps.has(l.name)) onProps.set(l.name, { node, prop, marker: null });
-      for (const m of prop.value.markers) {
+  // Indexed loops: this runs once per compile, over every property, before the JIT has warmed up.
+  const nodes = liveNodeList(root);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    for (let j = 0; j < node.labels.length; j++) {
+      const l = node.labels[j]!;
+      if (!l.deleted && !onNodes.has(l.name)) onNodes.set(l.name, { node, prop: null, marker: null });
+    }
+    const props = node.properties;
+    for (let j = 0; j < props.length; j++) {
+      const prop = props[j]!;
+      if (prop.deleted) continue;
+      for (let k = 0; k < prop.labels.length; k++) {
+        const l = prop.labels[k]!;
+        if (!l.deleted && !onProps.has(l.name)) onProps.set(l.name, { node, prop, marker: null });
+      }
+      const markers = prop.value.markers;
+      for (let k = 0; k < markers.length; k++) {
+        const m = markers[k]!;
         if (m.type === 'label' && !inValues.has(m.ref!)) inValues.set(m.ref!, { node, prop, marker: m });
       }
     }
@@ -123,7 +137,11 @@ class Resolver {
   /** Run `fn` on every live node in pre-order; the check fails if `fn` reports failure once. */
   private check(fn: (node: Node) => boolean, nodes: Iterable<Node> = liveNodes(this.tree.root)): Status {
     let ok = true;
-    for (const node of nodes) if (!fn(node)) ok = false;
+    if (Array.isArray(nodes)) {
+      for (let i = 0; i < nodes.length; i++) if (!fn(nodes[i]!)) ok = false;
+    } else {
+      for (const node of nodes) if (!fn(node)) ok = false;
+    }
     return ok ? 'passed' : 'failed';
   }
 
@@ -149,7 +167,7 @@ class Resolver {
     ];
     // No check above adds or deletes a node: they all walk one list. The last one deletes as it goes,
     // so it walks the live tree itself (a deleted node's subtree is then not visited).
-    const nodes = [...liveNodes(this.tree.root)];
+    const nodes = liveNodeList(this.tree.root);
     for (const fn of table) if (this.check(fn, nodes) === 'failed') return;
     this.check((n) => this.omitUnused(n));
   }
@@ -225,7 +243,10 @@ class Resolver {
 
   private propertyNameChars(node: Node): boolean {
     let ok = true;
-    for (const prop of node.liveProperties) {
+    const props = node.properties;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      if (prop.deleted) continue;
       const bad = /[^a-zA-Z0-9,._+*#?\-]/.exec(prop.name);
       if (!bad) continue;
       this.fail('property_name_chars', node, `Bad character '${bad[0]}' in property name`, prop);
@@ -237,18 +258,34 @@ class Resolver {
   /** duplicate_label: each live label must belong to one node, property or value position. */
   private duplicateLabels(node: Node): boolean {
     let ok = true;
-    const check = (label: string, prop: Property | null, marker: Marker | null) => {
-      const owner = (this.owners ??= labelOwners(this.tree.root)).get(label);
-      if (!owner || (owner.node === node && owner.prop === prop && owner.marker === marker)) return;
-      this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, prop, marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
-      ok = false;
-    };
-    for (const l of node.labels) if (!l.deleted) check(l.name, null, null);
-    for (const prop of node.liveProperties) {
-      for (const l of prop.labels) if (!l.deleted) check(l.name, prop, null);
-      for (const m of prop.value.markers) if (m.type === 'label') check(m.ref!, prop, m);
+    for (let i = 0; i < node.labels.length; i++) {
+      const l = node.labels[i]!;
+      if (!l.deleted && !this.ownsLabel(l.name, node, null, null)) ok = false;
+    }
+    // Indexed loops: every property of every node, mostly before the JIT has warmed up.
+    const props = node.properties;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      if (prop.deleted) continue;
+      for (let j = 0; j < prop.labels.length; j++) {
+        const l = prop.labels[j]!;
+        if (!l.deleted && !this.ownsLabel(l.name, node, prop, null)) ok = false;
+      }
+      const markers = prop.value.markers;
+      for (let j = 0; j < markers.length; j++) {
+        const m = markers[j]!;
+        if (m.type === 'label' && !this.ownsLabel(m.ref!, node, prop, m)) ok = false;
+      }
     }
     return ok;
+  }
+
+  /** Whether the label belongs to this place (reporting it when another place has it first). */
+  private ownsLabel(label: string, node: Node, prop: Property | null, marker: Marker | null): boolean {
+    const owner = (this.owners ??= labelOwners(this.tree.root)).get(label);
+    if (!owner || (owner.node === node && owner.prop === prop && owner.marker === marker)) return true;
+    this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, prop, marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
+    return false;
   }
 
   /** duplicate_node_names: a live child followed by any sibling of the same name. */
@@ -348,9 +385,14 @@ class Resolver {
 
   private phandleReferences(node: Node): boolean {
     let ok = true;
-    for (const prop of node.properties) {
+    // Indexed loops, as above; phandleOf may add a property to this very node, which is then visited too (it refers to nothing).
+    const props = node.properties;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
       if (prop.deleted) continue;
-      for (const m of prop.value.markers) {
+      const markers = prop.value.markers;
+      for (let j = 0; j < markers.length; j++) {
+        const m = markers[j]!;
         if (m.type !== 'ref-phandle') continue;
         const target = this.target(m.ref!);
         if (!target) {
@@ -371,8 +413,10 @@ class Resolver {
 
   private pathReferences(node: Node): boolean {
     let ok = true;
-    for (const prop of node.properties) {
-      if (prop.deleted) continue;
+    const props = node.properties;
+    for (let i = 0; i < props.length; i++) {
+      const prop = props[i]!;
+      if (prop.deleted || !prop.value.markers.some((m) => m.type === 'ref-path')) continue;
       for (const m of [...prop.value.markers]) {
         if (m.type !== 'ref-path') continue;
         const target = this.target(m.ref!);

@@ -51,6 +51,9 @@ export function isTypeMarker(type: MarkerType): boolean {
  */
 /** The starting buffer of every empty value: never written to (the first append replaces it). */
 const EMPTY = new Uint8Array(0);
+/** The element lists of a value with no integer elements (strings, most values): shared, replaced on the first element. */
+const NO_OFFSETS: number[] = Object.freeze([]) as unknown as number[];
+const NO_SPANS: Span[] = Object.freeze([]) as unknown as Span[];
 
 export class Data {
   private buf: Uint8Array;
@@ -64,8 +67,8 @@ export class Data {
    * spans, rather than an object per element: a board has tens of thousands
    * of cells, and every one of these lives as long as the tree.
    */
-  elementOffsets: number[] = [];
-  elementSpans: Span[] = [];
+  elementOffsets: number[] = NO_OFFSETS;
+  elementSpans: Span[] = NO_SPANS;
 
   constructor(bytes?: Uint8Array, markers: Marker[] = []) {
     this.buf = bytes ?? EMPTY;
@@ -141,6 +144,10 @@ export class Data {
 
   /** Record where the element starting at the current end was written. */
   addElementSpan(span: Span): this {
+    if (this.elementOffsets === NO_OFFSETS) {
+      this.elementOffsets = [];
+      this.elementSpans = [];
+    }
     this.elementOffsets.push(this.length);
     this.elementSpans.push(span);
     return this;
@@ -152,6 +159,10 @@ export class Data {
     this.appendBytes(other.bytes);
     for (const m of other.markers) this.markers.push({ ...m, offset: m.offset + base });
     for (let i = 0; i < other.elementOffsets.length; i++) {
+      if (this.elementOffsets === NO_OFFSETS) {
+        this.elementOffsets = [];
+        this.elementSpans = [];
+      }
       this.elementOffsets.push(other.elementOffsets[i]! + base);
       this.elementSpans.push(other.elementSpans[i]!);
     }

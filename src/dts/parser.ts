@@ -306,7 +306,7 @@ class Parser implements TokenCursor {
       const t = this.peek();
       if (this.isChar(t, '>')) {
         this.next();
-        return data;
+        return data.trim();
       }
       if (t.kind === 'label') {
         data.addMarker('label', this.next().text);
@@ -333,7 +333,7 @@ class Parser implements TokenCursor {
       const t = this.next();
       if (t.kind === 'byte') data.addElementSpan(t.span).appendByte(Number(t.value!));
       else if (t.kind === 'label') data.addMarker('label', t.text);
-      else if (this.isChar(t, ']')) return data;
+      else if (this.isChar(t, ']')) return data.trim();
       else this.syntaxError(t, "two hex digits or ']'");
     }
   }

@@ -99,7 +99,20 @@ export class Data {
   }
 
   addMarker(type: MarkerType, ref: string | null = null): this {
-    this.markers.push({ offset: this.length, type, ref });
+    const marker = { offset: this.length, type, ref };
+    // Most values have one marker: a list of exactly one, where a push would reserve room for seventeen
+    // (and every value lives as long as the tree).
+    if (this.markers.length === 0) this.markers = [marker];
+    else this.markers.push(marker);
+    return this;
+  }
+
+  /** Drop the room the lists grew into: called when a value is complete. */
+  trim(): this {
+    if (this.elementOffsets.length > 0) {
+      this.elementOffsets = this.elementOffsets.slice();
+      this.elementSpans = this.elementSpans.slice();
+    }
     return this;
   }
 

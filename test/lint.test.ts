@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { projectPath, runCli } from './helpers.js';
+import { Data, latin1Bytes } from '../src/tree/data.js';
+import { Node, Property } from '../src/tree/node.js';
+import { isVmgenid, VMGENID_COMPATIBLES } from '../src/vmgenid.js';
 
 // Paths in reports are as given: run from the project root with relative paths, as a user would.
 process.chdir(projectPath(''));
@@ -153,4 +156,19 @@ test('lint: a user binding whose $ref names an unloaded schema is reported at th
     r.stdout,
     /acme,widget\.yaml:13:5: error: \$ref '\/schemas\/spi\/spi-peripheral-props\.yaml' names a schema that is not loaded \(add its folder with --schema\) \[schema_ref\]/,
   );
+});
+
+test('isVmgenid: a node with any of the vmgenid compatibles is one, alone or in a list, and others are not', () => {
+  const nodeWith = (...compatibles: string[]) => {
+    const node = new Node('n');
+    node.addProperty(new Property('compatible', new Data().addMarker('string').appendBytes(latin1Bytes(compatibles.join('\0') + '\0'))));
+    return node;
+  };
+  for (const c of VMGENID_COMPATIBLES) {
+    assert.equal(isVmgenid(nodeWith(c)), true, c);
+    assert.equal(isVmgenid(nodeWith('acme,other', c)), true, c);
+  }
+  assert.equal(isVmgenid(nodeWith('acme,vmgenid-like')), false);
+  assert.equal(isVmgenid(nodeWith('microsoft,vmgen')), false);
+  assert.equal(isVmgenid(new Node('bare')), false);
 });

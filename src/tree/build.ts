@@ -26,7 +26,7 @@ function labelsAsDtc(written: readonly string[]): Label[] {
 function buildProperty(def: PropertyDef): Property {
   const value = def.kind === 'property' && def.value ? def.value : new Data();
   const prop = new Property(def.name, value, def.span);
-  prop.labels = labelsAsDtc(def.labels);
+  if (def.labels.length > 0) prop.labels = labelsAsDtc(def.labels);
   prop.deleted = def.kind === 'delete-property';
   return prop;
 }

@@ -390,6 +390,7 @@ export function precompileBuiltins(
     files: files.map((f) => relativeName(dir, f)),
     sizes: sources.map((b) => b.length),
     entries,
+    types: set.finish().typeTableData(),
   };
   return { manifest, code: validatorsModule(key, code), sources: sourcesFile(key, sources), problems: [] };
 }

@@ -29,6 +29,8 @@ export async function loadSchemaSet(paths: readonly string[], host: SchemaHost, 
         selectors,
         documented: entries.filter((e) => !e.core),
         builtinSource: 'precompiled',
+        // The build worked these out for exactly these entries.
+        typeTables: artefacts.manifest.types,
       });
     }
   }

@@ -21,10 +21,10 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileHost } from '../source/host.js';
 import type { JsonObject } from './fixups.js';
-import type { SchemaEntry, Validator } from './schema-set.js';
+import type { SchemaEntry, TypeTableData, Validator } from './schema-set.js';
 
 /** Bumped when the artefacts' shape changes. */
-export const PRECOMPILED_FORMAT = 3;
+export const PRECOMPILED_FORMAT = 4;
 export const MANIFEST_FILE = 'manifest.json';
 export const VALIDATORS_FILE = 'validators.cjs';
 /** The key, a newline, then the schema files' bytes one after another (their sizes are in the manifest). */
@@ -54,6 +54,8 @@ export interface PrecompiledManifest {
   /** Their sizes in bytes, in the same order (their bytes are in sources.bin). */
   sizes: number[];
   entries: PrecompiledEntry[];
+  /** What the built-in schemas say about property types (SchemaSet's tables, worked out at build time). */
+  types: TypeTableData;
 }
 
 
@@ -257,7 +259,10 @@ export function loadPrecompiled(
     !manifest.sizes.every((n) => Number.isSafeInteger(n) && n >= 0) ||
     !Array.isArray(manifest.entries) ||
     typeof manifest.key !== 'string' ||
-    typeof manifest.codeKey !== 'string'
+    typeof manifest.codeKey !== 'string' ||
+    !Array.isArray(manifest.types?.exact) ||
+    !Array.isArray(manifest.types.patterns) ||
+    !Array.isArray(manifest.types.dims)
   )
     return null;
   const files = builtinFiles(schemaDir, host);

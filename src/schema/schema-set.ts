@@ -99,6 +99,20 @@ export interface SchemaSetParts {
   /** The bindings whose compatibles document a node, in the order they win. */
   documented: readonly SchemaEntry[];
   builtinSource: 'precompiled' | 'runtime' | 'none';
+  /** The property-type tables, when the build worked them out for these very entries (the built-in set). */
+  typeTables?: TypeTableData;
+}
+
+/**
+ * What the schemas say about property types, in a form JSON keeps: the
+ * build works it out for the built-in set (manifest.json), so a run does not
+ * walk every schema for it at start-up.
+ */
+export interface TypeTableData {
+  exact: [string, PropertyType[]][];
+  /** Name patterns (sources) that say something, in schema order. */
+  patterns: [string, PropertyType[]][];
+  dims: [string, MatrixDim][];
 }
 
 const TYPE_IN_REF =
@@ -117,8 +131,9 @@ export class SchemaSet {
   private readonly selectors: ReadonlyMap<string, Validator | boolean>;
   private readonly byCompatible = new Map<string, SchemaEntry>();
   private readonly byPattern: { re: RegExp; entry: SchemaEntry }[] = [];
-  private types: { exact: Map<string, PropertyType[]>; patterns: { re: RegExp; types: PropertyType[] }[] } | null =
+  private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: RegExp; types: PropertyType[] }[] } | null =
     null;
+  private readonly presetTypes: TypeTableData | null;
   private dims = new Map<string, MatrixDim>();
   private readonly typesByName = new Map<string, readonly PropertyType[]>();
 
@@ -128,6 +143,7 @@ export class SchemaSet {
     this.validators = parts.validators;
     this.selectors = parts.selectors;
     this.builtinSource = parts.builtinSource;
+    this.presetTypes = parts.typeTables ?? null;
     for (const e of parts.documented) this.indexCompatibles(e);
   }
 
@@ -268,8 +284,20 @@ export class SchemaSet {
     return this.dims.get(name);
   }
 
+  /** The type tables as data, for the build to keep (see TypeTableData). */
+  typeTableData(): TypeTableData {
+    const t = this.typeTables();
+    return { exact: [...t.exact], patterns: t.patterns.map((p) => [p.source, p.types]), dims: [...this.dims] };
+  }
+
   private typeTables() {
     if (this.types) return this.types;
+    if (this.presetTypes) {
+      const preset = this.presetTypes;
+      for (const [name, dim] of preset.dims) this.dims.set(name, dim);
+      this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: new RegExp(source, 'u'), types })) };
+      return this.types;
+    }
     const exact = new Map<string, PropertyType[]>();
     const patternMap = new Map<string, PropertyType[]>();
     const add = (map: Map<string, PropertyType[]>, name: string, type: PropertyType): void => {
@@ -315,13 +343,13 @@ export class SchemaSet {
     };
     for (const e of this.entries) visitNode(e.fixed, e.fixed);
 
-    const patterns: { re: RegExp; types: PropertyType[] }[] = [];
+    const patterns: { source: string; re: RegExp; types: PropertyType[] }[] = [];
     for (const [src, types] of patternMap) {
       // Generic name patterns say nothing about a particular property
       // (dt-schema also drops the alias-name and catch-all patterns by name).
       if (!/[0-9a-zA-F-]{3}/.test(src) || GENERIC_PATTERNS.has(src)) continue;
       try {
-        patterns.push({ re: new RegExp(src, 'u'), types });
+        patterns.push({ source: src, re: new RegExp(src, 'u'), types });
       } catch {
         /* skip */
       }

@@ -26,6 +26,7 @@ export interface ParseResult {
 export const MAX_NODE_DEPTH = 512;
 
 const U64_MAX = (1n << 64n) - 1n;
+const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
 
 class Parser implements TokenCursor {
   private pos = 0;
@@ -126,6 +127,8 @@ class Parser implements TokenCursor {
   }
 
   private labels(): string[] {
+    // Most definitions have no label: they share one empty list (the AST is read, never added to).
+    if (this.peek().kind !== 'label') return NO_LABELS;
     const labels: string[] = [];
     while (this.peek().kind === 'label') labels.push(this.next().text);
     return labels;
@@ -277,7 +280,10 @@ class Parser implements TokenCursor {
     const t = this.peek();
     if (t.kind === 'string') {
       this.next();
-      return new Data().addMarker('string').appendBytes(t.bytes!).appendByte(0);
+      // Made at its final size: no growing, and no cut to size when the bytes are first read.
+      const bytes = new Uint8Array(t.bytes!.length + 1);
+      bytes.set(t.bytes!);
+      return new Data(bytes, [{ offset: 0, type: 'string', ref: null }]);
     }
     if (t.kind === 'label reference' || t.kind === 'path reference') {
       this.next();

@@ -295,40 +295,48 @@ function isGpioName(name: string): boolean {
   return (name.endsWith('-gpios') || name.endsWith('-gpio') || name === 'gpio' || name === 'gpios') && !name.endsWith(',nr-gpios');
 }
 
+/** GPIO specifiers split into entries: phandle + the controller's #gpio-cells. */
+function gpioEntries(val: number[], phandles: Map<number, Node>): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < val.length; ) {
+    const ph = val[i]!;
+    let n: number;
+    if (ph === 0) n = 0;
+    else if (ph === 0xffffffff) {
+      const next = val.indexOf(0xffffffff, i + 1);
+      n = (next >= 0 && next < val.length - 1 ? next : val.length) - (i + 1);
+    } else {
+      const controller = phandles.get(ph);
+      if (!controller) {
+        out.push(val.slice(i));
+        break;
+      }
+      n = cellsOf(controller, '#gpio-cells');
+    }
+    out.push(val.slice(i, i + n + 1));
+    i += n + 1;
+  }
+  return out;
+}
+
+function underGpioHog(node: Node): boolean {
+  for (let n: Node | null = node; n; n = n.parent) if (n.property('gpio-hog')) return true;
+  return false;
+}
+
 /** Regroup cell values into entries as dt-schema's dtb.py does after decoding. */
 function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: PropertyTypes): void {
-  // GPIO specifiers: phandle + the controller's #gpio-cells (hogs are left alone).
-  let hog = false;
-  for (let n: Node | null = node; n; n = n.parent) if (n.property('gpio-hog')) hog = true;
   // Indexed loops over the names: every node comes through here, mostly before the JIT has warmed up.
   const names = Object.keys(obj);
-  if (!hog) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[k]!;
-      if (!isGpioName(name)) continue;
-      const val = firstRow(obj[name]);
-      if (!val) continue;
-      const out: number[][] = [];
-      for (let i = 0; i < val.length; ) {
-        const ph = val[i]!;
-        let n: number;
-        if (ph === 0) n = 0;
-        else if (ph === 0xffffffff) {
-          const next = val.indexOf(0xffffffff, i + 1);
-          n = (next >= 0 && next < val.length - 1 ? next : val.length) - (i + 1);
-        } else {
-          const controller = phandles.get(ph);
-          if (!controller) {
-            out.push(val.slice(i));
-            break;
-          }
-          n = cellsOf(controller, '#gpio-cells');
-        }
-        out.push(val.slice(i, i + n + 1));
-        i += n + 1;
-      }
-      obj[name] = out;
-    }
+  // GPIO specifiers (hogs are left alone; whether a node is one is asked only when it has GPIO properties).
+  let hog: boolean | undefined;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k]!;
+    if (!isGpioName(name)) continue;
+    hog ??= underGpioHog(node);
+    if (hog) break;
+    const val = firstRow(obj[name]);
+    if (val) obj[name] = gpioEntries(val, phandles);
   }
 
   // Interrupt specifiers.
@@ -350,22 +358,27 @@ function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: 
   }
 
   // Addresses: reg by the cells handed down, ranges by those plus the node's own.
-  const cells = inheritedCells(node);
   const reg = firstRow(obj['reg']);
-  if (reg) obj['reg'] = rows(reg, cells.address + cells.size);
-  for (const name of ['ranges', 'dma-ranges']) {
-    const val = firstRow(obj[name]);
-    if (val) obj[name] = rows(val, cells.address + cellsOf(node, '#address-cells') + cellsOf(node, '#size-cells'));
+  const ranges = firstRow(obj['ranges']);
+  const dmaRanges = firstRow(obj['dma-ranges']);
+  if (reg || ranges || dmaRanges) {
+    const cells = inheritedCells(node);
+    if (reg) obj['reg'] = rows(reg, cells.address + cells.size);
+    const own = ranges || dmaRanges ? cellsOf(node, '#address-cells') + cellsOf(node, '#size-cells') : 0;
+    if (ranges) obj['ranges'] = rows(ranges, cells.address + own);
+    if (dmaRanges) obj['dma-ranges'] = rows(dmaRanges, cells.address + own);
   }
 
   // Other phandle + arguments lists, for properties the schemas type as phandle-array.
   for (let k = 0; k < names.length; k++) {
     const name = names[k]!;
     if (name.startsWith('$')) continue;
+    // The type first: a lookup, where firstRow looks at every cell.
+    if (!types.propertyTypes(name).includes('phandle-array')) continue;
     const value = obj[name];
     if (!Array.isArray(value) || value.length !== 1) continue;
     const val = firstRow(value);
-    if (!val || !types.propertyTypes(name).includes('phandle-array')) continue;
+    if (!val) continue;
     let cellName: string | number | null;
     if (name in PHANDLE_ARGS) cellName = PHANDLE_ARGS[name]!;
     else if (name.endsWith('s') && !name.includes('gpio')) {

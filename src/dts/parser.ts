@@ -26,6 +26,8 @@ export interface ParseResult {
 export const MAX_NODE_DEPTH = 512;
 
 const U64_MAX = (1n << 64n) - 1n;
+/** The largest value of an element of each width. */
+const ELEMENT_MASKS = { 8: 0xffn, 16: 0xffffn, 32: 0xffff_ffffn, 64: U64_MAX } as const;
 const NO_LABELS: string[] = Object.freeze([]) as unknown as string[];
 
 class Parser implements TokenCursor {
@@ -307,7 +309,7 @@ class Parser implements TokenCursor {
     }
     this.expectChar('<');
     const data = new Data().addMarker(`uint${bits}`);
-    const mask = (1n << BigInt(bits)) - 1n;
+    const mask = ELEMENT_MASKS[bits];
     for (;;) {
       const t = this.peek();
       if (this.isChar(t, '>')) {
@@ -322,7 +324,16 @@ class Parser implements TokenCursor {
         else this.semanticError('References are only allowed in arrays with 32-bit elements.', t.span);
         data.addElementSpan(t.span).appendInteger(mask, bits);
       } else {
-        const { value, span } = this.expr.primary();
+        // A plain literal, most cells, taken here; anything else is an expression.
+        let value: bigint;
+        let span: Span;
+        if (t.kind === 'literal') {
+          this.next();
+          value = t.value!;
+          span = t.span;
+        } else {
+          ({ value, span } = this.expr.primary());
+        }
         // Values above the element's range are allowed only as sign-extended negatives.
         if (bits < 64 && value > mask && (value | mask) !== U64_MAX) {
           this.semanticError(`Value out of range for ${bits}-bit array element`, span);

@@ -15,7 +15,9 @@
  * bindings (a processed schema made once by dt-mk-schema, outside the
  * timings); `node -e ''` is the floor for any Node program. `--all` on our
  * side, so both sides validate every node. A tool that is missing is
- * skipped with a message.
+ * skipped with a message. The commands compared with each other run in
+ * turns (each once per round), so that a machine whose speed drifts weighs on
+ * them alike.
  *
  * Options: --rounds N (default 7; the per-file loops run ceil(N/3) times),
  * --profile (also write a CPU profile of the large board and print where
@@ -78,12 +80,27 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Median wall time of `rounds` runs of a command sequence (after one warm-up run), and the peak memory of its last command. */
-function measure(label: string, commands: readonly Command[], rounds: number, ok?: readonly number[]): Timing {
-  runAll(commands, ok);
-  const times: number[] = [];
-  for (let i = 0; i < rounds; i++) times.push(runAll(commands, ok));
-  return { label, ms: median(times), mib: peakMib(commands[commands.length - 1]!, ok) };
+/** A command sequence to time, under a key. */
+interface Spec {
+  key: string;
+  label: string;
+  commands: readonly Command[];
+  rounds: number;
+}
+
+/**
+ * Median wall times of command sequences that are compared with each other
+ * (after one warm-up run each), measured in turns: round r runs each of them
+ * once, so that a machine whose speed drifts over minutes weighs on all of
+ * them alike rather than on whichever ran last. With each, the peak memory of
+ * its last command.
+ */
+function measureInTurns(specs: readonly Spec[]): Record<string, Timing> {
+  for (const spec of specs) runAll(spec.commands);
+  const times = specs.map((): number[] => []);
+  const most = Math.max(...specs.map((spec) => spec.rounds));
+  for (let r = 0; r < most; r++) specs.forEach((spec, i) => r < spec.rounds && times[i]!.push(runAll(spec.commands)));
+  return Object.fromEntries(specs.map((spec, i) => [spec.key, { label: spec.label, ms: median(times[i]!), mib: peakMib(spec.commands[spec.commands.length - 1]!) }]));
 }
 
 function fmtMs(ms: number): string {
@@ -147,27 +164,33 @@ function setup(work: string): Setup {
 const dtcCmd = (input: string, out: string): Command => ['dtc', '-q', '-f', '-I', 'dts', '-O', 'dtb', '-o', out, input];
 const oursCmd = (...inputs: string[]): Command => [node, bin, '--all', '-q', ...inputs];
 
-/** A set of board files timed every way: the anchors, ours per file and ours in one call. */
-function scenario(title: string, s: Setup, files: readonly string[], rounds: number, perFile: boolean): Record<string, Timing | undefined> {
+/**
+ * A set of board files timed every way: the anchors, ours per file and ours
+ * in one call (and `extra` commands to compare with them), in turns.
+ */
+function scenario(title: string, s: Setup, files: readonly string[], rounds: number, perFile: boolean, extra: Spec[] = []): Record<string, Timing | undefined> {
   const dir = join(s.work, 'blobs', title.replace(/\W+/g, '-'));
   mkdirSync(dir, { recursive: true });
   const blobs = files.map((f, i) => join(dir, `${i}.dtb`));
   const dtcAll: Command[] = files.map((f, i) => dtcCmd(f, blobs[i]!));
   const loopRounds = Math.max(1, Math.ceil(rounds / 3));
   const many = files.length > 1;
-  const out: Record<string, Timing | undefined> = {};
+  // The blobs dt-validate reads are written by the dtc runs: those come first in every turn.
+  const specs: Spec[] = [];
   if (s.dtc) {
-    out.dtc = measure(many ? `dtc -O dtb, once per file` : 'dtc -O dtb', dtcAll, many ? loopRounds : rounds);
+    specs.push({ key: 'dtc', label: many ? `dtc -O dtb, once per file` : 'dtc -O dtb', commands: dtcAll, rounds: many ? loopRounds : rounds });
     if (s.schema) {
-      out.dtcValidate = measure(
-        many ? 'dtc per file + one dt-validate on all blobs' : 'dtc + dt-validate',
-        [...dtcAll, ['dt-validate', '-s', s.schema, ...blobs]],
-        many ? loopRounds : rounds,
-      );
+      specs.push({
+        key: 'dtcValidate',
+        label: many ? 'dtc per file + one dt-validate on all blobs' : 'dtc + dt-validate',
+        commands: [...dtcAll, ['dt-validate', '-s', s.schema, ...blobs]],
+        rounds: many ? loopRounds : rounds,
+      });
     }
   }
-  if (many && perFile) out.oursPerFile = measure('vmgenid-lint --all, once per file', files.map((f) => oursCmd(f)), loopRounds);
-  out.ours = measure(many ? 'vmgenid-lint --all, all files in one call' : 'vmgenid-lint --all', [oursCmd(...files)], rounds);
+  if (many && perFile) specs.push({ key: 'oursPerFile', label: 'vmgenid-lint --all, once per file', commands: files.map((f) => oursCmd(f)), rounds: loopRounds });
+  specs.push({ key: 'ours', label: many ? 'vmgenid-lint --all, all files in one call' : 'vmgenid-lint --all', commands: [oursCmd(...files)], rounds });
+  const out: Record<string, Timing | undefined> = measureInTurns([...specs, ...extra]);
   table(`${title} (${files.length} file${many ? 's' : ''})`, [out.dtc, out.dtcValidate, out.oursPerFile, out.ours], out.ours);
   return out;
 }
@@ -251,8 +274,9 @@ function main(): void {
         `large board: ${large.nodes} nodes, ${(large.bytes / 1024).toFixed(0)} KB of source over ${7} files`,
     );
 
-    const floor = measure("node -e ''", [[node, '-e', '']], rounds);
-    const one = scenario('One small board, cold process', s, [small[0]!], rounds, false);
+    // Node's floor in turns with the one-board commands: the two are compared.
+    const one = scenario('One small board, cold process', s, [small[0]!], rounds, false, [{ key: 'floor', label: "node -e ''", commands: [[node, '-e', '']], rounds }]);
+    const floor = one.floor;
     table("Node's floor", [floor, one.ours], one.ours);
     const batch = scenario('200 small boards', s, small, rounds, true);
     const big = scenario('Large board', s, [large.path], rounds, false);

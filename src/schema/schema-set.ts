@@ -81,6 +81,43 @@ interface ValidatorCall {
  */
 const TOP_LEVEL_CALL: ValidatorCall = Object.freeze({ instancePath: '', dynamicAnchors: Object.freeze({}) });
 
+/**
+ * The node name a select asks for when that is all it asks, as several core
+ * schemas do (`aliases`, `chosen`, `cpus`, `/`…): exactly
+ * `{required: [$nodename], properties: {$nodename: {items: [{const: NAME}],
+ * type: array, minItems: 1, maxItems: 1}}}`. Null for any other select.
+ */
+export function selectedNodeName(select: unknown): string | null {
+  if (!isObject(select) || Object.keys(select).sort().join() !== 'properties,required') return null;
+  const { required, properties } = select as { required: unknown; properties: unknown };
+  if (!Array.isArray(required) || required.length !== 1 || required[0] !== '$nodename') return null;
+  if (!isObject(properties) || Object.keys(properties).join() !== '$nodename') return null;
+  const name = (properties as Record<string, unknown>)['$nodename'];
+  if (!isObject(name) || Object.keys(name).sort().join() !== 'items,maxItems,minItems,type') return null;
+  const { items, type, minItems, maxItems } = name as Record<string, unknown>;
+  if (type !== 'array' || minItems !== 1 || maxItems !== 1 || !Array.isArray(items) || items.length !== 1) return null;
+  const only = items[0];
+  if (!isObject(only) || Object.keys(only).join() !== 'const' || typeof (only as { const: unknown }).const !== 'string') return null;
+  return (only as { const: string }).const;
+}
+
+/**
+ * A core schema's select as coreValidate runs it: a select that only asks for
+ * a node name is answered by comparing the name (the same verdict on any
+ * value, without a validator call per node: a dozen selects run on every node).
+ */
+export function coreSelect(entry: SchemaEntry, compiled: Validator | boolean): Validator | boolean {
+  const name = typeof compiled === 'function' ? selectedNodeName(entry.fixed['select']) : null;
+  if (name === null) return compiled;
+  const byName = (data: unknown): boolean => {
+    // Like the schema: `required` and `properties` say nothing about a value that is not an object.
+    if (!isObject(data)) return true;
+    const names = (data as Record<string, unknown>)['$nodename'];
+    return Array.isArray(names) && names.length === 1 && names[0] === name;
+  };
+  return byName as Validator;
+}
+
 /** Run a validator on a node as a top-level call. */
 function check(v: Validator, data: unknown): boolean {
   const call: (data: unknown, call: ValidatorCall) => boolean = v;
@@ -233,7 +270,7 @@ export class SchemaSet {
   /** Validate a node against every core schema whose select matches it. */
   coreValidate(node: unknown): RawError[] {
     const out: RawError[] = [];
-    for (const { entry, select } of (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectorOf(entry.id) })))) {
+    for (const { entry, select } of (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: coreSelect(entry, this.selectorOf(entry.id)) })))) {
       if (select === false || (select !== true && check(select, node) !== true)) continue;
       const errors = this.validate(node, entry);
       if (errors.length > 0) out.push(...errors);

@@ -1,8 +1,9 @@
 /**
  * Build-time artefacts for the built-in schemas (written by
  * scripts/build-schemas.ts into dist/schemas/): the fixed-up JSON and what
- * SchemaSet derives from it (manifest.json), and Ajv's standalone code for
- * every validator and `select` (validators.cjs).
+ * SchemaSet derives from it (manifest.json), Ajv's standalone code for every
+ * validator and `select` (validators.cjs), and the schema files' bytes they
+ * were made from (sources.bin).
  *
  * All three files carry a key: a hash of the built-in schema files (names and
  * bytes) and of the code that turned them into validators (this folder's
@@ -87,9 +88,10 @@ function packageVersion(name: string): string {
 
 /**
  * A 128-bit hash of the artefacts' inputs: four multiplicative lanes, mixed
- * at the end. It tells a stale build from a current one; nothing depends on
- * it resisting an adversary, and node:crypto would cost every start-up its
- * loading.
+ * at the end. It names a build (the artefacts tell each other's build by
+ * it); nothing depends on it resisting an adversary. It runs at build time,
+ * but this module loads at every start, where importing node:crypto would
+ * cost its loading.
  */
 class KeyHash {
   private a = 0x9e3779b9;

@@ -107,6 +107,13 @@ export class Data {
     return this;
   }
 
+  /** The element lists made this value's own (not the shared empty ones) before one is added. */
+  private ownElementLists(): void {
+    if (this.elementOffsets !== NO_OFFSETS) return;
+    this.elementOffsets = [];
+    this.elementSpans = [];
+  }
+
   /** Drop the room the lists grew into: called when a value is complete. */
   trim(): this {
     if (this.elementOffsets.length > 0) {
@@ -157,10 +164,7 @@ export class Data {
 
   /** Record where the element starting at the current end was written. */
   addElementSpan(span: Span): this {
-    if (this.elementOffsets === NO_OFFSETS) {
-      this.elementOffsets = [];
-      this.elementSpans = [];
-    }
+    this.ownElementLists();
     this.elementOffsets.push(this.length);
     this.elementSpans.push(span);
     return this;
@@ -171,11 +175,8 @@ export class Data {
     const base = this.length;
     this.appendBytes(other.bytes);
     for (const m of other.markers) this.markers.push({ ...m, offset: m.offset + base });
+    if (other.elementOffsets.length > 0) this.ownElementLists();
     for (let i = 0; i < other.elementOffsets.length; i++) {
-      if (this.elementOffsets === NO_OFFSETS) {
-        this.elementOffsets = [];
-        this.elementSpans = [];
-      }
       this.elementOffsets.push(other.elementOffsets[i]! + base);
       this.elementSpans.push(other.elementSpans[i]!);
     }

@@ -55,28 +55,30 @@ function printableAscii(bytes: Uint8Array, end = bytes.length, nulOk = false): b
 /** Big-endian integers of `width` bytes; null when the length does not divide. */
 function integers(bytes: Uint8Array, width: number, signed = false): number[] | null {
   if (bytes.length % width !== 0) return null;
-  const out: number[] = [];
-  for (let p = 0; p < bytes.length; p += width) {
+  // Made at its size: the view of every node lives through the whole lint, and a list grown by push
+  // keeps room for seventeen numbers (most values here have one to four).
+  const out: number[] = new Array<number>(bytes.length / width);
+  for (let p = 0, i = 0; p < bytes.length; p += width, i++) {
     switch (width) {
       case 1: {
         const v = bytes[p]!;
-        out.push(signed ? (v << 24) >> 24 : v);
+        out[i] = signed ? (v << 24) >> 24 : v;
         break;
       }
       case 2: {
         const v = (bytes[p]! << 8) | bytes[p + 1]!;
-        out.push(signed ? (v << 16) >> 16 : v);
+        out[i] = signed ? (v << 16) >> 16 : v;
         break;
       }
       case 4: {
         const v = (bytes[p]! << 24) | (bytes[p + 1]! << 16) | (bytes[p + 2]! << 8) | bytes[p + 3]!;
-        out.push(signed ? v : v >>> 0);
+        out[i] = signed ? v : v >>> 0;
         break;
       }
       default: {
         let v = 0n;
         for (let k = 0; k < 8; k++) v = (v << 8n) | BigInt(bytes[p + k]!);
-        out.push(Number(signed ? BigInt.asIntN(64, v) : v));
+        out[i] = Number(signed ? BigInt.asIntN(64, v) : v);
       }
     }
   }

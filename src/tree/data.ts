@@ -114,8 +114,9 @@ export class Data {
     this.elementSpans = [];
   }
 
-  /** Drop the room the lists grew into: called when a value is complete. */
+  /** Drop the room the value and its lists grew into: called when a value is complete. */
   trim(): this {
+    if (this.length !== this.buf.length) this.buf = this.buf.slice(0, this.length);
     if (this.elementOffsets.length > 0) {
       this.elementOffsets = this.elementOffsets.slice();
       this.elementSpans = this.elementSpans.slice();

@@ -248,3 +248,13 @@ test('the fast load of the built-ins takes the property-type tables the build wo
     assert.deepEqual(fast.propertyDim(name), runtime.propertyDim(name), name);
   }
 });
+
+test('damaged type tables in the manifest: the run works them out from the schemas, no crash', async () => {
+  const damaged = variant('damaged-types', (dir) => {
+    const m = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as PrecompiledManifest;
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ ...m, types: { exact: [7], patterns: [['(', ['string']]], dims: [] } }));
+  });
+  const set = await loadSchemaSet([], host, { precompiled: damaged });
+  assert.equal(set.builtinSource, 'precompiled');
+  assert.deepEqual(set.typeTableData(), runtime.typeTableData());
+});

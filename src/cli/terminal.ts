@@ -7,7 +7,7 @@
 import { fstatSync } from 'node:fs';
 import { importByUrl } from '../import-by-url.js';
 
-/** Linux's device number for memory devices (/dev/null, /dev/zero…): never a terminal. */
+/** Linux's major device number of the memory devices (/dev/null, /dev/zero…): never a terminal. */
 const LINUX_MEMORY_DEVICES = 1;
 
 function linuxMajor(rdev: number): number {

@@ -331,9 +331,14 @@ export class SchemaSet {
     if (this.types) return this.types;
     if (this.presetTypes) {
       const preset = this.presetTypes;
-      for (const [name, dim] of preset.dims) this.dims.set(name, dim);
-      this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: new RegExp(source, 'u'), types })) };
-      return this.types;
+      try {
+        for (const [name, dim] of preset.dims) this.dims.set(name, dim);
+        this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: new RegExp(source, 'u'), types })) };
+        return this.types;
+      } catch {
+        // A damaged manifest (the build wrote well-formed tables): worked out from the schemas below instead.
+        this.dims.clear();
+      }
     }
     const exact = new Map<string, PropertyType[]>();
     const patternMap = new Map<string, PropertyType[]>();

@@ -4,9 +4,11 @@
  * built directly, hostile inputs (token soups of DTS and cpp vocabulary,
  * random bytes, mutations of valid sources and blobs).
  */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Data } from '../src/tree/data.js';
 import { Node, Property, type DeviceTree } from '../src/tree/node.js';
+import { runCli } from './helpers.js';
 
 // ---------------------------------------------------------------------------
 // A model of a valid DTS source, rendered to text.
@@ -571,6 +573,22 @@ export const HOSTILE_FILES: Record<string, string | Uint8Array> = {
 /** True for text that looks like a JavaScript stack trace or an internal error. */
 export function looksLikeCrash(text: string): boolean {
   return /\n\s+at [^\n]*[(\s][^\n]*:\d+:\d+\)?/.test(text) || /internal error|TypeError|RangeError|ReferenceError|Maximum call stack/i.test(text);
+}
+
+/**
+ * The property every front end's tests share: the CLI, given any of `inputs`
+ * on standard input with any of `commands`, exits 0, 1 or 2 and prints no
+ * stack trace.
+ */
+export async function assertCliSurvives(inputs: fc.Arbitrary<string | Uint8Array>, commands: readonly string[][], params: fc.Parameters<[string | Uint8Array, string[]]>): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(inputs, fc.constantFrom(...commands), async (input, args) => {
+      const r = await runCli(args, { stdin: input });
+      assert.ok([0, 1, 2].includes(r.code), `exit ${r.code}`);
+      assert.ok(!looksLikeCrash(r.stderr), r.stderr);
+    }),
+    params,
+  );
 }
 
 /**

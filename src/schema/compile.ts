@@ -21,7 +21,8 @@ import {
   builtinFiles,
   loadPrecompiled,
   relativeName,
-  schemaKey,
+  keyOfSources,
+  readSchemaFiles,
   sourcesFile,
   codeKey,
   PRECOMPILED_FORMAT,
@@ -347,9 +348,10 @@ export function precompileBuiltins(
   for (const file of expanded) set.addFile(file, host, file.startsWith(coreDir + sep));
   set.compileAll();
   if (set.diagnostics.length > 0) return fail(set.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.check}]`));
-  const key = schemaKey(dir, files, host);
-  const sources = files.map((f) => host.readBytes(f));
-  if (key === null || !sources.every((b): b is Uint8Array => b instanceof Uint8Array)) return fail([`cannot read the schema files in ${dir}`]);
+  // Read once: the key and sources.bin are made from the same bytes.
+  const sources = readSchemaFiles(files, host);
+  if (sources === null) return fail([`cannot read the schema files in ${dir}`]);
+  const key = keyOfSources(dir, files, sources);
 
   const exported = new Map<string, Validator>();
   const entries = set.entries.map((e, i) => {

@@ -170,17 +170,32 @@ export function relativeName(dir: string, file: string): string {
   return relative(dir, file).split(sep).join('/');
 }
 
-/** The key of a set of schema files, read through `host`, for code `code`; null when one can't be read. */
-export function schemaKey(dir: string, files: readonly string[], host: FileHost, code: string = codeKey()): string | null {
-  const h = new KeyHash();
-  h.update(code);
+/** The schema files' bytes, read through `host`; null when one can't be read. */
+export function readSchemaFiles(files: readonly string[], host: FileHost): Uint8Array[] | null {
+  const out: Uint8Array[] = [];
   for (const f of files) {
     const bytes = host.readBytes(f);
     if (!(bytes instanceof Uint8Array)) return null;
-    h.update(`\0${relativeName(dir, f)}\0${bytes.length}\0`);
-    h.update(bytes);
+    out.push(bytes);
   }
+  return out;
+}
+
+/** The key of schema files (their names and bytes, in order) for code `code`. */
+export function keyOfSources(dir: string, files: readonly string[], sources: readonly Uint8Array[], code: string = codeKey()): string {
+  const h = new KeyHash();
+  h.update(code);
+  files.forEach((f, i) => {
+    h.update(`\0${relativeName(dir, f)}\0${sources[i]!.length}\0`);
+    h.update(sources[i]!);
+  });
   return h.digest();
+}
+
+/** The key of a set of schema files, read through `host`, for code `code`; null when one can't be read. */
+export function schemaKey(dir: string, files: readonly string[], host: FileHost, code: string = codeKey()): string | null {
+  const sources = readSchemaFiles(files, host);
+  return sources === null ? null : keyOfSources(dir, files, sources, code);
 }
 
 /** sources.bin for a key and the schema files' bytes. */

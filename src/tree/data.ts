@@ -83,8 +83,13 @@ export class Data {
    * moves its bytes off the heap, which costs more than copying them.
    */
   get bytes(): Uint8Array {
-    if (this.length !== this.buf.length) this.buf = this.buf.slice(0, this.length);
+    this.fitBuffer();
     return this.buf;
+  }
+
+  /** The buffer cut to the value's length (a copy, not a view: see above). */
+  private fitBuffer(): void {
+    if (this.length !== this.buf.length) this.buf = this.buf.slice(0, this.length);
   }
 
   private reserve(extra: number): void {
@@ -116,7 +121,7 @@ export class Data {
 
   /** Drop the room the value and its lists grew into: called when a value is complete. */
   trim(): this {
-    if (this.length !== this.buf.length) this.buf = this.buf.slice(0, this.length);
+    this.fitBuffer();
     if (this.elementOffsets.length > 0) {
       this.elementOffsets = this.elementOffsets.slice();
       this.elementSpans = this.elementSpans.slice();

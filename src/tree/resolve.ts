@@ -32,6 +32,33 @@ interface LabelOwner {
 }
 
 /**
+ * Every live label of a node, with its place: on the node, then for each live
+ * property the labels on it and those inside its value, in that order.
+ * Indexed loops: this runs over every property of every node before the JIT
+ * has warmed up, when for…of makes an iterator result per step.
+ */
+function forEachLabel(node: Node, visit: (label: string, place: LabelOwner) => void): void {
+  for (let i = 0; i < node.labels.length; i++) {
+    const l = node.labels[i]!;
+    if (!l.deleted) visit(l.name, { node, prop: null, marker: null });
+  }
+  const props = node.properties;
+  for (let i = 0; i < props.length; i++) {
+    const prop = props[i]!;
+    if (prop.deleted) continue;
+    for (let j = 0; j < prop.labels.length; j++) {
+      const l = prop.labels[j]!;
+      if (!l.deleted) visit(l.name, { node, prop, marker: null });
+    }
+    const markers = prop.value.markers;
+    for (let j = 0; j < markers.length; j++) {
+      const m = markers[j]!;
+      if (m.type === 'label') visit(m.ref!, { node, prop, marker: m });
+    }
+  }
+}
+
+/**
  * Where dtc finds each label first: on a node, else on a property, else
  * inside a value (pre-order, live things only). Built once: dtc searches the
  * tree for every label, which is quadratic on a big board.
@@ -40,29 +67,12 @@ function labelOwners(root: Node): Map<string, LabelOwner> {
   const onNodes = new Map<string, LabelOwner>();
   const onProps = new Map<string, LabelOwner>();
   const inValues = new Map<string, LabelOwner>();
-  // Indexed loops: this runs once per compile, over every property, before the JIT has warmed up.
+  const first = (label: string, place: LabelOwner) => {
+    const map = place.marker ? inValues : place.prop ? onProps : onNodes;
+    if (!map.has(label)) map.set(label, place);
+  };
   const nodes = liveNodeList(root);
-  for (let i = 0; i < nodes.length; i++) {
-    const node = nodes[i]!;
-    for (let j = 0; j < node.labels.length; j++) {
-      const l = node.labels[j]!;
-      if (!l.deleted && !onNodes.has(l.name)) onNodes.set(l.name, { node, prop: null, marker: null });
-    }
-    const props = node.properties;
-    for (let j = 0; j < props.length; j++) {
-      const prop = props[j]!;
-      if (prop.deleted) continue;
-      for (let k = 0; k < prop.labels.length; k++) {
-        const l = prop.labels[k]!;
-        if (!l.deleted && !onProps.has(l.name)) onProps.set(l.name, { node, prop, marker: null });
-      }
-      const markers = prop.value.markers;
-      for (let k = 0; k < markers.length; k++) {
-        const m = markers[k]!;
-        if (m.type === 'label' && !inValues.has(m.ref!)) inValues.set(m.ref!, { node, prop, marker: m });
-      }
-    }
-  }
+  for (let i = 0; i < nodes.length; i++) forEachLabel(nodes[i]!, first);
   const owners = new Map(inValues);
   for (const [k, v] of onProps) owners.set(k, v);
   for (const [k, v] of onNodes) owners.set(k, v);
@@ -258,34 +268,13 @@ class Resolver {
   /** duplicate_label: each live label must belong to one node, property or value position. */
   private duplicateLabels(node: Node): boolean {
     let ok = true;
-    for (let i = 0; i < node.labels.length; i++) {
-      const l = node.labels[i]!;
-      if (!l.deleted && !this.ownsLabel(l.name, node, null, null)) ok = false;
-    }
-    // Indexed loops: every property of every node, mostly before the JIT has warmed up.
-    const props = node.properties;
-    for (let i = 0; i < props.length; i++) {
-      const prop = props[i]!;
-      if (prop.deleted) continue;
-      for (let j = 0; j < prop.labels.length; j++) {
-        const l = prop.labels[j]!;
-        if (!l.deleted && !this.ownsLabel(l.name, node, prop, null)) ok = false;
-      }
-      const markers = prop.value.markers;
-      for (let j = 0; j < markers.length; j++) {
-        const m = markers[j]!;
-        if (m.type === 'label' && !this.ownsLabel(m.ref!, node, prop, m)) ok = false;
-      }
-    }
+    forEachLabel(node, (label, place) => {
+      const owner = (this.owners ??= labelOwners(this.tree.root)).get(label);
+      if (!owner || (owner.node === place.node && owner.prop === place.prop && owner.marker === place.marker)) return;
+      this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, place.prop, place.marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
+      ok = false;
+    });
     return ok;
-  }
-
-  /** Whether the label belongs to this place (reporting it when another place has it first). */
-  private ownsLabel(label: string, node: Node, prop: Property | null, marker: Marker | null): boolean {
-    const owner = (this.owners ??= labelOwners(this.tree.root)).get(label);
-    if (!owner || (owner.node === node && owner.prop === prop && owner.marker === marker)) return true;
-    this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, prop, marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
-    return false;
   }
 
   /** duplicate_node_names: a live child followed by any sibling of the same name. */

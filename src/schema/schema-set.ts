@@ -10,6 +10,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixups.js';
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
+import { selectPredicate, type Predicate } from './select-predicate.js';
 
 
 /** The property types dt-schema knows (types.yaml definition names, plus `node`). */
@@ -82,40 +83,13 @@ interface ValidatorCall {
 const TOP_LEVEL_CALL: ValidatorCall = Object.freeze({ instancePath: '', dynamicAnchors: Object.freeze({}) });
 
 /**
- * The node name a select asks for when that is all it asks, as several core
- * schemas do (`aliases`, `chosen`, `cpus`, `/`…): exactly
- * `{required: [$nodename], properties: {$nodename: {items: [{const: NAME}],
- * type: array, minItems: 1, maxItems: 1}}}`. Null for any other select.
+ * A select as the validator runs it: a constant verdict, the predicate
+ * select-predicate.ts makes of it when it can (the same verdict as Ajv's
+ * compiled select, without a validator call per node), else the compiled select.
  */
-export function selectedNodeName(select: unknown): string | null {
-  if (!isObject(select) || Object.keys(select).sort().join() !== 'properties,required') return null;
-  const { required, properties } = select as { required: unknown; properties: unknown };
-  if (!Array.isArray(required) || required.length !== 1 || required[0] !== '$nodename') return null;
-  if (!isObject(properties) || Object.keys(properties).join() !== '$nodename') return null;
-  const name = (properties as Record<string, unknown>)['$nodename'];
-  if (!isObject(name) || Object.keys(name).sort().join() !== 'items,maxItems,minItems,type') return null;
-  const { items, type, minItems, maxItems } = name as Record<string, unknown>;
-  if (type !== 'array' || minItems !== 1 || maxItems !== 1 || !Array.isArray(items) || items.length !== 1) return null;
-  const only = items[0];
-  if (!isObject(only) || Object.keys(only).join() !== 'const' || typeof (only as { const: unknown }).const !== 'string') return null;
-  return (only as { const: string }).const;
-}
-
-/**
- * A core schema's select as coreValidate runs it: a select that only asks for
- * a node name is answered by comparing the name (the same verdict on any
- * value, without a validator call per node: a dozen selects run on every node).
- */
-export function coreSelect(entry: SchemaEntry, compiled: Validator | boolean): Validator | boolean {
-  const name = typeof compiled === 'function' ? selectedNodeName(entry.fixed['select']) : null;
-  if (name === null) return compiled;
-  const byName = (data: unknown): boolean => {
-    // Like the schema: `required` and `properties` say nothing about a value that is not an object.
-    if (!isObject(data)) return true;
-    const names = (data as Record<string, unknown>)['$nodename'];
-    return Array.isArray(names) && names.length === 1 && names[0] === name;
-  };
-  return byName as Validator;
+export function selectTest(entry: SchemaEntry, compiled: Validator | boolean): Predicate | boolean {
+  if (typeof compiled === 'boolean') return compiled;
+  return selectPredicate(entry.fixed['select']) ?? ((data: unknown) => check(compiled, data) === true);
 }
 
 /** Run a validator on a node as a top-level call. */
@@ -243,9 +217,20 @@ export class SchemaSet {
   }
 
   private selects(e: SchemaEntry, node: unknown): boolean {
-    const s = this.selectors.get(e.id);
-    if (typeof s === 'boolean' || s === undefined) return s === true;
-    return check(s, node) === true;
+    const s = this.selectTestOf(e);
+    return typeof s === 'boolean' ? s : s(node);
+  }
+
+  /** Each entry's select as it runs, made on first use. */
+  private readonly selectTests = new Map<string, Predicate | boolean>();
+
+  private selectTestOf(e: SchemaEntry): Predicate | boolean {
+    let s = this.selectTests.get(e.id);
+    if (s === undefined) {
+      s = selectTest(e, this.selectorOf(e.id));
+      this.selectTests.set(e.id, s);
+    }
+    return s;
   }
 
   /** Validate a node (dt-schema JSON form) against one binding; [] when it passes. */
@@ -270,8 +255,8 @@ export class SchemaSet {
   /** Validate a node against every core schema whose select matches it. */
   coreValidate(node: unknown): RawError[] {
     const out: RawError[] = [];
-    for (const { entry, select } of (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: coreSelect(entry, this.selectorOf(entry.id)) })))) {
-      if (select === false || (select !== true && check(select, node) !== true)) continue;
+    for (const { entry, select } of (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectTestOf(entry) })))) {
+      if (select === false || (select !== true && !select(node))) continue;
       const errors = this.validate(node, entry);
       if (errors.length > 0) out.push(...errors);
     }
@@ -279,7 +264,7 @@ export class SchemaSet {
   }
 
   /** The core schemas with their selects, in load order (looked up once, not per node). */
-  private core: { entry: SchemaEntry; select: Validator | boolean }[] | undefined;
+  private core: { entry: SchemaEntry; select: Predicate | boolean }[] | undefined;
 
   /**
    * The type(s) the schemas declare for a property name, from their $refs to

@@ -5,7 +5,7 @@
  */
 import type { Span } from '../source/span.js';
 import { joinSpans } from '../source/span.js';
-import type { Token } from './token.js';
+import { tokenValue, type Token } from './token.js';
 
 const U64 = (1n << 64n) - 1n;
 
@@ -74,7 +74,7 @@ export class ExpressionParser {
     const t = this.cur.peek();
     if (t.kind === 'literal' || t.kind === 'char literal') {
       this.cur.next();
-      return { value: t.value!, span: t.span };
+      return { value: tokenValue(t), span: t.span };
     }
     if (t.kind === 'char' && t.text === '(') {
       this.cur.next();

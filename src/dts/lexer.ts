@@ -377,11 +377,11 @@ export class Lexer {
   }
 
   /** Make the token of the next `length` characters; `text` defaults to them. */
-  private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, value?: bigint, bytes?: Uint8Array, dir?: string | null): Token {
+  private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, num = 0, bytes?: Uint8Array, dir?: string | null): Token {
     if (text === undefined) text = buf.text.slice(buf.pos, buf.pos + length);
     const span = this.advance(buf, length);
     // Every token has the same fields, so the parser's reads of them stay monomorphic.
-    const token: Token = { kind, text, span, value, bytes, dir };
+    const token: Token = { kind, text, span, num, value: undefined, bytes, dir };
     if (this.made >= MAX_DTS_TOKENS) {
       if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, span);
       return token;
@@ -401,7 +401,7 @@ export class Lexer {
       return true;
     }
     const span = this.last.file !== '' ? { ...this.last } : { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
-    this.tokens.push({ kind: 'end of input', text: '', span });
+    this.tokens.push({ kind: 'end of input', text: '', span, num: 0, value: undefined, bytes: undefined, dir: undefined });
     this.ended = true;
     return true;
   }
@@ -453,7 +453,7 @@ export class Lexer {
             this.fail(error, this.advance(buf, end - pos));
             return;
           }
-          this.emit('string', buf, end - pos, undefined, undefined, bytes);
+          this.emit('string', buf, end - pos, undefined, 0, bytes);
           return;
         }
         break;
@@ -501,8 +501,8 @@ export class Lexer {
     if (state === 'V1' && isDigit(k)) {
       const end = literalEnd(text, pos);
       const plain = plainLiteralValue(text, pos, end);
-      if (plain !== null) {
-        this.emit('literal', buf, end - pos, undefined, BigInt(plain));
+      if (plain !== null && plain <= 0xffff_ffff) {
+        this.emit('literal', buf, end - pos, undefined, plain | 0);
         return;
       }
       const tok = this.emit('literal', buf, end - pos);
@@ -515,7 +515,7 @@ export class Lexer {
       const high = hexValue(k);
       const low = high < 0 ? -1 : hexValue(text.charCodeAt(pos + 1));
       if (low >= 0) {
-        this.emit('byte', buf, 2, undefined, BigInt(high * 16 + low));
+        this.emit('byte', buf, 2, undefined, high * 16 + low);
         return;
       }
       if (k === 0x5d) { // ]
@@ -577,7 +577,7 @@ export class Lexer {
       }
     }
     if (this.state !== 'BYTESTRING' && this.state !== 'PROPNODENAME' && text.startsWith('/incbin/', pos)) {
-      this.emit('/incbin/', buf, 8, undefined, undefined, undefined, buf.dir);
+      this.emit('/incbin/', buf, 8, undefined, 0, undefined, buf.dir);
       return true;
     }
     return false;
@@ -629,10 +629,10 @@ export class Lexer {
     }
     if (bytes.length === 0) {
       this.lexicalError('Empty character literal', tok.span);
-      tok.value = 0n;
+      tok.num = 0;
       return;
     }
-    tok.value = BigInt(bytes[0]!);
+    tok.num = bytes[0]!;
     if (bytes.length > 1) this.lexicalError(`Character literal has ${bytes.length} characters instead of 1`, tok.span);
   }
 }

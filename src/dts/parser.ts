@@ -12,7 +12,7 @@ import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES } from '../tree
 import type { ChildDef, DtsFile, MemreserveDef, NodeBody, PropertyDef, RefDef, TopStatement } from './ast.js';
 import { ExpressionParser, type TokenCursor } from './expression.js';
 import { openRelative, type LexOptions, type TokenStream } from './lexer.js';
-import { describeToken, type Token } from './token.js';
+import { describeToken, tokenValue, type Token } from './token.js';
 
 /** Thrown inside the parser to unwind on the first syntax error; never escapes `parseDts`. */
 class StopParsing extends Error {}
@@ -303,7 +303,7 @@ class Parser implements TokenCursor {
     if (this.peek().kind === '/bits/') {
       this.next();
       const size = this.expectKind('literal', 'the element size (8, 16, 32 or 64)');
-      const v = size.value!;
+      const v = tokenValue(size);
       if (v === 8n || v === 16n || v === 32n || v === 64n) bits = Number(v) as 8 | 16 | 32 | 64;
       else this.semanticError('Array elements must be 8, 16, 32 or 64-bits', size.span);
     }
@@ -329,7 +329,12 @@ class Parser implements TokenCursor {
         let span: Span;
         if (t.kind === 'literal') {
           this.next();
-          value = t.value!;
+          // Most cells: a number that fits, written without BigInt.
+          if (bits === 32 && t.value === undefined) {
+            data.addElementSpan(t.span).appendCell(t.num);
+            continue;
+          }
+          value = tokenValue(t);
           span = t.span;
         } else {
           ({ value, span } = this.expr.primary());
@@ -348,7 +353,7 @@ class Parser implements TokenCursor {
     const data = new Data().addMarker('uint8');
     for (;;) {
       const t = this.next();
-      if (t.kind === 'byte') data.addElementSpan(t.span).appendByte(Number(t.value!));
+      if (t.kind === 'byte') data.addElementSpan(t.span).appendByte(t.num);
       else if (t.kind === 'label') data.addMarker('label', t.text);
       else if (this.isChar(t, ']')) return data.trim();
       else this.syntaxError(t, "two hex digits or ']'");

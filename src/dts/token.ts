@@ -44,10 +44,23 @@ export interface Token {
   kind: TokenKind;
   text: string;
   span: Span;
-  value?: bigint;
+  /**
+   * A literal's, character literal's or byte's value when it fits in 32 bits
+   * (most do: read without BigInt), as a signed 32-bit integer (`num >>> 0` is
+   * the value), so that the field only ever holds small integers and V8 keeps
+   * it unboxed; `value` is then undefined. Larger values are in `value`.
+   * Other tokens: 0. See tokenValue.
+   */
+  num: number;
+  value: bigint | undefined;
   bytes?: Uint8Array;
   /** For `/incbin/`: the folder of the file it was read from, where its file name is looked up first. */
   dir?: string | null;
+}
+
+/** The value of a literal, character literal or byte token. */
+export function tokenValue(t: Token): bigint {
+  return t.value ?? BigInt(t.num >>> 0);
 }
 
 /** How a token reads in an error message. */

@@ -38,6 +38,8 @@ class Parser implements TokenCursor {
   private properties = 0;
   readonly diagnostics: Diagnostic[] = [];
   private readonly expr = new ExpressionParser(this);
+  /** Where cell lists and byte strings are built before being taken at their size (Data.take). */
+  private readonly scratch = new Data();
 
   constructor(
     private readonly tokens: TokenStream,
@@ -261,13 +263,16 @@ class Parser implements TokenCursor {
 
   /** propdata: pieces joined by commas, with labels anywhere between them. */
   private propertyValue(): Data {
-    let data = new Data();
-    for (let first = true; ; first = false) {
-      while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
+    // Most values are one piece with no label before it: that piece is the value, not copied.
+    let data: Data | null = null;
+    for (;;) {
+      if (this.peek().kind === 'label') {
+        data ??= new Data();
+        while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
+      }
       const at = this.peek();
       const piece = this.valuePiece();
-      // Most values are one piece with no label before it: that piece is the value, not copied.
-      if (first && data.markers.length === 0) data = piece;
+      if (data === null) data = piece;
       else data.merge(piece);
       if (data.length > MAX_PROPERTY_BYTES) {
         this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at.span, this.tokens.get(Math.max(0, this.pos - 1)).span));
@@ -308,13 +313,13 @@ class Parser implements TokenCursor {
       else this.semanticError('Array elements must be 8, 16, 32 or 64-bits', size.span);
     }
     this.expectChar('<');
-    const data = new Data().addMarker(`uint${bits}`);
+    const data = this.scratch.clear().addMarker(`uint${bits}`);
     const mask = ELEMENT_MASKS[bits];
     for (;;) {
       const t = this.peek();
       if (this.isChar(t, '>')) {
         this.next();
-        return data.trim();
+        return data.take();
       }
       if (t.kind === 'label') {
         data.addMarker('label', this.next().text);
@@ -350,12 +355,12 @@ class Parser implements TokenCursor {
 
   private byteString(): Data {
     this.expectChar('[');
-    const data = new Data().addMarker('uint8');
+    const data = this.scratch.clear().addMarker('uint8');
     for (;;) {
       const t = this.next();
       if (t.kind === 'byte') data.addElementSpan(t.span).appendByte(t.num);
       else if (t.kind === 'label') data.addMarker('label', t.text);
-      else if (this.isChar(t, ']')) return data.trim();
+      else if (this.isChar(t, ']')) return data.take();
       else this.syntaxError(t, "two hex digits or ']'");
     }
   }

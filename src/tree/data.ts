@@ -119,16 +119,6 @@ export class Data {
     this.elementSpans = [];
   }
 
-  /** Drop the room the value and its lists grew into: called when a value is complete. */
-  trim(): this {
-    this.fitBuffer();
-    if (this.elementOffsets.length > 0) {
-      this.elementOffsets = this.elementOffsets.slice();
-      this.elementSpans = this.elementSpans.slice();
-    }
-    return this;
-  }
-
   appendBytes(bytes: ArrayLike<number>): this {
     this.reserve(bytes.length);
     this.buf.set(bytes, this.length);
@@ -218,6 +208,32 @@ export class Data {
   cell(offset: number): number {
     const b = this.buf;
     return ((b[offset]! << 24) | (b[offset + 1]! << 16) | (b[offset + 2]! << 8) | b[offset + 3]!) >>> 0;
+  }
+
+  /**
+   * The value built so far as a new value of exactly its size, and this one
+   * emptied for the next. The parser builds every cell list and byte string
+   * in one such scratch value, so a value's buffer and element lists are made
+   * once at their final size, not grown and then cut.
+   */
+  take(): Data {
+    const taken = new Data(this.buf.slice(0, this.length), this.markers);
+    if (this.elementOffsets.length > 0) {
+      taken.elementOffsets = this.elementOffsets.slice();
+      taken.elementSpans = this.elementSpans.slice();
+    }
+    return taken;
+  }
+
+  /** Empty this value (its buffer and lists kept for reuse, its markers begun anew): see take(). */
+  clear(): this {
+    this.length = 0;
+    this.markers = [];
+    if (this.elementOffsets !== NO_OFFSETS) {
+      this.elementOffsets.length = 0;
+      this.elementSpans.length = 0;
+    }
+    return this;
   }
 
   copy(): Data {

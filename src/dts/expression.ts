@@ -74,7 +74,7 @@ export class ExpressionParser {
     const t = this.cur.peek();
     if (t.kind === 'literal' || t.kind === 'char literal') {
       this.cur.next();
-      return { value: tokenValue(t), span: t.span };
+      return { value: tokenValue(t), span: t };
     }
     if (t.kind === 'char' && t.text === '(') {
       this.cur.next();
@@ -84,7 +84,7 @@ export class ExpressionParser {
       const close = this.cur.peek();
       if (close.kind !== 'char' || close.text !== ')') this.cur.syntaxError(close, "')'");
       this.cur.next();
-      return { value: inner.value, span: joinSpans(t.span, close.span) };
+      return { value: inner.value, span: joinSpans(t, close) };
     }
     return this.cur.syntaxError(t, 'an integer, a character literal or (');
   }
@@ -144,7 +144,7 @@ export class ExpressionParser {
       this.depth--;
       const v = operand.value;
       const value = t.text === '-' ? u64(-v) : t.text === '~' ? u64(~v) : bool(v === 0n);
-      return { value, span: joinSpans(t.span, operand.span) };
+      return { value, span: joinSpans(t, operand.span) };
     }
     return this.primary();
   }

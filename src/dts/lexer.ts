@@ -11,7 +11,7 @@ import { bomWarning, UTF8_BOM } from '../source/bom.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { bytesToLatin1, MAX_INPUT_BYTES, type FileHost } from '../source/host.js';
 import { MAX_PROPERTY_BYTES } from '../tree/node.js';
-import type { Span } from '../source/span.js';
+import { plainSpan, type Span } from '../source/span.js';
 import { unescape } from './escapes.js';
 import type { Token, TokenKind } from './token.js';
 
@@ -335,12 +335,12 @@ export class Lexer {
   }
 
   private fail(message: string, span: Span | null): void {
-    this.diagnostics.push(span ? { severity: 'error', check: 'syntax', message, span } : { severity: 'error', check: 'syntax', message });
+    this.diagnostics.push(span ? { severity: 'error', check: 'syntax', message, span: plainSpan(span) } : { severity: 'error', check: 'syntax', message });
     this.fatal = true;
   }
 
   private lexicalError(message: string, span: Span): void {
-    this.diagnostics.push({ severity: 'error', check: 'syntax', message: `Lexical error: ${message}`, span });
+    this.diagnostics.push({ severity: 'error', check: 'syntax', message: `Lexical error: ${message}`, span: plainSpan(span) });
   }
 
   /** Consume `length` characters of the current buffer, returning their span. */
@@ -379,11 +379,13 @@ export class Lexer {
   /** Make the token of the next `length` characters; `text` defaults to them. */
   private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, num = 0, bytes?: Uint8Array, dir?: string | null): Token {
     if (text === undefined) text = buf.text.slice(buf.pos, buf.pos + length);
-    const span = this.advance(buf, length);
+    const line = buf.line;
+    const col = buf.col;
+    this.skip(buf, length);
     // Every token has the same fields, so the parser's reads of them stay monomorphic.
-    const token: Token = { kind, text, span, num, value: undefined, bytes, dir };
+    const token: Token = { kind, text, num, value: undefined, bytes, dir, file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
     if (this.made >= MAX_DTS_TOKENS) {
-      if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, span);
+      if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, token);
       return token;
     }
     this.tokens.push(token);
@@ -400,8 +402,8 @@ export class Lexer {
       else this.step(buf);
       return true;
     }
-    const span = this.last.file !== '' ? { ...this.last } : { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
-    this.tokens.push({ kind: 'end of input', text: '', span, num: 0, value: undefined, bytes: undefined, dir: undefined });
+    const at = this.last.file !== '' ? this.last : { file: this.mainName, line: 1, col: 1, endLine: 1, endCol: 1 };
+    this.tokens.push({ kind: 'end of input', text: '', num: 0, value: undefined, bytes: undefined, dir: undefined, file: at.file, line: at.line, col: at.col, endLine: at.endLine, endCol: at.endCol });
     this.ended = true;
     return true;
   }
@@ -508,7 +510,7 @@ export class Lexer {
       const tok = this.emit('literal', buf, end - pos);
       const { value, error } = parseIntegerLiteral(tok.text);
       tok.value = value;
-      if (error) this.lexicalError(error, tok.span);
+      if (error) this.lexicalError(error, tok);
       return;
     }
     if (state === 'BYTESTRING') {
@@ -624,16 +626,16 @@ export class Lexer {
     const tok = this.emit('char literal', buf, literal.length);
     const { bytes, error } = unescape(literal.slice(1, -1), "'");
     if (error) {
-      this.fail(error, tok.span);
+      this.fail(error, tok);
       return;
     }
     if (bytes.length === 0) {
-      this.lexicalError('Empty character literal', tok.span);
+      this.lexicalError('Empty character literal', tok);
       tok.num = 0;
       return;
     }
     tok.num = bytes[0]!;
-    if (bytes.length > 1) this.lexicalError(`Character literal has ${bytes.length} characters instead of 1`, tok.span);
+    if (bytes.length > 1) this.lexicalError(`Character literal has ${bytes.length} characters instead of 1`, tok);
   }
 }
 

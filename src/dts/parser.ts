@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
-import { joinSpans } from '../source/span.js';
+import { joinSpans, plainSpan } from '../source/span.js';
 import { Data } from '../tree/data.js';
 import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES } from '../tree/node.js';
 import type { ChildDef, DtsFile, MemreserveDef, NodeBody, PropertyDef, RefDef, TopStatement } from './ast.js';
@@ -66,13 +66,13 @@ class Parser implements TokenCursor {
       severity: 'error',
       check: 'syntax',
       message: `syntax error: unexpected ${describeToken(token)}, expected ${expected}`,
-      span: token.span,
+      span: plainSpan(token),
     });
     throw new StopParsing();
   }
 
   semanticError(message: string, span: Span): void {
-    this.diagnostics.push({ severity: 'error', check: 'syntax', message, span });
+    this.diagnostics.push({ severity: 'error', check: 'syntax', message, span: plainSpan(span) });
   }
 
   private isChar(t: Token, c: string): boolean {
@@ -111,7 +111,7 @@ class Parser implements TokenCursor {
         plugin = true;
       }
       if (first === null) first = plugin;
-      else if (plugin !== first) this.semanticError("Header flags don't match earlier ones", v1.span);
+      else if (plugin !== first) this.semanticError("Header flags don't match earlier ones", v1);
     } while (this.peek().kind === '/dts-v1/');
     return first;
   }
@@ -125,7 +125,7 @@ class Parser implements TokenCursor {
       const address = this.expr.primary();
       const size = this.expr.primary();
       const end = this.expectChar(';');
-      list.push({ labels, address: address.value, size: size.value, span: joinSpans(start.span, end.span) });
+      list.push({ labels, address: address.value, size: size.value, span: joinSpans(start, end) });
     }
     return list;
   }
@@ -140,8 +140,8 @@ class Parser implements TokenCursor {
 
   private ref(): RefDef {
     const t = this.peek();
-    if (t.kind === 'label reference') return { kind: 'label', target: this.next().text, span: t.span };
-    if (t.kind === 'path reference') return { kind: 'path', target: this.next().text, span: t.span };
+    if (t.kind === 'label reference') return { kind: 'label', target: this.next().text, span: plainSpan(t) };
+    if (t.kind === 'path reference') return { kind: 'path', target: this.next().text, span: plainSpan(t) };
     return this.syntaxError(t, "a reference ('&label' or '&{/path}')");
   }
 
@@ -154,22 +154,22 @@ class Parser implements TokenCursor {
       if (this.isChar(t, '/')) {
         this.next();
         const body = this.nodeBody();
-        statements.push({ kind: 'root', body, span: joinSpans(t.span, body.span) });
+        statements.push({ kind: 'root', body, span: joinSpans(t, body.span) });
       } else if (t.kind === 'label reference' || t.kind === 'path reference') {
         const ref = this.ref();
         const body = this.nodeBody();
-        statements.push({ kind: 'ref-node', label: null, ref, body, span: joinSpans(t.span, body.span) });
+        statements.push({ kind: 'ref-node', label: null, ref, body, span: joinSpans(t, body.span) });
       } else if (!first && t.kind === 'label') {
         this.next();
         const ref = this.ref();
         const body = this.nodeBody();
-        statements.push({ kind: 'ref-node', label: t.text, ref, body, span: joinSpans(t.span, body.span) });
+        statements.push({ kind: 'ref-node', label: t.text, ref, body, span: joinSpans(t, body.span) });
       } else if (!first && (t.kind === '/delete-node/' || t.kind === '/omit-if-no-ref/')) {
         this.next();
         const ref = this.ref();
         const end = this.expectChar(';');
         const kind = t.kind === '/delete-node/' ? 'delete-ref' : 'omit-ref';
-        statements.push({ kind, ref, span: joinSpans(t.span, end.span) });
+        statements.push({ kind, ref, span: joinSpans(t, end) });
       } else {
         this.syntaxError(t, first ? "'/ {' or a reference to a node" : "'/ {', a reference to a node, '/delete-node/' or the end");
       }
@@ -181,7 +181,7 @@ class Parser implements TokenCursor {
   private nodeBody(): NodeBody {
     const open = this.expectChar('{');
     if (++this.depth > MAX_NODE_DEPTH) this.syntaxError(open, `nodes nested at most ${MAX_NODE_DEPTH} deep`);
-    if (++this.nodes > MAX_TREE_NODES) this.limitError(`more than ${MAX_TREE_NODES} nodes`, open.span);
+    if (++this.nodes > MAX_TREE_NODES) this.limitError(`more than ${MAX_TREE_NODES} nodes`, open);
     const properties: PropertyDef[] = [];
     while (this.startsProperty()) properties.push(this.property());
     const children: ChildDef[] = [];
@@ -189,14 +189,14 @@ class Parser implements TokenCursor {
       children.push(this.child());
       if (this.startsProperty()) {
         const at = this.peek();
-        this.semanticError('Properties must precede subnodes', at.span);
+        this.semanticError('Properties must precede subnodes', at);
         throw new StopParsing();
       }
     }
     this.next();
     const end = this.expectChar(';');
     this.depth--;
-    return { properties, children, span: joinSpans(open.span, end.span) };
+    return { properties, children, span: joinSpans(open, end) };
   }
 
   /** Does a property definition start here (after any labels)? */
@@ -218,22 +218,22 @@ class Parser implements TokenCursor {
 
   private property(): PropertyDef {
     const start = this.peek();
-    if (++this.properties > MAX_TREE_PROPERTIES) this.limitError(`more than ${MAX_TREE_PROPERTIES} properties`, start.span);
+    if (++this.properties > MAX_TREE_PROPERTIES) this.limitError(`more than ${MAX_TREE_PROPERTIES} properties`, start);
     const labels = this.labels();
     const t = this.next();
     if (t.kind === '/delete-property/') {
       const name = this.expectKind('name', 'a property name');
       const end = this.expectChar(';');
-      return { kind: 'delete-property', labels, name: name.text, span: joinSpans(start.span, end.span) };
+      return { kind: 'delete-property', labels, name: name.text, span: joinSpans(start, end) };
     }
     if (this.isChar(this.peek(), ';')) {
       const end = this.next();
-      return { kind: 'property', labels, name: t.text, value: null, span: joinSpans(start.span, end.span), nameSpan: t.span };
+      return { kind: 'property', labels, name: t.text, value: null, span: joinSpans(start, end), nameSpan: t };
     }
     this.expectChar('=');
     const value = this.propertyValue();
     const end = this.expectChar(';');
-    return { kind: 'property', labels, name: t.text, value, span: joinSpans(start.span, end.span), nameSpan: t.span };
+    return { kind: 'property', labels, name: t.text, value, span: joinSpans(start, end), nameSpan: t };
   }
 
   private child(): ChildDef {
@@ -253,12 +253,12 @@ class Parser implements TokenCursor {
       this.next();
       const name = this.expectKind('name', 'a node name');
       const end = this.expectChar(';');
-      return { kind: 'delete-node', labels, name: name.text, omitIfNoRef, span: joinSpans(start.span, end.span) };
+      return { kind: 'delete-node', labels, name: name.text, omitIfNoRef, span: joinSpans(start, end) };
     }
     if (t.kind !== 'name') this.syntaxError(t, "a property or node definition, or '}'");
     this.next();
     const body = this.nodeBody();
-    return { kind: 'node', labels, name: t.text, omitIfNoRef, body, span: joinSpans(start.span, body.span), nameSpan: t.span };
+    return { kind: 'node', labels, name: t.text, omitIfNoRef, body, span: joinSpans(start, body.span), nameSpan: t };
   }
 
   /** propdata: pieces joined by commas, with labels anywhere between them. */
@@ -275,7 +275,7 @@ class Parser implements TokenCursor {
       if (data === null) data = piece;
       else data.merge(piece);
       if (data.length > MAX_PROPERTY_BYTES) {
-        this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at.span, this.tokens.get(Math.max(0, this.pos - 1)).span));
+        this.limitError(`property value of more than ${MAX_PROPERTY_BYTES} bytes`, joinSpans(at, this.tokens.get(Math.max(0, this.pos - 1))));
       }
       while (this.peek().kind === 'label') data.addMarker('label', this.next().text);
       if (!this.isChar(this.peek(), ',')) return data;
@@ -310,7 +310,7 @@ class Parser implements TokenCursor {
       const size = this.expectKind('literal', 'the element size (8, 16, 32 or 64)');
       const v = tokenValue(size);
       if (v === 8n || v === 16n || v === 32n || v === 64n) bits = Number(v) as 8 | 16 | 32 | 64;
-      else this.semanticError('Array elements must be 8, 16, 32 or 64-bits', size.span);
+      else this.semanticError('Array elements must be 8, 16, 32 or 64-bits', size);
     }
     this.expectChar('<');
     const data = this.scratch.clear().addMarker(`uint${bits}`);
@@ -326,8 +326,8 @@ class Parser implements TokenCursor {
       } else if (t.kind === 'label reference' || t.kind === 'path reference') {
         this.next();
         if (bits === 32) data.addMarker('ref-phandle', t.text);
-        else this.semanticError('References are only allowed in arrays with 32-bit elements.', t.span);
-        data.addElementSpan(t.span).appendInteger(mask, bits);
+        else this.semanticError('References are only allowed in arrays with 32-bit elements.', t);
+        data.addElementSpan(t).appendInteger(mask, bits);
       } else {
         // A plain literal, most cells, taken here; anything else is an expression.
         let value: bigint;
@@ -336,11 +336,11 @@ class Parser implements TokenCursor {
           this.next();
           // Most cells: a number that fits, written without BigInt.
           if (bits === 32 && t.value === undefined) {
-            data.addElementSpan(t.span).appendCell(t.num);
+            data.addElementSpan(t).appendCell(t.num);
             continue;
           }
           value = tokenValue(t);
-          span = t.span;
+          span = t;
         } else {
           ({ value, span } = this.expr.primary());
         }
@@ -358,7 +358,7 @@ class Parser implements TokenCursor {
     const data = this.scratch.clear().addMarker('uint8');
     for (;;) {
       const t = this.next();
-      if (t.kind === 'byte') data.addElementSpan(t.span).appendByte(t.num);
+      if (t.kind === 'byte') data.addElementSpan(t).appendByte(t.num);
       else if (t.kind === 'label') data.addMarker('label', t.text);
       else if (this.isChar(t, ']')) return data.take();
       else this.syntaxError(t, "two hex digits or ']'");
@@ -379,7 +379,7 @@ class Parser implements TokenCursor {
       length = this.expr.primary().value;
     }
     const close = this.expectChar(')');
-    const span = joinSpans(kw.span, close.span);
+    const span = joinSpans(kw, close);
     // Refused before the file is opened: a length this large cannot be a property (all ones means "to the end", as in dtc).
     if (length !== null && length !== U64_MAX && length > BigInt(MAX_PROPERTY_BYTES)) {
       this.limitError(`/incbin/ length ${length} is more than the ${MAX_PROPERTY_BYTES} bytes a property may hold`, span);

@@ -40,10 +40,10 @@ export const TokenKind = {
 } as const;
 export type TokenKind = (typeof TokenKind)[keyof typeof TokenKind];
 
-export interface Token {
+/** A token, and where it is: a token is its own span (one object per token, not two). */
+export interface Token extends Span {
   kind: TokenKind;
   text: string;
-  span: Span;
   /**
    * A literal's, character literal's or byte's value when it fits in 32 bits
    * (most do: read without BigInt), as a signed 32-bit integer (`num >>> 0` is

@@ -1,4 +1,4 @@
-import type { Span } from '../source/span.js';
+import { plainSpan, type Span } from '../source/span.js';
 
 /**
  * A property value as dtc keeps it: the bytes that go into the blob, plus
@@ -250,10 +250,11 @@ export class Data {
   spanOfBytes(start: number, end: number): Span | null {
     const inside = this.elementSpans.filter((_, i) => this.elementOffsets[i]! >= start && this.elementOffsets[i]! < end);
     if (inside.length === 0) return null;
+    // Element spans may be the tokens themselves (a token is its own span): the result is made plain.
     const first = inside[0]!;
     const last = inside[inside.length - 1]!;
-    if (first.file !== last.file) return first;
-    return { ...first, endLine: last.endLine, endCol: last.endCol };
+    if (first.file !== last.file) return plainSpan(first);
+    return plainSpan({ file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol, macro: first.macro });
   }
 }
 

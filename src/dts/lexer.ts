@@ -43,7 +43,16 @@ interface SourceBuffer {
   /** Folder that relative `/include/` and `/incbin/` names start from (`null`: the working folder). */
   dir: string | null;
   line: number;
-  col: number;
+  /** Where the current line starts: a column is `pos - lineStart + 1`, so text without a newline moves only `pos`. */
+  lineStart: number;
+  /** The first newline at or after `pos` (the text's length when there is none): each newline is searched for once. */
+  nextNewline: number;
+}
+
+/** The first newline at or after `from` in `text`, or the text's length. */
+function newlineFrom(text: string, from: number): number {
+  const at = text.indexOf('\n', from);
+  return at < 0 ? text.length : at;
 }
 
 
@@ -330,7 +339,8 @@ export class Lexer {
     }
     const bom = text.startsWith(UTF8_BOM) ? UTF8_BOM.length : 0;
     if (bom) this.diagnostics.push(bomWarning(path, 'syntax'));
-    this.stack.push({ text, pos: bom, name: path, dir: dirnameOf(path), line: 1, col: 1 });
+    // A BOM is not a column: the first character after it is column 1.
+    this.stack.push({ text, pos: bom, name: path, dir: dirnameOf(path), line: 1, lineStart: bom, nextNewline: newlineFrom(text, bom) });
     return true;
   }
 
@@ -346,9 +356,9 @@ export class Lexer {
   /** Consume `length` characters of the current buffer, returning their span. */
   private advance(buf: SourceBuffer, length: number): Span {
     const line = buf.line;
-    const col = buf.col;
+    const col = buf.pos - buf.lineStart + 1;
     this.skip(buf, length);
-    return { file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
+    return { file: buf.name, line, col, endLine: buf.line, endCol: buf.pos - buf.lineStart + 1 };
   }
 
   /**
@@ -360,30 +370,26 @@ export class Lexer {
     const last = this.last;
     last.file = buf.name;
     last.line = buf.line;
-    last.col = buf.col;
+    last.col = buf.pos - buf.lineStart + 1;
     const end = buf.pos + length;
-    const text = buf.text;
-    for (let i = buf.pos; i < end; i++) {
-      if (text.charCodeAt(i) === 10) {
-        buf.line++;
-        buf.col = 1;
-      } else {
-        buf.col++;
-      }
+    while (buf.nextNewline < end) {
+      buf.line++;
+      buf.lineStart = buf.nextNewline + 1;
+      buf.nextNewline = newlineFrom(buf.text, buf.lineStart);
     }
     buf.pos = end;
     last.endLine = buf.line;
-    last.endCol = buf.col;
+    last.endCol = end - buf.lineStart + 1;
   }
 
   /** Make the token of the next `length` characters; `text` defaults to them. */
   private emit(kind: TokenKind, buf: SourceBuffer, length: number, text?: string, num = 0, bytes?: Uint8Array, dir?: string | null): Token {
     if (text === undefined) text = buf.text.slice(buf.pos, buf.pos + length);
     const line = buf.line;
-    const col = buf.col;
+    const col = buf.pos - buf.lineStart + 1;
     this.skip(buf, length);
     // Every token has the same fields, so the parser's reads of them stay monomorphic.
-    const token: Token = { kind, text, num, value: undefined, bytes, dir, file: buf.name, line, col, endLine: buf.line, endCol: buf.col };
+    const token: Token = { kind, text, num, value: undefined, bytes, dir, file: buf.name, line, col, endLine: buf.line, endCol: buf.pos - buf.lineStart + 1 };
     if (this.made >= MAX_DTS_TOKENS) {
       if (!this.fatal) this.fail(`more than ${MAX_DTS_TOKENS} tokens: input too large to compile`, token);
       return token;

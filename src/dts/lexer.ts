@@ -143,6 +143,28 @@ function lineMarkerMatch(text: string, pos: number): string | null {
   return text.slice(pos, end + stickyMatch(LINE_MARKER_TAIL, text, end)!.length);
 }
 
+/**
+ * The bytes of the string literal whose contents are `text[start, end)`, with
+ * the NUL that ends it in a property value (a string token's `bytes`), or
+ * dtc's error for a bad escape. Without a backslash the characters are the
+ * bytes, written straight into the value's buffer.
+ */
+function stringBytes(text: string, start: number, end: number): Uint8Array | string {
+  const plain = new Uint8Array(end - start + 1);
+  let i = start;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) break;
+    plain[i - start] = c;
+  }
+  if (i === end) return plain;
+  const { bytes, error } = unescape(text.slice(start, end), '"');
+  if (error !== undefined) return error;
+  const withNul = new Uint8Array(bytes.length + 1);
+  withNul.set(bytes);
+  return withNul;
+}
+
 /** Where the run of blanks (space, tab, newline, CR, FF, VT) starting at `pos` ends. */
 function whitespaceEnd(text: string, pos: number): number {
   let i = pos;
@@ -456,9 +478,9 @@ export class Lexer {
             this.fail(`string of ${end - pos - 2} bytes is longer than the ${MAX_STRING_BYTES} bytes a property may hold`, this.advance(buf, end - pos));
             return;
           }
-          const { bytes, error } = unescape(text.slice(pos + 1, end - 1), '"');
-          if (error) {
-            this.fail(error, this.advance(buf, end - pos));
+          const bytes = stringBytes(text, pos + 1, end - 1);
+          if (typeof bytes === 'string') {
+            this.fail(bytes, this.advance(buf, end - pos));
             return;
           }
           this.emit('string', buf, end - pos, undefined, 0, bytes);

@@ -7,7 +7,7 @@
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import { joinSpans, plainSpan } from '../source/span.js';
-import { Data } from '../tree/data.js';
+import { Data, latin1Text } from '../tree/data.js';
 import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES } from '../tree/node.js';
 import type { ChildDef, DtsFile, MemreserveDef, NodeBody, PropertyDef, RefDef, TopStatement } from './ast.js';
 import { ExpressionParser, type TokenCursor } from './expression.js';
@@ -287,10 +287,8 @@ class Parser implements TokenCursor {
     const t = this.peek();
     if (t.kind === 'string') {
       this.next();
-      // Made at its final size: no growing, and no cut to size when the bytes are first read.
-      const bytes = new Uint8Array(t.bytes!.length + 1);
-      bytes.set(t.bytes!);
-      return new Data(bytes, [{ offset: 0, type: 'string', ref: null }]);
+      // The lexer made the bytes at their final size, NUL included: the value takes them as they are.
+      return new Data(t.bytes!, [{ offset: 0, type: 'string', ref: null }]);
     }
     if (t.kind === 'label reference' || t.kind === 'path reference') {
       this.next();
@@ -384,7 +382,7 @@ class Parser implements TokenCursor {
     if (length !== null && length !== U64_MAX && length > BigInt(MAX_PROPERTY_BYTES)) {
       this.limitError(`/incbin/ length ${length} is more than the ${MAX_PROPERTY_BYTES} bytes a property may hold`, span);
     }
-    const fileName = Buffer.from(name.bytes!).toString('latin1'); // not fromCharCode(...): a long name would overflow the stack
+    const fileName = latin1Text(name.bytes!, name.bytes!.length - 1);
     const opened = openRelative(fileName, kw.dir ?? null, this.options);
     if ('error' in opened) {
       this.semanticError(opened.error, span);

@@ -24,7 +24,7 @@ export const TokenKind = {
   Byte: 'byte',
   /** A property or node name — `text`. */
   Name: 'name',
-  /** A string literal — `bytes` are its unescaped contents without the NUL. */
+  /** A string literal — `bytes` are its unescaped contents and the NUL that ends it. */
   String: 'string',
   LShift: '<<',
   RShift: '>>',

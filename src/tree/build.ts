@@ -9,7 +9,7 @@ import type { Span } from '../source/span.js';
 import type { ChildDef, DtsFile, NodeBody, PropertyDef, RefDef } from '../dts/ast.js';
 import { Data, stringData } from './data.js';
 import { nodeByPath, RefResolver } from './lookup.js';
-import { addLabel, Node, Property, type DeviceTree, type Label, type ReserveEntry } from './node.js';
+import { NO_LABELS, withLabel, Node, Property, type DeviceTree, type Label, type ReserveEntry } from './node.js';
 
 export interface BuildResult {
   tree: DeviceTree;
@@ -17,9 +17,9 @@ export interface BuildResult {
 }
 
 function labelsAsDtc(written: readonly string[]): Label[] {
-  const labels: Label[] = [];
+  let labels = NO_LABELS;
   // dtc reduces `a: b: x` innermost first, so b is added before a.
-  for (let i = written.length - 1; i >= 0; i--) addLabel(labels, written[i]!);
+  for (let i = written.length - 1; i >= 0; i--) labels = withLabel(labels, written[i]!);
   return labels;
 }
 
@@ -78,7 +78,7 @@ function deleteLabels(labels: Label[]): void {
  */
 export function mergeNodes(target: Node, update: Node): void {
   target.deleted = false;
-  for (const l of update.labels) addLabel(target.labels, l.name);
+  for (const l of update.labels) target.labels = withLabel(target.labels, l.name);
 
   // By name, the first of each (deleted ones included, as dtc's lookups here):
   // a board that adds thousands of children to one bus must not search the
@@ -95,7 +95,7 @@ export function mergeNodes(target: Node, update: Node): void {
     }
     const existing = props.get(prop.name);
     if (existing) {
-      for (const l of prop.labels) addLabel(existing.labels, l.name);
+      for (const l of prop.labels) existing.labels = withLabel(existing.labels, l.name);
       existing.value = prop.value;
       existing.deleted = false;
       existing.span = prop.span;
@@ -197,7 +197,7 @@ export function buildTree(file: DtsFile): BuildResult {
         }
         const target = refs.find(root, st.ref.target);
         if (target) {
-          if (st.label !== null) addLabel(target.labels, st.label);
+          if (st.label !== null) target.labels = withLabel(target.labels, st.label);
           mergeNodes(target, update);
           if (relabels) refs.invalidate();
         } else if (file.plugin && st.label === null) {

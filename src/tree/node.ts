@@ -11,17 +11,28 @@ export interface Label {
 }
 
 /**
- * Add a label as dtc's add_label does: an existing one is revived, a new one
- * goes to the front of the list (dtc lists labels newest first, and that order
- * shows in `__symbols__`).
+ * The label list of every node and property that has none (most have none,
+ * and each lives as long as the tree): shared, so never written to. Lists
+ * grow through withLabel.
  */
-export function addLabel(labels: Label[], name: string): void {
+export const NO_LABELS: Label[] = Object.freeze([]) as unknown as Label[];
+
+/**
+ * A label added as dtc's add_label does: an existing one is revived, a new one
+ * goes to the front of the list (dtc lists labels newest first, and that order
+ * shows in `__symbols__`). Returns the list to keep: `labels` itself, or a new
+ * one in place of the shared empty list.
+ */
+export function withLabel(labels: Label[], name: string): Label[] {
   const existing = labels.find((l) => l.name === name);
   if (existing) {
     existing.deleted = false;
-    return;
+    return labels;
   }
-  labels.unshift({ name, deleted: false });
+  const label = { name, deleted: false };
+  if (labels === NO_LABELS) return [label];
+  labels.unshift(label);
+  return labels;
 }
 
 export function liveLabels(labels: readonly Label[]): Label[] {
@@ -49,7 +60,7 @@ export const MAX_PROPERTY_BYTES = 16 * 1024 * 1024;
 export class Property {
   name: string;
   value: Data;
-  labels: Label[] = [];
+  labels: Label[] = NO_LABELS;
   /** Deleted properties stay in the list: redefining one revives it in place, as in dtc. */
   deleted = false;
   /** Where it was defined; the last definition wins, as dtc's srcpos. */
@@ -68,7 +79,7 @@ export class Node {
   properties: Property[] = [];
   children: Node[] = [];
   parent: Node | null = null;
-  labels: Label[] = [];
+  labels: Label[] = NO_LABELS;
   deleted = false;
   /** The phandle dtc assigned or read; 0 for none. */
   phandle = 0;

@@ -409,25 +409,36 @@ export interface JsonViewOptions {
    * ancestor. The validators never modify what they are given.
    */
   cache?: Map<Node, JsonNode>;
-  /** Parents' own properties as `$parent` shows them, shared by their children likewise. */
-  shallowCache?: Map<Node, JsonNode>;
+  /** Per parent, the prototype that shows its own properties to its children as `$parent` (see withParent). */
+  shallowCache?: Map<Node, object>;
 }
 
 /**
  * Facts about a node's place in the tree that dt-schema's validator knows
  * but its JSON does not hold. `$parent` (the parent's properties and
- * `$nodename`, no children) rides on the node object as a non-enumerable
- * key, so core schemas can test it (a parent's cells and name) while
- * `additionalProperties`, dumps and JSON.stringify never see it. Whether the
- * node counts as disabled (its own status, or an ancestor's handed down, as
+ * `$nodename`, no children) is read through the node object's prototype,
+ * one per parent and shared by its children, as a non-enumerable key: core
+ * schemas can test it (a parent's cells and name) while
+ * `additionalProperties`, `Object.keys`, dumps and JSON.stringify never see
+ * it, and a node costs no property definition of its own. Whether the node
+ * counts as disabled (its own status, or an ancestor's handed down, as
  * dt-validate does) and whether it sits under a `__…__` node (which
  * dt-validate does not look at) only our code reads: they sit beside the
  * object.
  */
 const sideFacts = new WeakMap<object, number>();
 
-function hide(obj: JsonNode, parent: JsonNode | undefined, disabled: boolean, ignored: boolean): void {
-  if (parent) Object.defineProperty(obj, '$parent', { value: parent, enumerable: false, writable: true, configurable: true });
+/** The prototype of `parent`'s children's JSON: it holds `$parent`, made once per parent when there is a cache. */
+function withParent(parent: Node, types: PropertyTypes, cache: Map<Node, object> | undefined): object {
+  let proto = cache?.get(parent);
+  if (!proto) {
+    proto = Object.defineProperty({}, '$parent', { value: shallowJson(parent, types), enumerable: false, writable: true, configurable: true });
+    cache?.set(parent, proto);
+  }
+  return proto;
+}
+
+function hide(obj: JsonNode, disabled: boolean, ignored: boolean): void {
   // A bit each: 1 disabled, 2 ignored.
   if (disabled || ignored) sideFacts.set(obj, (disabled ? 1 : 0) | (ignored ? 2 : 0));
 }
@@ -473,7 +484,9 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   const cached = options.cache?.get(node);
   if (cached) return cached;
   const types = options.types ?? NO_TYPES;
-  const obj: JsonNode = { $nodename: [node.parent ? node.name : '/'] };
+  // A child's `$parent` comes from a prototype its siblings share (see withParent).
+  const obj: JsonNode = node.parent ? (Object.create(withParent(node.parent, types, options.shallowCache)) as JsonNode) : {};
+  obj['$nodename'] = [node.parent ? node.name : '/'];
   const props = node.properties;
   for (let i = 0; i < props.length; i++) {
     const prop = props[i]!;
@@ -488,16 +501,7 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
       if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
     }
   }
-  // A parent's own properties, once per parent (not once per child) when there is a cache.
-  let parent: JsonNode | undefined;
-  if (node.parent) {
-    parent = options.shallowCache?.get(node.parent);
-    if (!parent) {
-      parent = shallowJson(node.parent, types);
-      options.shallowCache?.set(node.parent, parent);
-    }
-  }
-  hide(obj, parent, effectivelyDisabled(node, options.cache), ignoredNode(node));
+  hide(obj, effectivelyDisabled(node, options.cache), ignoredNode(node));
   options.cache?.set(node, obj);
   return obj;
 }

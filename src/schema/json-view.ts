@@ -252,12 +252,22 @@ function interruptState(node: Node, phandles: Map<number, Node>): InterruptState
     if (controller) start = cellsOf(controller, '#interrupt-cells');
   }
   // An interrupt-map resets the count to the node's own (for what follows it).
-  const names = node.liveProperties.map((p) => p.name);
-  const mapAt = names.indexOf('interrupt-map');
-  const own = mapAt >= 0 && mapAt < names.indexOf('interrupts') ? cellsOf(node, '#interrupt-cells') : start;
+  const mapAt = livePropertyIndex(node, 'interrupt-map');
+  const own = mapAt >= 0 && mapAt < livePropertyIndex(node, 'interrupts') ? cellsOf(node, '#interrupt-cells') : start;
   const state = { own, passOn: mapAt >= 0 ? cellsOf(node, '#interrupt-cells') : start };
   memo.set(node, state);
   return state;
+}
+
+/** Where `name` is among the node's live properties (-1 when absent): asked for every node with interrupts. */
+function livePropertyIndex(node: Node, name: string): number {
+  const props = node.properties;
+  for (let i = 0, live = 0; i < props.length; i++) {
+    if (props[i]!.deleted) continue;
+    if (props[i]!.name === name) return live;
+    live++;
+  }
+  return -1;
 }
 
 /** The single row of a matrix value, or null when the value is not cells. */
@@ -328,12 +338,14 @@ function underGpioHog(node: Node): boolean {
 
 /** Regroup cell values into entries as dt-schema's dtb.py does after decoding. */
 function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: PropertyTypes): void {
-  // Indexed loops over the names: every node comes through here, mostly before the JIT has warmed up.
-  const names = Object.keys(obj);
+  // Indexed loops over the properties (the object's keys so far, without a list made of them):
+  // every node comes through here, mostly before the JIT has warmed up.
+  const props = node.properties;
   // GPIO specifiers (hogs are left alone; whether a node is one is asked only when it has GPIO properties).
   let hog: boolean | undefined;
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
+  for (let k = 0; k < props.length; k++) {
+    if (props[k]!.deleted) continue;
+    const name = props[k]!.name;
     if (!isGpioName(name)) continue;
     hog ??= underGpioHog(node);
     if (hog) break;
@@ -372,9 +384,9 @@ function regroup(node: Node, obj: JsonNode, phandles: Map<number, Node>, types: 
   }
 
   // Other phandle + arguments lists, for properties the schemas type as phandle-array.
-  for (let k = 0; k < names.length; k++) {
-    const name = names[k]!;
-    if (name.startsWith('$')) continue;
+  for (let k = 0; k < props.length; k++) {
+    if (props[k]!.deleted) continue;
+    const name = props[k]!.name;
     // The type first: a lookup, where firstRow looks at every cell.
     if (!types.propertyTypes(name).includes('phandle-array')) continue;
     const value = obj[name];

@@ -75,12 +75,12 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
  * Reads source lines for the caret display, once per file. Inputs already
  * read are not read again: standard input or a pipe would not give them twice.
  */
-function sourceLines(inputTexts: ReadonlyMap<string, string>): (file: string, line: number) => string | null {
+function sourceLines(inputs: ReadonlyMap<string, Uint8Array>): (file: string, line: number) => string | null {
   const cache = new Map<string, string[] | null>();
   return (file, line) => {
     if (!cache.has(file)) {
-      const bytes = inputTexts.has(file) || file === '<stdin>' ? null : nodeFileHost.readBytes(file);
-      const text = inputTexts.get(file) ?? (bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null);
+      const bytes = inputs.get(file) ?? (file === '<stdin>' ? null : nodeFileHost.readBytes(file));
+      const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null;
       cache.set(file, text === null ? null : text.split(/\r?\n/));
     }
     return cache.get(file)?.[line - 1] ?? null;
@@ -99,7 +99,7 @@ function sarifRules(): SarifRule[] {
   return CHECKS.map((c) => ({ id: c.name, description: c.description, help: c.docs, level: c.severity }));
 }
 
-function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, inputTexts: ReadonlyMap<string, string>): string {
+function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, inputs: ReadonlyMap<string, Uint8Array>): string {
   switch (opts.format) {
     case 'json':
       return formatJson(reports);
@@ -108,7 +108,7 @@ function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: C
     case 'github':
       return formatGithub(reports);
     default:
-      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(inputTexts), verbose: opts.verbose });
+      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(inputs), verbose: opts.verbose });
   }
 }
 
@@ -157,7 +157,8 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
   const schemaProblems: Diagnostic[] = [...schemas.diagnostics];
   const reports: FileReport[] = [...problems];
   if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems, configuration: true });
-  const inputTexts = new Map<string, string>();
+  // The bytes read, for the caret display: made text only for a file a finding shows a line of.
+  const inputBytes = new Map<string, Uint8Array>();
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;
     const lintOptions = { ...loadOptions(opts), schemas, all: opts.all, rules };
@@ -171,11 +172,11 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;
     }
-    if (!inputTexts.has(name)) inputTexts.set(name, bytesToLatin1(bytes));
+    if (!inputBytes.has(name)) inputBytes.set(name, bytes);
     const report: LintReport = lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
-  return emitReport(reports, opts, io, inputTexts);
+  return emitReport(reports, opts, io, inputBytes);
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -189,10 +190,10 @@ export interface ReportOptions {
 }
 
 /** Write the report where it was asked for and return the run's exit code. */
-export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, inputTexts: ReadonlyMap<string, string> = new Map()): number {
+export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, inputs: ReadonlyMap<string, Uint8Array> = new Map()): number {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const text = formatReport(shown, opts, io, toFile, inputTexts);
+  const text = formatReport(shown, opts, io, toFile, inputs);
   if (toFile) {
     try {
       writeFileAtomic(opts.output!, text);

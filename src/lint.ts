@@ -199,8 +199,8 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
   const cache = new Map<Node, JsonNode>();
-  const shallowCache = new Map<Node, JsonNode>();
-  const view = { types, cache, shallowCache };
+  const parentCache = new Map<Node, object>();
+  const view = { types, cache, parentCache };
   const judge = (node: Node, what: Scope) => {
     const json = nodeJson(node, view, phandles);
     const found = judgeNode(node, json, options.schemas, what, phandles);

@@ -422,7 +422,7 @@ export interface JsonViewOptions {
    */
   cache?: Map<Node, JsonNode>;
   /** Per parent, the prototype that shows its own properties to its children as `$parent` (see withParent). */
-  shallowCache?: Map<Node, object>;
+  parentCache?: Map<Node, object>;
 }
 
 /**
@@ -497,7 +497,7 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   if (cached) return cached;
   const types = options.types ?? NO_TYPES;
   // A child's `$parent` comes from a prototype its siblings share (see withParent).
-  const obj: JsonNode = node.parent ? (Object.create(withParent(node.parent, types, options.shallowCache)) as JsonNode) : {};
+  const obj: JsonNode = node.parent ? (Object.create(withParent(node.parent, types, options.parentCache)) as JsonNode) : {};
   obj['$nodename'] = [node.parent ? node.name : '/'];
   const props = node.properties;
   for (let i = 0; i < props.length; i++) {

@@ -172,3 +172,20 @@ test('isVmgenid: a node with any of the vmgenid compatibles is one, alone or in 
   assert.equal(isVmgenid(nodeWith('microsoft,vmgen')), false);
   assert.equal(isVmgenid(new Node('bare')), false);
 });
+
+test('lint: a disabled node is not asked for its required properties (its own status, a status list, or its parent\'s)', async () => {
+  const board = (node: string, parentStatus = '') =>
+    `/dts-v1/;\n/ {\n\tcompatible = "acme,board";\n\tmodel = "Acme";\n\t#address-cells = <2>;\n\t#size-cells = <2>;\n\tbus {\n${parentStatus}\t\t${node}\n\t};\n};\n`;
+  const required = async (source: string) => {
+    const r = await cli(['--all', '-f', 'json', '-'], { stdin: source });
+    const report = JSON.parse(r.stdout) as { files: { diagnostics: { check: string; message: string }[] }[] };
+    return report.files.flatMap((f) => f.diagnostics).filter((d) => d.check === 'schema_required').length;
+  };
+  const vmgenid = (status: string) => `rng { compatible = "microsoft,vmgenid";${status} };`;
+  assert.ok((await required(board(vmgenid(''))) > 0), 'an enabled node without reg and interrupts is told');
+  assert.equal(await required(board(vmgenid(' status = "disabled";'))), 0);
+  assert.equal(await required(board(vmgenid(' status = "okay", "disabled";'))), 0);
+  assert.equal(await required(board(vmgenid(''), '\t\tstatus = "disabled";\n')), 0);
+  assert.ok((await required(board(vmgenid(' status = "disabledx";'))) > 0), 'only the word itself disables');
+  assert.ok((await required(board(vmgenid(' status = "okay";'), '\t\tstatus = "disabled";\n')) > 0), 'a node\'s own status wins');
+});

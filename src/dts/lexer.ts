@@ -700,7 +700,10 @@ export class TokenStream {
   release(index: number): void {
     const done = index - this.offset;
     if (done < 4096) return;
-    this.lexer.tokens.splice(0, done);
+    // Moved down in place: splice would also hand back a list of the tokens removed.
+    const tokens = this.lexer.tokens;
+    tokens.copyWithin(0, done);
+    tokens.length -= done;
     this.offset += done;
   }
 }

@@ -471,7 +471,30 @@ function effectivelyDisabled(node: Node, cache: Map<Node, JsonNode> | undefined)
     const known = n !== node ? cache?.get(n) : undefined;
     if (known) return isDisabledNode(known);
     const status = n.property('status');
-    if (status) return stringList(status.value.bytes).includes('disabled');
+    if (status) return hasString(status.value.bytes, DISABLED);
+  }
+  return false;
+}
+
+/** `disabled` as the bytes of one string of a string list. */
+const DISABLED = [0x64, 0x69, 0x73, 0x61, 0x62, 0x6c, 0x65, 0x64];
+
+/**
+ * Whether one of the NUL-separated strings of a value is exactly `want` (as
+ * stringList(bytes).includes would say, without making the strings: asked
+ * for the status of every node).
+ */
+function hasString(bytes: Uint8Array, want: readonly number[]): boolean {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 0 ? bytes.length - 1 : bytes.length;
+  for (let start = 0; start <= end; ) {
+    let stop = start;
+    while (stop < end && bytes[stop] !== 0) stop++;
+    if (stop - start === want.length) {
+      let same = true;
+      for (let i = 0; i < want.length && same; i++) same = bytes[start + i] === want[i];
+      if (same) return true;
+    }
+    start = stop + 1;
   }
   return false;
 }
@@ -532,7 +555,8 @@ export function phandleIndex(root: Node): Map<number, Node> {
   const visit = (node: Node) => {
     const ph = firstCell(node, 'phandle') ?? firstCell(node, 'linux,phandle');
     if (ph !== undefined && ph !== 0 && ph !== 0xffffffff && !index.has(ph)) index.set(ph, node);
-    for (const child of node.liveChildren) visit(child);
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) if (!children[i]!.deleted) visit(children[i]!);
   };
   visit(root);
   return index;

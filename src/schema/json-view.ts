@@ -97,8 +97,17 @@ function markedFormat(value: Data): string | null {
     only = m.type;
   }
   if (only === null) return null;
-  return only === 'string' ? 'string-array' : `${only}-array`;
+  return MARKED_FORMATS[only] ?? `${only}-array`;
 }
+
+/** The format each type marker stands for, made once rather than as a new string per value. */
+const MARKED_FORMATS: Partial<Record<string, string>> = {
+  string: 'string-array',
+  uint8: 'uint8-array',
+  uint16: 'uint16-array',
+  uint32: 'uint32-array',
+  uint64: 'uint64-array',
+};
 
 /** The format dt-schema's dtb.py decodes a blob value with. */
 function declaredFormat(name: string, bytes: Uint8Array, types: PropertyTypes): string | null {

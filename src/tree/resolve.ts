@@ -122,6 +122,10 @@ export class PhandleAllocator {
 /** Duplicate pairs reported one by one per node and check; past this, one line counts the rest. */
 const MAX_DUPLICATE_PAIRS = 1000;
 
+/** A character dtc does not allow in a node or property name (one regular expression each, not one per name). */
+const BAD_NODE_NAME_CHAR = /[^a-zA-Z0-9,._+\-@]/;
+const BAD_PROPERTY_NAME_CHAR = /[^a-zA-Z0-9,._+*#?\-]/;
+
 class Resolver {
   readonly diagnostics: Diagnostic[] = [];
   readonly phandles: PhandleAllocator;
@@ -239,7 +243,7 @@ class Resolver {
   }
 
   private nodeNameChars(node: Node): boolean {
-    const bad = /[^a-zA-Z0-9,._+\-@]/.exec(node.name);
+    const bad = BAD_NODE_NAME_CHAR.exec(node.name);
     if (!bad) return true;
     this.fail('node_name_chars', node, `Bad character '${bad[0]}' in node name`);
     return false;
@@ -257,7 +261,7 @@ class Resolver {
     for (let i = 0; i < props.length; i++) {
       const prop = props[i]!;
       if (prop.deleted) continue;
-      const bad = /[^a-zA-Z0-9,._+*#?\-]/.exec(prop.name);
+      const bad = BAD_PROPERTY_NAME_CHAR.exec(prop.name);
       if (!bad) continue;
       this.fail('property_name_chars', node, `Bad character '${bad[0]}' in property name`, prop);
       ok = false;

@@ -197,7 +197,8 @@ export class SchemaSet {
    * binding documents picks it. Undefined when none is documented.
    */
   bindingsFor(compatibles: readonly string[]): SchemaEntry | undefined {
-    for (const c of compatibles) {
+    for (let i = 0; i < compatibles.length; i++) {
+      const c = compatibles[i]!;
       const exact = this.byCompatible.get(c);
       if (exact) return exact;
       const pat = this.byPattern.find((p) => p.re.test(c));
@@ -255,7 +256,9 @@ export class SchemaSet {
   /** Validate a node against every core schema whose select matches it. */
   coreValidate(node: unknown): RawError[] {
     const out: RawError[] = [];
-    for (const { entry, select } of (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectTestOf(entry) })))) {
+    const core = (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectTestOf(entry) })));
+    for (let i = 0; i < core.length; i++) {
+      const { entry, select } = core[i]!;
       if (select === false || (select !== true && !select(node))) continue;
       const errors = this.validate(node, entry);
       if (errors.length > 0) out.push(...errors);

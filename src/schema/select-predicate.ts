@@ -45,6 +45,17 @@ function typeTest(name: unknown): Predicate | null {
   }
 }
 
+// Indexed loops rather than some/every/for…of: a dozen selects run on every node, mostly while cold.
+function allPass(tests: readonly Predicate[], d: unknown): boolean {
+  for (let i = 0; i < tests.length; i++) if (!tests[i]!(d)) return false;
+  return true;
+}
+
+function anyPasses(tests: readonly Predicate[], d: unknown): boolean {
+  for (let i = 0; i < tests.length; i++) if (tests[i]!(d)) return true;
+  return false;
+}
+
 function list(schemas: unknown): Predicate[] | null {
   if (!Array.isArray(schemas) || schemas.length === 0) return null;
   const out: Predicate[] = [];
@@ -81,7 +92,7 @@ function keywordTest(keyword: string, value: unknown): Predicate | null {
         if (t === null) return null;
         tests.push(t);
       }
-      return tests.length === 1 ? tests[0]! : (d) => tests.some((t) => t(d));
+      return tests.length === 1 ? tests[0]! : (d) => anyPasses(tests, d);
     }
     case 'required': {
       if (!Array.isArray(value) || !value.every((k) => typeof k === 'string')) return null;
@@ -124,7 +135,7 @@ function keywordTest(keyword: string, value: unknown): Predicate | null {
       return (d) => {
         if (!isObject(d)) return true;
         for (const key in d) {
-          for (const [re, p] of tests) if (re.test(key) && !p(d[key])) return false;
+          for (let i = 0; i < tests.length; i++) if (tests[i]![0].test(key) && !tests[i]![1](d[key])) return false;
         }
         return true;
       };
@@ -185,18 +196,18 @@ function keywordTest(keyword: string, value: unknown): Predicate | null {
     }
     case 'allOf': {
       const tests = list(value);
-      return tests === null ? null : (d) => tests.every((t) => t(d));
+      return tests === null ? null : (d) => allPass(tests, d);
     }
     case 'anyOf': {
       const tests = list(value);
-      return tests === null ? null : (d) => tests.some((t) => t(d));
+      return tests === null ? null : (d) => anyPasses(tests, d);
     }
     case 'oneOf': {
       const tests = list(value);
       if (tests === null) return null;
       return (d) => {
         let passed = 0;
-        for (const t of tests) if (t(d) && ++passed > 1) return false;
+        for (let i = 0; i < tests.length; i++) if (tests[i]!(d) && ++passed > 1) return false;
         return passed === 1;
       };
     }
@@ -227,8 +238,5 @@ export function selectPredicate(schema: unknown): Predicate | null {
     const [a, b] = tests as [Predicate, Predicate];
     return (d) => a(d) && b(d);
   }
-  return (d) => {
-    for (let i = 0; i < tests.length; i++) if (!tests[i]!(d)) return false;
-    return true;
-  };
+  return (d) => allPass(tests, d);
 }

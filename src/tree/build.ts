@@ -50,8 +50,11 @@ function buildChild(def: ChildDef): Node {
 export function buildNode(body: NodeBody, name: string, span: Span): Node {
   const node = new Node(name);
   node.spans.push(span);
-  for (const def of body.properties) node.properties.push(buildProperty(def));
-  for (const def of body.children) node.addChild(buildChild(def));
+  // Indexed loops: every node and property passes here before the JIT has warmed up (for…of makes an iterator result per step).
+  const props = body.properties;
+  for (let i = 0; i < props.length; i++) node.properties.push(buildProperty(props[i]!));
+  const children = body.children;
+  for (let i = 0; i < children.length; i++) node.addChild(buildChild(children[i]!));
   return node;
 }
 
@@ -84,7 +87,8 @@ export function mergeNodes(target: Node, update: Node): void {
   // a board that adds thousands of children to one bus must not search the
   // bus once per child.
   const props = firstByName(target.properties);
-  for (const prop of update.properties) {
+  for (let i = 0; i < update.properties.length; i++) {
+    const prop = update.properties[i]!;
     if (prop.deleted) {
       const victim = props.get(prop.name);
       if (victim && !victim.deleted) {
@@ -106,7 +110,8 @@ export function mergeNodes(target: Node, update: Node): void {
   }
 
   const children = firstByName(target.children);
-  for (const child of update.children) {
+  for (let i = 0; i < update.children.length; i++) {
+    const child = update.children[i]!;
     if (child.deleted) {
       const victim = children.get(child.name);
       if (victim && !victim.deleted) deleteNode(victim);
@@ -125,7 +130,7 @@ export function mergeNodes(target: Node, update: Node): void {
 
 function firstByName<T extends { name: string }>(items: readonly T[]): Map<string, T> {
   const map = new Map<string, T>();
-  for (const item of items) if (!map.has(item.name)) map.set(item.name, item);
+  for (let i = 0; i < items.length; i++) if (!map.has(items[i]!.name)) map.set(items[i]!.name, items[i]!);
   return map;
 }
 

@@ -170,7 +170,8 @@ export class Data {
   merge(other: Data): this {
     const base = this.length;
     this.appendBytes(other.bytes);
-    for (const m of other.markers) this.markers.push({ ...m, offset: m.offset + base });
+    const markers = other.markers;
+    for (let i = 0; i < markers.length; i++) this.markers.push({ ...markers[i]!, offset: markers[i]!.offset + base });
     if (other.elementOffsets.length > 0) this.ownElementLists();
     for (let i = 0; i < other.elementOffsets.length; i++) {
       this.elementOffsets.push(other.elementOffsets[i]! + base);

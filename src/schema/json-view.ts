@@ -9,10 +9,10 @@
  * DTS; a blob has none, so its values are decoded with the types the schemas
  * declare, and guessed like dt-schema's dtb.py when no schema says.
  */
-import { isTypeMarker, type Data } from '../tree/data.js';
+import { isTypeMarker, latin1Bytes, type Data } from '../tree/data.js';
 import type { Node } from '../tree/node.js';
 import { rootOf } from '../tree/lookup.js';
-import { firstCell, stringList } from '../tree/values.js';
+import { firstCell, hasStringEntry, stringList } from '../tree/values.js';
 
 export type JsonValue = true | string[] | number[][] | JsonNode;
 export interface JsonNode {
@@ -480,33 +480,12 @@ function effectivelyDisabled(node: Node, cache: Map<Node, JsonNode> | undefined)
     const known = n !== node ? cache?.get(n) : undefined;
     if (known) return isDisabledNode(known);
     const status = n.property('status');
-    if (status) return hasString(status.value.bytes, DISABLED);
+    if (status) return hasStringEntry(status.value.bytes, DISABLED);
   }
   return false;
 }
 
-/** `disabled` as the bytes of one string of a string list. */
-const DISABLED = [0x64, 0x69, 0x73, 0x61, 0x62, 0x6c, 0x65, 0x64];
-
-/**
- * Whether one of the NUL-separated strings of a value is exactly `want` (as
- * stringList(bytes).includes would say, without making the strings: asked
- * for the status of every node).
- */
-function hasString(bytes: Uint8Array, want: readonly number[]): boolean {
-  const end = bytes.length > 0 && bytes[bytes.length - 1] === 0 ? bytes.length - 1 : bytes.length;
-  for (let start = 0; start <= end; ) {
-    let stop = start;
-    while (stop < end && bytes[stop] !== 0) stop++;
-    if (stop - start === want.length) {
-      let same = true;
-      for (let i = 0; i < want.length && same; i++) same = bytes[start + i] === want[i];
-      if (same) return true;
-    }
-    start = stop + 1;
-  }
-  return false;
-}
+const DISABLED = latin1Bytes('disabled');
 
 function ignoredNode(node: Node): boolean {
   for (let n: Node | null = node; n; n = n.parent) if (n.parent && n.name.startsWith('__')) return true;

@@ -112,6 +112,7 @@ function keywordTest(keyword: string, value: unknown): Predicate | null {
         if (p === null) return null;
         if (p !== PASS) tests.push([name, p]);
       }
+      if (tests.length === 0) return PASS;
       return (d) => {
         if (!isObject(d)) return true;
         for (let i = 0; i < tests.length; i++) {

@@ -212,10 +212,11 @@ export class Data {
   }
 
   /**
-   * The value built so far as a new value of exactly its size, and this one
-   * emptied for the next. The parser builds every cell list and byte string
-   * in one such scratch value, so a value's buffer and element lists are made
-   * once at their final size, not grown and then cut.
+   * The value built so far as a new value of exactly its size (its markers
+   * handed over; clear() readies this one for the next). The parser builds
+   * every cell list and byte string in one such scratch value, so a value's
+   * buffer and element lists are made once at their final size, not grown
+   * and then cut.
    */
   take(): Data {
     const taken = new Data(this.buf.slice(0, this.length), this.markers);

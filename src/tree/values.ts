@@ -12,6 +12,26 @@ export function stringList(bytes: Uint8Array): string[] {
   return latin1Text(bytes, end).split('\0');
 }
 
+/**
+ * Whether one of a string-list value's strings is exactly `want` (its bytes):
+ * what stringList(bytes).includes says, without making the strings, for
+ * questions asked of every node (is it disabled?).
+ */
+export function hasStringEntry(bytes: Uint8Array, want: ArrayLike<number>): boolean {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 0 ? bytes.length - 1 : bytes.length;
+  for (let start = 0; start <= end; ) {
+    let stop = start;
+    while (stop < end && bytes[stop] !== 0) stop++;
+    if (stop - start === want.length) {
+      let same = true;
+      for (let i = 0; i < want.length && same; i++) same = bytes[start + i] === want[i];
+      if (same) return true;
+    }
+    start = stop + 1;
+  }
+  return false;
+}
+
 /** The first cell of a property, when it has one. */
 export function firstCell(node: Node, name: string): number | undefined {
   const prop = node.property(name);

@@ -199,7 +199,7 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
   const cache = new Map<Node, JsonNode>();
-  const parentCache = new Map<Node, object>();
+  const parentCache = new Map<Node, JsonNode>();
   const view = { types, cache, parentCache };
   const judge = (node: Node, what: Scope) => {
     const json = nodeJson(node, view, phandles);

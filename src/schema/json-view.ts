@@ -430,48 +430,54 @@ export interface JsonViewOptions {
    * ancestor. The validators never modify what they are given.
    */
   cache?: Map<Node, JsonNode>;
-  /** Per parent, the prototype that shows its own properties to its children as `$parent` (see withParent). */
-  parentCache?: Map<Node, object>;
+  /** Per parent, its own properties as its children see them under `$parent` (see parentJson). */
+  parentCache?: Map<Node, JsonNode>;
 }
 
 /**
  * Facts about a node's place in the tree that dt-schema's validator knows
  * but its JSON does not hold. `$parent` (the parent's properties and
- * `$nodename`, no children) is read through the node object's prototype,
- * one per parent and shared by its children, as a non-enumerable key: core
- * schemas can test it (a parent's cells and name) while
- * `additionalProperties`, `Object.keys`, dumps and JSON.stringify never see
- * it, and a node costs no property definition of its own. Whether the node
- * counts as disabled (its own status, or an ancestor's handed down, as
- * dt-validate does) and whether it sits under a `__…__` node (which
- * dt-validate does not look at) only our code reads: they sit beside the
- * object.
+ * `$nodename`, no children) is a non-enumerable own property, the first of
+ * every node object: core schemas can test it (a parent's cells and name)
+ * while `additionalProperties`, `Object.keys`, dumps and JSON.stringify never
+ * see it, and every node object starts along the same hidden classes, which
+ * the validators' property reads (and a run over many boards) depend on; a
+ * prototype per parent holding `$parent` made a new family of hidden classes
+ * for each parent. Whether the node counts as disabled (its own status, or an
+ * ancestor's handed down, as dt-validate does) and whether it sits under a
+ * `__…__` node (which dt-validate does not look at) only our code reads: a
+ * symbol-keyed bit set, on the few nodes that have one.
  */
-const sideFacts = new WeakMap<object, number>();
+const FACTS = Symbol('facts');
+const DISABLED_FACT = 1;
+const IGNORED_FACT = 2;
 
-/** The prototype of `parent`'s children's JSON: it holds `$parent`, made once per parent when there is a cache. */
-function withParent(parent: Node, types: PropertyTypes, cache: Map<Node, object> | undefined): object {
-  let proto = cache?.get(parent);
-  if (!proto) {
-    proto = Object.defineProperty({}, '$parent', { value: shallowJson(parent, types), enumerable: false, writable: true, configurable: true });
-    cache?.set(parent, proto);
-  }
-  return proto;
+interface NodeFacts {
+  [FACTS]?: number;
 }
 
-function hide(obj: JsonNode, disabled: boolean, ignored: boolean): void {
-  // A bit each: 1 disabled, 2 ignored.
-  if (disabled || ignored) sideFacts.set(obj, (disabled ? 1 : 0) | (ignored ? 2 : 0));
+/** `parent`'s own properties and name, as its children's `$parent`: made once per parent when there is a cache. */
+function parentJson(parent: Node, types: PropertyTypes, cache: Map<Node, JsonNode> | undefined): JsonNode {
+  let json = cache?.get(parent);
+  if (!json) {
+    json = shallowJson(parent, types);
+    cache?.set(parent, json);
+  }
+  return json;
+}
+
+function facts(obj: unknown): number {
+  return typeof obj === 'object' && obj !== null ? ((obj as NodeFacts)[FACTS] ?? 0) : 0;
 }
 
 /** Whether dt-validate leaves this JSON node alone (it is under a `__…__` node). */
 export function isIgnored(obj: unknown): boolean {
-  return typeof obj === 'object' && obj !== null && ((sideFacts.get(obj) ?? 0) & 2) !== 0;
+  return (facts(obj) & IGNORED_FACT) !== 0;
 }
 
 /** Whether this JSON node counts as disabled. */
 export function isDisabledNode(obj: unknown): boolean {
-  return typeof obj === 'object' && obj !== null && ((sideFacts.get(obj) ?? 0) & 1) !== 0;
+  return (facts(obj) & DISABLED_FACT) !== 0;
 }
 
 /** Whether dt-validate treats the node as disabled: its own status says so, or (without one) its parent's. */
@@ -507,8 +513,10 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   const cached = options.cache?.get(node);
   if (cached) return cached;
   const types = options.types ?? NO_TYPES;
-  // A child's `$parent` comes from a prototype its siblings share (see withParent).
-  const obj: JsonNode = node.parent ? (Object.create(withParent(node.parent, types, options.parentCache)) as JsonNode) : {};
+  const obj = {} as JsonNode & NodeFacts;
+  if (node.parent) Object.defineProperty(obj, '$parent', { value: parentJson(node.parent, types, options.parentCache), enumerable: false, writable: true, configurable: true });
+  const bits = (effectivelyDisabled(node, options.cache) ? DISABLED_FACT : 0) | (ignoredNode(node) ? IGNORED_FACT : 0);
+  if (bits !== 0) obj[FACTS] = bits;
   obj['$nodename'] = [node.parent ? node.name : '/'];
   const props = node.properties;
   for (let i = 0; i < props.length; i++) {
@@ -524,7 +532,6 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
       if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
     }
   }
-  hide(obj, effectivelyDisabled(node, options.cache), ignoredNode(node));
   options.cache?.set(node, obj);
   return obj;
 }

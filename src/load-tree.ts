@@ -59,8 +59,8 @@ function remapTree(tree: DeviceTree | null, diagnostics: Diagnostic[], origins: 
     node.spans = node.spans.map((s) => remapSpan(s, origins));
     for (const p of node.properties) {
       if (p.span) p.span = remapSpan(p.span, origins);
-      const spans = p.value.elementSpans;
-      for (let i = 0; i < spans.length; i++) spans[i] = remapSpan(spans[i]!, origins);
+      const elements = p.value.elements;
+      for (let i = 0; i < elements.count; i++) elements.set(i, remapSpan(elements.span(i), origins));
     }
     for (const c of node.children) visit(c);
   };

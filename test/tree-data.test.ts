@@ -46,18 +46,59 @@ test('a scratch value hands out exact values that later use of the scratch leave
     { offset: 0, type: 'uint32', ref: null },
     { offset: 160, type: 'label', ref: 'end' },
   ]);
-  assert.equal(first.elementOffsets.length, 40);
-  assert.equal(first.elementOffsets[39], 156);
-  assert.equal(first.elementSpans[39]!.col, 39);
+  assert.equal(first.elements.count, 40);
+  assert.equal(first.elements.offset(39), 156);
+  assert.deepEqual(first.elements.span(39), span(39));
 
   assert.deepEqual([...second.bytes], [0xab]);
   assert.deepEqual(second.markers, [{ offset: 0, type: 'uint8', ref: null }]);
-  assert.deepEqual(second.elementOffsets, [0]);
-  assert.equal(second.elementSpans[0]!.col, 99);
+  assert.equal(second.elements.count, 1);
+  assert.equal(second.elements.offset(0), 0);
+  assert.deepEqual(second.elements.span(0), span(99));
 
   // A taken value grows on its own: merging into it does not reach the scratch.
   second.merge(first);
   assert.equal(second.length, 161);
   assert.equal(scratch.length, 2);
   assert.deepEqual(scratch.markers, [{ offset: 0, type: 'uint16', ref: null }]);
+});
+
+test('element spans: positions kept as numbers, files and macros per element only when they differ', () => {
+  const at = (file: string, col: number, macro?: string): Span => ({ file, line: 3, col, endLine: 3, endCol: col + 2, ...(macro !== undefined ? { macro } : {}) });
+  const value = new Data().addMarker('uint32');
+  for (let i = 0; i < 20; i++) value.addElementSpan(at('a.dts', i)).appendCell(i);
+  // A token from another file (a line marker inside a value) and one from a macro.
+  value.addElementSpan(at('b.dtsi', 7)).appendCell(20);
+  value.addElementSpan(at('a.dts', 9, 'IRQ')).appendCell(21);
+  const e = value.elements;
+  assert.equal(e.count, 22);
+  assert.deepEqual(e.span(0), at('a.dts', 0));
+  assert.deepEqual(e.span(19), at('a.dts', 19));
+  assert.deepEqual(e.span(20), at('b.dtsi', 7));
+  assert.deepEqual(e.span(21), at('a.dts', 9, 'IRQ'));
+  assert.equal(e.offset(21), 84);
+
+  // A span covering cells of one file joins them; across files it is the first element's.
+  assert.deepEqual(value.spanOfBytes(4, 12), { file: 'a.dts', line: 3, col: 1, endLine: 3, endCol: 4 });
+  assert.deepEqual(value.spanOfBytes(76, 84), at('a.dts', 19));
+  assert.equal(value.spanOfBytes(88, 92), null);
+
+  // Remapping one element (as after the preprocessor) leaves the others' file alone.
+  const remapped = value.copy();
+  remapped.elements.set(0, at('board.dts', 5, 'REG'));
+  assert.deepEqual(remapped.elements.span(0), at('board.dts', 5, 'REG'));
+  assert.deepEqual(remapped.elements.span(1), at('a.dts', 1));
+  assert.deepEqual(value.elements.span(0), at('a.dts', 0), 'a copy is independent');
+
+  // Bytes inserted before an element move its offset, not those before.
+  const ref = new Data().addMarker('uint32').addElementSpan(at('a.dts', 1)).appendCell(1);
+  ref.addMarker('ref-path', '/x').addElementSpan(at('a.dts', 4)).appendCell(2);
+  ref.insertAtMarker(ref.markers[1]!, new Uint8Array([0x2f, 0x78, 0]));
+  assert.deepEqual([ref.elements.offset(0), ref.elements.offset(1)], [0, 7]);
+
+  // Merged values keep every element, shifted past the first value.
+  const merged = new Data().addElementSpan(at('m.dts', 2)).appendByte(1).merge(value);
+  assert.equal(merged.elements.count, 23);
+  assert.equal(merged.elements.offset(1), 1);
+  assert.deepEqual(merged.elements.span(21), at('b.dtsi', 7));
 });

@@ -1,4 +1,5 @@
 import { plainSpan, type Span } from '../source/span.js';
+import { ElementSpans } from './element-spans.js';
 
 /**
  * A property value as dtc keeps it: the bytes that go into the blob, plus
@@ -52,8 +53,7 @@ export function isTypeMarker(type: MarkerType): boolean {
 /** The starting buffer of every empty value: never written to (the first append replaces it). */
 const EMPTY = new Uint8Array(0);
 /** The element lists of a value with no integer elements (strings, most values): shared, replaced on the first element. */
-const NO_OFFSETS: number[] = Object.freeze([]) as unknown as number[];
-const NO_SPANS: Span[] = Object.freeze([]) as unknown as Span[];
+const NO_ELEMENTS = new ElementSpans();
 
 export class Data {
   private buf: Uint8Array;
@@ -63,12 +63,10 @@ export class Data {
   /**
    * Source positions of the value's integer elements (a cell, a `/bits/`
    * element), in offset order, so a finding about one entry or cell can
-   * point at it; empty for blob values. Two lists, element offsets and their
-   * spans, rather than an object per element: a board has tens of thousands
-   * of cells, and every one of these lives as long as the tree.
+   * point at it; none for blob values. Values without elements share one
+   * empty list (never added to: see ownElements).
    */
-  elementOffsets: number[] = NO_OFFSETS;
-  elementSpans: Span[] = NO_SPANS;
+  elements: ElementSpans = NO_ELEMENTS;
 
   constructor(bytes?: Uint8Array, markers: Marker[] = []) {
     this.buf = bytes ?? EMPTY;
@@ -112,11 +110,10 @@ export class Data {
     return this;
   }
 
-  /** The element lists made this value's own (not the shared empty ones) before one is added. */
-  private ownElementLists(): void {
-    if (this.elementOffsets !== NO_OFFSETS) return;
-    this.elementOffsets = [];
-    this.elementSpans = [];
+  /** The element list made this value's own (not the shared empty one) before one is added. */
+  private ownElements(): ElementSpans {
+    if (this.elements === NO_ELEMENTS) this.elements = new ElementSpans();
+    return this.elements;
   }
 
   appendBytes(bytes: ArrayLike<number>): this {
@@ -160,9 +157,7 @@ export class Data {
 
   /** Record where the element starting at the current end was written. */
   addElementSpan(span: Span): this {
-    this.ownElementLists();
-    this.elementOffsets.push(this.length);
-    this.elementSpans.push(span);
+    this.ownElements().add(this.length, span);
     return this;
   }
 
@@ -172,11 +167,7 @@ export class Data {
     this.appendBytes(other.bytes);
     const markers = other.markers;
     for (let i = 0; i < markers.length; i++) this.markers.push({ ...markers[i]!, offset: markers[i]!.offset + base });
-    if (other.elementOffsets.length > 0) this.ownElementLists();
-    for (let i = 0; i < other.elementOffsets.length; i++) {
-      this.elementOffsets.push(other.elementOffsets[i]! + base);
-      this.elementSpans.push(other.elementSpans[i]!);
-    }
+    if (other.elements.count > 0) this.ownElements().append(other.elements, base);
     return this;
   }
 
@@ -192,7 +183,7 @@ export class Data {
     this.length += bytes.length;
     const index = this.markers.indexOf(marker);
     for (let i = index + 1; i < this.markers.length; i++) this.markers[i]!.offset += bytes.length;
-    for (let i = 0; i < this.elementOffsets.length; i++) if (this.elementOffsets[i]! >= at) this.elementOffsets[i]! += bytes.length;
+    this.elements.shift(at, bytes.length);
     return this;
   }
 
@@ -220,10 +211,7 @@ export class Data {
    */
   take(): Data {
     const taken = new Data(this.buf.slice(0, this.length), this.markers);
-    if (this.elementOffsets.length > 0) {
-      taken.elementOffsets = this.elementOffsets.slice();
-      taken.elementSpans = this.elementSpans.slice();
-    }
+    if (this.elements.count > 0) taken.elements = this.elements.copy();
     return taken;
   }
 
@@ -231,17 +219,13 @@ export class Data {
   clear(): this {
     this.length = 0;
     this.markers = [];
-    if (this.elementOffsets !== NO_OFFSETS) {
-      this.elementOffsets.length = 0;
-      this.elementSpans.length = 0;
-    }
+    this.elements.clear();
     return this;
   }
 
   copy(): Data {
     const copy = new Data(this.bytes.slice(), this.markers.map((m) => ({ ...m })));
-    copy.elementOffsets = this.elementOffsets.slice();
-    copy.elementSpans = this.elementSpans.slice();
+    if (this.elements.count > 0) copy.elements = this.elements.copy();
     return copy;
   }
 
@@ -250,12 +234,19 @@ export class Data {
    * value came from source and every piece of it is known; null otherwise.
    */
   spanOfBytes(start: number, end: number): Span | null {
-    const inside = this.elementSpans.filter((_, i) => this.elementOffsets[i]! >= start && this.elementOffsets[i]! < end);
-    if (inside.length === 0) return null;
-    // Element spans may be the tokens themselves (a token is its own span): the result is made plain.
-    const first = inside[0]!;
-    const last = inside[inside.length - 1]!;
-    if (first.file !== last.file) return plainSpan(first);
+    const elements = this.elements;
+    let firstIndex = -1;
+    let lastIndex = -1;
+    for (let i = 0; i < elements.count; i++) {
+      const offset = elements.offset(i);
+      if (offset < start || offset >= end) continue;
+      if (firstIndex < 0) firstIndex = i;
+      lastIndex = i;
+    }
+    if (firstIndex < 0) return null;
+    const first = elements.span(firstIndex);
+    const last = elements.span(lastIndex);
+    if (first.file !== last.file) return first;
     return plainSpan({ file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol, macro: first.macro });
   }
 }

@@ -63,11 +63,13 @@ function forEachLabel(node: Node, visit: (label: string, place: LabelOwner) => v
  * inside a value (pre-order, live things only). Built once: dtc searches the
  * tree for every label, which is quadratic on a big board.
  */
-function labelOwners(root: Node): Map<string, LabelOwner> {
+function labelOwners(root: Node): LabelOwners {
   const onNodes = new Map<string, LabelOwner>();
   const onProps = new Map<string, LabelOwner>();
   const inValues = new Map<string, LabelOwner>();
+  let places = 0;
   const first = (label: string, place: LabelOwner) => {
+    places++;
     const map = place.marker ? inValues : place.prop ? onProps : onNodes;
     if (!map.has(label)) map.set(label, place);
   };
@@ -77,7 +79,13 @@ function labelOwners(root: Node): Map<string, LabelOwner> {
   // forEach, not for…of: no iterator result or entry pair per label while the code is still cold.
   onProps.forEach((v, k) => owners.set(k, v));
   onNodes.forEach((v, k) => owners.set(k, v));
-  return owners;
+  return { owners, anyShared: places > owners.size };
+}
+
+interface LabelOwners {
+  owners: Map<string, LabelOwner>;
+  /** Whether some label is on more than one place: if none is, no node need be searched for duplicates. */
+  anyShared: boolean;
 }
 
 function describeLabelPlace(node: Node, prop: Property | null, marker: Marker | null): string {
@@ -130,7 +138,7 @@ const BAD_PROPERTY_NAME_CHAR = /[^a-zA-Z0-9,._+*#?\-]/;
 class Resolver {
   readonly diagnostics: Diagnostic[] = [];
   readonly phandles: PhandleAllocator;
-  private owners: Map<string, LabelOwner> | undefined;
+  private labels: LabelOwners | undefined;
   /** While references are filled in the tree's shape and labels do not change: one index serves them all. */
   private readonly refs = new RefResolver();
 
@@ -272,9 +280,11 @@ class Resolver {
 
   /** duplicate_label: each live label must belong to one node, property or value position. */
   private duplicateLabels(node: Node): boolean {
+    const labels = (this.labels ??= labelOwners(this.tree.root));
+    if (!labels.anyShared) return true;
     let ok = true;
     forEachLabel(node, (label, place) => {
-      const owner = (this.owners ??= labelOwners(this.tree.root)).get(label);
+      const owner = labels.owners.get(label);
       if (!owner || (owner.node === place.node && owner.prop === place.prop && owner.marker === place.marker)) return;
       this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, place.prop, place.marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
       ok = false;

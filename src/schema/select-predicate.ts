@@ -106,19 +106,32 @@ function keywordTest(keyword: string, value: unknown): Predicate | null {
     }
     case 'properties': {
       if (!isObject(value)) return null;
-      const tests: [string, Predicate][] = [];
+      // Two lists, not a pair per name: no destructuring on a path every node takes (slow while cold).
+      const names: string[] = [];
+      const tests: Predicate[] = [];
       for (const [name, schema] of Object.entries(value)) {
         const p = selectPredicate(schema);
         if (p === null) return null;
-        if (p !== PASS) tests.push([name, p]);
+        if (p !== PASS) {
+          names.push(name);
+          tests.push(p);
+        }
       }
       if (tests.length === 0) return PASS;
+      if (tests.length === 1) {
+        const name = names[0]!;
+        const p = tests[0]!;
+        return (d) => {
+          if (!isObject(d)) return true;
+          const v = d[name];
+          return v === undefined || p(v);
+        };
+      }
       return (d) => {
         if (!isObject(d)) return true;
         for (let i = 0; i < tests.length; i++) {
-          const [name, p] = tests[i]!;
-          const v = d[name];
-          if (v !== undefined && !p(v)) return false;
+          const v = d[names[i]!];
+          if (v !== undefined && !tests[i]!(v)) return false;
         }
         return true;
       };

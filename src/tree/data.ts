@@ -52,7 +52,7 @@ export function isTypeMarker(type: MarkerType): boolean {
  */
 /** The starting buffer of every empty value: never written to (the first append replaces it). */
 const EMPTY = new Uint8Array(0);
-/** The element lists of a value with no integer elements (strings, most values): shared, replaced on the first element. */
+/** The element list of a value with no integer elements (strings, most values): shared, replaced on the first element. */
 const NO_ELEMENTS = new ElementSpans();
 
 export class Data {

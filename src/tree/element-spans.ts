@@ -83,7 +83,7 @@ export class ElementSpans {
     for (let i = 0; i < other.count; i++) this.add(other.offset(i) + base, other.span(i));
   }
 
-  /** A copy holding exactly these elements (room for no more). */
+  /** A copy of its own, holding exactly these elements. */
   copy(): ElementSpans {
     const copy = new ElementSpans(this.nums.slice(0, this.count * STRIDE));
     copy.count = this.count;

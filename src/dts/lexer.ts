@@ -213,6 +213,9 @@ function literalEnd(text: string, pos: number): number {
   } else {
     while (isDigit(text.charCodeAt(end))) end++;
   }
+  // Most literals have no suffix: one character says so.
+  const next = text.charCodeAt(end);
+  if (next !== 0x55 && next !== 0x4c) return end; // U, L
   if (text.startsWith('ULL', end)) return end + 3;
   if (text.startsWith('UL', end) || text.startsWith('LL', end)) return end + 2;
   if (text.startsWith('U', end) || text.startsWith('L', end)) return end + 1;

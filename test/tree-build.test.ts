@@ -103,3 +103,12 @@ test('a check failure stops later fix-ups, as in dtc -f output', () => {
   assert.equal(result.diagnostics[0]!.check, 'duplicate_label');
   assert.equal(hex(result.tree.root.property('u')!.value.bytes), 'ffffffff');
 });
+
+test('duplicate_label: found on nodes, properties and inside values alike; none in a tree whose labels are all distinct', () => {
+  const labels = (source: string) => compileString(source).diagnostics.filter((d) => d.check === 'duplicate_label').map((d) => d.message);
+  assert.deepEqual(labels('/dts-v1/;\n/ { a: x { p = <1 b: 2>; }; y { c: q = <3>; r = "s" b:; }; };\n'), ["Duplicate label 'b' on value of 'r' in /y and value of 'p' in /x"]);
+  assert.deepEqual(labels('/dts-v1/;\n/ { a: x { p = <1>; }; y { a: q = <3>; }; };\n'), ["Duplicate label 'a' on 'q' in /y and /x"]);
+  assert.deepEqual(labels('/dts-v1/;\n/ { a: x { b: p = <1 c: 2>; }; d: y { }; };\n'), []);
+  // The same label twice on one node is one place, as in dtc.
+  assert.deepEqual(labels('/dts-v1/;\n/ { a: a: x { }; };\n'), []);
+});

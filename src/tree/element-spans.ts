@@ -57,7 +57,7 @@ export class ElementSpans {
     this.nums.push(offset, span.line, span.col, span.endLine, span.endCol);
     this.count = i + 1;
     this.setFile(i, span.file);
-    if (span.macro !== undefined || this.macros) (this.macros ??= new Array<string | undefined>(this.count).fill(undefined))[i] = span.macro;
+    this.setMacro(i, span.macro);
   }
 
   /** Put `span` in place of element `i`'s position (its offset stays). */
@@ -69,7 +69,7 @@ export class ElementSpans {
     n[at + 3] = span.endLine;
     n[at + 4] = span.endCol;
     this.setFile(i, span.file);
-    if (span.macro !== undefined || this.macros) (this.macros ??= new Array<string | undefined>(this.count).fill(undefined))[i] = span.macro;
+    this.setMacro(i, span.macro);
   }
 
   /** Add `by` to the offset of every element at or after byte `from` (bytes were inserted there). */
@@ -101,6 +101,12 @@ export class ElementSpans {
     this.file = null;
     this.files = null;
     this.macros = null;
+  }
+
+  /** Element `i`'s macro: a list is made only once some element has one. */
+  private setMacro(i: number, macro: string | undefined): void {
+    if (macro === undefined && !this.macros) return;
+    (this.macros ??= new Array<string | undefined>(this.count).fill(undefined))[i] = macro;
   }
 
   /** Element `i`'s file (of `count` recorded): kept once while every element shares it. */

@@ -1,4 +1,4 @@
-import { plainSpan, type Span } from '../source/span.js';
+import type { Span } from '../source/span.js';
 import { ElementSpans } from './element-spans.js';
 
 /**
@@ -246,8 +246,9 @@ export class Data {
     if (firstIndex < 0) return null;
     const first = elements.span(firstIndex);
     const last = elements.span(lastIndex);
+    // span() makes a plain object of its own: the result can be built on it.
     if (first.file !== last.file) return first;
-    return plainSpan({ file: first.file, line: first.line, col: first.col, endLine: last.endLine, endCol: last.endCol, macro: first.macro });
+    return { ...first, endLine: last.endLine, endCol: last.endCol };
   }
 }
 

@@ -20,9 +20,15 @@
  * them alike. A tool run once per file runs from one shell loop (as a
  * script or Makefile runs it), not spawned file by file from this process.
  *
+ * Node reads the certificates NODE_EXTRA_CA_CERTS names at every start,
+ * before any script runs, whether the script needs them or not: with a
+ * system's whole bundle that is most of `node -e ''`. When it is set, the
+ * one-board scenario also times Node's floor and ours without it, and
+ * --no-extra-ca-certs runs every command without it.
+ *
  * Options: --rounds N (default 7; the per-file loops run ceil(N/3) times),
  * --profile (also write a CPU profile of the large board and print where
- * the time goes), --keep (leave the work folder).
+ * the time goes), --keep (leave the work folder), --no-extra-ca-certs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -54,11 +60,20 @@ function has(tool: string): boolean {
 
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
+/** The environment of the timed commands: this process's, or without NODE_EXTRA_CA_CERTS (see withoutExtraCaCerts). */
+let commandEnv: NodeJS.ProcessEnv = process.env;
+
+/** `env` without NODE_EXTRA_CA_CERTS. */
+function withoutExtraCaCerts(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _, ...rest } = env;
+  return rest;
+}
+
 /** Run commands in turn (each must end with an exit code in `ok`), returning the wall time in ms. */
-function runAll(commands: readonly Command[], ok: readonly number[] = [0, 1]): number {
+function runAll(commands: readonly Command[], env: NodeJS.ProcessEnv = commandEnv, ok: readonly number[] = [0, 1]): number {
   const t = performance.now();
   for (const [cmd, ...args] of commands) {
-    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26 });
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 26, env });
     if (r.status === null || !ok.includes(r.status)) {
       throw new Error(`${cmd} ${args.slice(0, 4).join(' ')}… failed (${r.status ?? r.signal}): ${r.stderr?.toString().slice(0, 400)}`);
     }
@@ -67,9 +82,9 @@ function runAll(commands: readonly Command[], ok: readonly number[] = [0, 1]): n
 }
 
 /** Peak resident set of one command, in MiB (GNU time), or null. */
-function peakMib(command: Command, ok: readonly number[] = [0, 1]): number | null {
+function peakMib(command: Command, env: NodeJS.ProcessEnv = commandEnv, ok: readonly number[] = [0, 1]): number | null {
   if (!GNU_TIME) return null;
-  const r = spawnSync(GNU_TIME, ['-f', 'PEAK %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(GNU_TIME, ['-f', 'PEAK %M', ...command], { stdio: ['ignore', 'ignore', 'pipe'], env });
   if (r.status === null || !ok.includes(r.status)) return null;
   const m = /PEAK (\d+)\s*$/.exec(r.stderr.toString());
   return m ? Number(m[1]) / 1024 : null;
@@ -87,6 +102,8 @@ interface Spec {
   label: string;
   commands: readonly Command[];
   rounds: number;
+  /** Its environment, when not the other commands'. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -97,11 +114,11 @@ interface Spec {
  * its last command.
  */
 function measureInTurns(specs: readonly Spec[]): Record<string, Timing> {
-  for (const spec of specs) runAll(spec.commands);
+  for (const spec of specs) runAll(spec.commands, spec.env);
   const times = specs.map((): number[] => []);
   const most = Math.max(...specs.map((spec) => spec.rounds));
-  for (let r = 0; r < most; r++) specs.forEach((spec, i) => r < spec.rounds && times[i]!.push(runAll(spec.commands)));
-  return Object.fromEntries(specs.map((spec, i) => [spec.key, { label: spec.label, ms: median(times[i]!), mib: peakMib(spec.commands[spec.commands.length - 1]!) }]));
+  for (let r = 0; r < most; r++) specs.forEach((spec, i) => r < spec.rounds && times[i]!.push(runAll(spec.commands, spec.env)));
+  return Object.fromEntries(specs.map((spec, i) => [spec.key, { label: spec.label, ms: median(times[i]!), mib: peakMib(spec.commands[spec.commands.length - 1]!, spec.env) }]));
 }
 
 function fmtMs(ms: number): string {
@@ -282,18 +299,38 @@ function main(): void {
   const corpus = resolve(value('--corpus') ?? join(root, '../shared/corpus'));
   const work = mkdtempSync(join(tmpdir(), 'vmgenid-bench-'));
   try {
+    const caCerts = commandEnv.NODE_EXTRA_CA_CERTS;
+    if (flag('--no-extra-ca-certs')) commandEnv = withoutExtraCaCerts(commandEnv);
     const s = setup(work);
     const small = writeSmallBoards(join(work, 'small'), 200);
     const large = writeLargeBoard(join(work, 'large'), 3000);
     console.log(
       `vmgenid-lint benchmark: node ${process.version}, ${rounds} rounds (median), inputs in ${work}\n` +
-        `large board: ${large.nodes} nodes, ${(large.bytes / 1024).toFixed(0)} KB of source over ${7} files`,
+        `large board: ${large.nodes} nodes, ${(large.bytes / 1024).toFixed(0)} KB of source over ${7} files\n` +
+        (caCerts === undefined
+          ? 'NODE_EXTRA_CA_CERTS: not set'
+          : commandEnv.NODE_EXTRA_CA_CERTS === undefined
+            ? `NODE_EXTRA_CA_CERTS (${caCerts}): removed from every command's environment (--no-extra-ca-certs)`
+            : `NODE_EXTRA_CA_CERTS=${caCerts}: every Node start reads these certificates; Node's floor is also timed without it`),
     );
 
-    // Node's floor in turns with the one-board commands: the two are compared.
-    const one = scenario('One small board, cold process', s, [small[0]!], rounds, false, [{ key: 'floor', label: "node -e ''", commands: [[node, '-e', '']], rounds }]);
+    // Node's floor in turns with the one-board commands: the two are compared. The CLI's
+    // start alone (--version reads no input) tells the loading from the linting.
+    const floorSpecs: Spec[] = [
+      { key: 'floor', label: "node -e ''", commands: [[node, '-e', '']], rounds },
+      { key: 'start', label: 'vmgenid-lint --version (start-up alone)', commands: [[node, bin, '--version']], rounds },
+    ];
+    const clean = commandEnv.NODE_EXTRA_CA_CERTS === undefined ? null : withoutExtraCaCerts(commandEnv);
+    if (clean) {
+      floorSpecs.push(
+        { key: 'floorClean', label: "node -e '', without NODE_EXTRA_CA_CERTS", commands: [[node, '-e', '']], rounds, env: clean },
+        { key: 'oursClean', label: 'vmgenid-lint --all, without NODE_EXTRA_CA_CERTS', commands: [oursCmd(small[0]!)], rounds, env: clean },
+      );
+    }
+    const one = scenario('One small board, cold process', s, [small[0]!], rounds, false, floorSpecs);
     const floor = one.floor;
-    table("Node's floor", [floor, one.ours], one.ours);
+    table("Node's floor", [floor, one.start, one.ours], one.ours);
+    if (clean) table("Node's floor, without NODE_EXTRA_CA_CERTS", [one.floorClean, one.oursClean], one.oursClean);
     const batch = scenario('200 small boards', s, small, rounds, true);
     const big = scenario('Large board', s, [large.path], rounds, false);
     const real = realBoards(corpus, work);
@@ -302,6 +339,7 @@ function main(): void {
 
     target('one small file: vs dtc + dt-validate', one.ours, one.dtcValidate, 1.5);
     target("one small file: vs bare `node -e ''`", one.ours, floor, 1 / 1.25);
+    target("one small file: vs bare `node -e ''`, both without NODE_EXTRA_CA_CERTS", one.oursClean, one.floorClean, 1 / 1.25);
     target('200 small files, one call: vs dtc per file + one dt-validate', batch.ours, batch.dtcValidate, 3);
     target('200 small files, one call: vs dtc alone per file', batch.ours, batch.dtc, 1);
     target('large board: vs dtc + dt-validate', big.ours, big.dtcValidate, 10);

@@ -13,10 +13,11 @@ import type { Span } from './source/span.js';
 import type { InputKind } from './source/detect.js';
 import type { SchemaSet } from './schema/schema-set.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
-import { interruptParent, nodeJson, phandleIndex, type JsonNode } from './schema/json-view.js';
+import { nodeJson, type JsonNode } from './schema/json-view.js';
+import { nearestInterruptParent, phandleIndex } from './tree/interrupts.js';
 import { liveNodeList } from './tree/lookup.js';
 import { compatiblesOf, stringValue } from './tree/values.js';
-import { isVmgenid, VMGENID_COMPATIBLES } from './vmgenid.js';
+import { isMeantAsVmgenid, isVmgenid, nearMiss, VMGENID_COMPATIBLES } from './vmgenid.js';
 import { runChecks, type RuleSetting } from './checks/index.js';
 import { finishTree } from './compiler.js';
 import { readDeviceTreeFolder } from './dtb/fs-read.js';
@@ -60,10 +61,10 @@ function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, 
     scope.set(node, existing ? new Set([...existing, ...props]) : props);
   };
   for (const node of liveNodeList(tree.root)) {
-    if (!isVmgenid(node)) continue;
+    if (!isMeantAsVmgenid(node)) continue;
     scope.set(node, 'whole');
     for (let a = node.parent; a; a = a.parent) lend(a, CELL_PROPERTIES);
-    const parent = interruptParent(node, phandles);
+    const parent = nearestInterruptParent(node, phandles);
     if (parent) lend(parent, CONTROLLER_PROPERTIES);
   }
   if (scope.size === 0) return scope;
@@ -122,7 +123,7 @@ function elementSpanFor(node: Node, json: JsonNode, m: SchemaMessage): Span | un
 
 /** Whether the interrupt parent of `node` says how many cells a specifier has. */
 function hasInterruptCells(node: Node, phandles: Map<number, Node>): boolean {
-  return interruptParent(node, phandles)?.property('#interrupt-cells') !== undefined;
+  return nearestInterruptParent(node, phandles)?.property('#interrupt-cells') !== undefined;
 }
 
 /**
@@ -202,7 +203,7 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   const parentCache = new Map<Node, JsonNode>();
   const view = { types, cache, parentCache };
   const judge = (node: Node, what: Scope) => {
-    const json = nodeJson(node, view, phandles);
+    const json = asMeant(node, nodeJson(node, view, phandles));
     const found = judgeNode(node, json, options.schemas, what, phandles);
     if (found.length > 0) diagnostics.push(...found);
   };
@@ -216,6 +217,22 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   // A blob has no positions: say which file a finding is in.
   for (const d of diagnostics) if (!d.span && !d.file) d.file = file;
   return { file, kind, fatal: false, diagnostics: sortByPosition(diagnostics), tree };
+}
+
+/**
+ * The JSON of a node whose compatible is a typo of a vmgenid one, with the
+ * compatible it was meant to have: the binding judges the rest of the node,
+ * and the typo is reported once, by its check.
+ */
+function asMeant(node: Node, json: JsonNode): JsonNode {
+  const miss = json['compatible'] && nearMiss(node);
+  if (!miss) return json;
+  const copy = {} as JsonNode;
+  const parent = Object.getOwnPropertyDescriptor(json, '$parent');
+  if (parent) Object.defineProperty(copy, '$parent', parent);
+  Object.assign(copy, json);
+  copy['compatible'] = compatiblesOf(node).map((c, i) => (i === miss.index ? miss.meant : c));
+  return copy;
 }
 
 /** Source order (stable), so a report reads down the file; position-less findings keep their place at the end. */

@@ -85,7 +85,7 @@ const HEAD = '/dts-v1/;\n/ {\n\tcompatible = "example,board";\n\tmodel = "m";\n\
 const vmgenid = (parent: string, extra = '') =>
   `\trng@9000000 {\n\t\tcompatible = "microsoft,vmgenid";\n\t\treg = <0x0 0x09000000 0x0 0x10>;\n\t\tinterrupt-parent = <${parent}>;\n\t\tinterrupts = <0 35 1>;\n${extra}\t};\n};\n`;
 const graphs: Array<[string, string, RegExp, string?]> = [
-  ['an interrupt-parent loop (A -> B -> A)', HEAD + '\ta: a { interrupt-parent = <&b>; };\n\tb: b { interrupt-parent = <&a>; };\n' + vmgenid('&a'), /interrupt-parent chain loops \(\/a -> \/b -> \/a\)/],
+  ['an interrupt-parent loop (A -> B -> A)', HEAD + '\ta: a { interrupt-parent = <&b>; };\n\tb: b { interrupt-parent = <&a>; };\n' + vmgenid('&a'), /interrupt-parent chain loops \(\/rng@9000000 -> \/a -> \/b -> \/a\)/],
   ['a node that is its own interrupt parent', HEAD.replace('/ {', '/ {') + vmgenid('&self').replace('\trng@', '\tself: rng@'), /interrupt-parent chain loops \(\/rng@9000000 -> \/rng@9000000\)/],
   ['a phandle that does not exist', HEAD + vmgenid('0x77'), /interrupt-parent <0x77> of \/rng@9000000 refers to no node/],
   ['an interrupt-map loop between two nexuses', HEAD +

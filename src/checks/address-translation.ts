@@ -1,4 +1,5 @@
-import { firstRegEntry, hex, report, translate, type Check } from './context.js';
+import { hex, report, type Check } from './context.js';
+import { firstRegEntry, translate } from '../tree/addresses.js';
 
 export const addressTranslation: Check = {
   name: 'vmgenid-address-translation',

@@ -1,5 +1,6 @@
-import { DEFAULT_ADDRESS_CELLS, DEFAULT_SIZE_CELLS } from '../schema/json-view.js';
-import { regCells, report, type Check } from './context.js';
+import { DEFAULT_ADDRESS_CELLS, DEFAULT_SIZE_CELLS } from '../tree/addresses.js';
+import { report, type Check } from './context.js';
+import { regCells } from '../tree/addresses.js';
 
 export const avoidDefaultAddrSize: Check = {
   name: 'avoid-default-addr-size',

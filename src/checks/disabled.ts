@@ -1,17 +1,33 @@
-import { isEnabled, report, stringValue, type Check } from './context.js';
+import { report, type Check } from './context.js';
+import { disabledAncestor, isAvailable } from '../tree/devices.js';
+import { stringValue } from '../tree/values.js';
 
 export const disabled: Check = {
   name: 'vmgenid-disabled',
   severity: 'note',
-  description: 'a vmgenid node that is not enabled is skipped, and says so',
+  description: 'a vmgenid node Linux does not probe (its status, or a disabled ancestor) is skipped, and says so',
   docs:
-    'A node whose status is not "okay" (or absent) is not probed by Linux, so the device checks do not judge it; ' +
-    'this note says that nothing was checked, so a clean report is not mistaken for a verdict on that node.',
+    'A node whose status is not "okay" (or absent) is not probed by Linux, and neither is anything below a node that ' +
+    'is not available: of_platform_populate creates no device under a disabled bus. The device checks do not judge ' +
+    'such a node; this note says that nothing was checked, so a clean report is not mistaken for a verdict on it.',
   run(ctx) {
-    return ctx.allVmgenids
-      .filter((node) => !isEnabled(node))
-      .map((node) =>
-        report(disabled, node, `${node.path} has status = "${stringValue(node, 'status') ?? ''}": the vmgenid checks skip it`, 'status'),
-      );
+    const out = [];
+    for (const node of ctx.allVmgenids) {
+      if (!isAvailable(node)) {
+        out.push(report(disabled, node, `${node.path} has status = "${stringValue(node, 'status') ?? ''}": Linux does not probe it, and the vmgenid checks skip it`, 'status'));
+        continue;
+      }
+      const ancestor = disabledAncestor(node);
+      if (ancestor) {
+        out.push(
+          report(
+            disabled,
+            node,
+            `${node.path} is under ${ancestor.path}, which has status = "${stringValue(ancestor, 'status') ?? ''}": Linux creates no device below it, and the vmgenid checks skip the node`,
+          ),
+        );
+      }
+    }
+    return out;
   },
 };

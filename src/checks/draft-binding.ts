@@ -1,10 +1,8 @@
-import { compatiblesOf, report, type Check } from './context.js';
+import { report, type Check } from './context.js';
+import { compatiblesOf } from '../tree/values.js';
+import { DRAFT_BINDING_COMPATIBLE, UPSTREAM_COMPATIBLE } from '../vmgenid.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 
-/** The compatible upstream Linux binds (drivers/virt/vmgenid.c). */
-export const UPSTREAM_COMPATIBLE = 'microsoft,vmgenid';
-/** The draft binding this tool was made for; a node that follows it is clean. */
-export const DRAFT_BINDING_COMPATIBLE = 'virtual,vmgenctr';
 /** Earlier drafts' compatibles, with no binding of their own. */
 const OLDER_DRAFT_COMPATIBLES: ReadonlySet<string> = new Set(['linux,vmgenctr']);
 /** Properties the v1-v3 drafts put on the node; virtual,vmgenctr still allows the first two. */
@@ -24,7 +22,19 @@ export const draftBinding: Check = {
     const out: Diagnostic[] = [];
     for (const node of ctx.vmgenids) {
       const compatibles = compatiblesOf(node);
+      const upstream = compatibles.includes(UPSTREAM_COMPATIBLE);
       for (const c of compatibles) {
+        if (c === DRAFT_BINDING_COMPATIBLE && !upstream) {
+          out.push(
+            report(
+              draftBinding,
+              node,
+              `compatible "${c}" follows the draft binding, which this tool checks; an upstream kernel binds only "${UPSTREAM_COMPATIBLE}" ` +
+                `and does not probe this node (list "${UPSTREAM_COMPATIBLE}" too, or use it alone)`,
+              'compatible',
+            ),
+          );
+        }
         if (!OLDER_DRAFT_COMPATIBLES.has(c)) continue;
         out.push(report(draftBinding, node, `compatible "${c}" is from a draft of the binding; upstream Linux binds only "${UPSTREAM_COMPATIBLE}"`, 'compatible'));
       }

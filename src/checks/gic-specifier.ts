@@ -1,4 +1,5 @@
-import { interruptsOf, report, type Check } from './context.js';
+import { report, type Check } from './context.js';
+import { interruptsOf } from '../tree/interrupts.js';
 import { gicCellRange, judgeGicSpecifier } from './gic.js';
 
 export const gicSpecifier: Check = {

@@ -1,4 +1,5 @@
-import { interruptsOf, report, type Check } from './context.js';
+import { report, type Check } from './context.js';
+import { interruptsOf } from '../tree/interrupts.js';
 import { gicCellRange, judgeGicSpecifier } from './gic.js';
 
 export const gicTrigger: Check = {
@@ -6,8 +7,9 @@ export const gicTrigger: Check = {
   severity: 'warning',
   description: 'a GIC interrupt is edge-rising, as every known producer emits it',
   docs:
-    'The generation ID changes once and the hypervisor signals it as an edge; QEMU, Firecracker and the binding\'s ' +
-    'example all use edge-rising (1). A level-high interrupt is valid for an SPI, but it asks the hypervisor to hold the line and ' +
+    'The generation ID changes once and the hypervisor signals it as an edge; Firecracker (the VMM that emits a ' +
+    'devicetree vmgenid node; QEMU describes the device in ACPI only) and the binding\'s example use edge-rising (1). ' +
+    'A level-high interrupt is valid for an SPI, but it asks the hypervisor to hold the line and ' +
     'lower it again when the guest has seen it, which no known producer does. Fix: `IRQ_TYPE_EDGE_RISING` (1) in the ' +
     'flags cell.',
   run(ctx) {

@@ -5,7 +5,9 @@
  * two GIC checks, which differ only in severity.
  */
 import type { Node } from '../tree/node.js';
-import { compatiblesOf, type CellRange, type InterruptSpecifier } from './context.js';
+import { type CellRange } from './context.js';
+import { type InterruptSpecifier } from '../tree/interrupts.js';
+import { compatiblesOf } from '../tree/values.js';
 
 /** GICv1/v2 implementations (arm,gic.yaml). */
 const GIC_V2_COMPATIBLES: ReadonlySet<string> = new Set([

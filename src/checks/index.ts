@@ -13,7 +13,7 @@ import { regAlignment } from './reg-alignment.js';
 import { regSize } from './reg-size.js';
 import { regOverflow } from './reg-overflow.js';
 import { addressTranslation } from './address-translation.js';
-import { memoryOverlap } from './memory-overlap.js';
+import { memoryOverlap, memoryPageSize } from './memory-overlap.js';
 import { pageStraddle } from './page-straddle.js';
 import { avoidDefaultAddrSize } from './default-cells.js';
 import { unitAddressVsReg } from './unit-address-vs-reg.js';
@@ -27,10 +27,18 @@ import { draftBinding } from './draft-binding.js';
 import { nodeName } from './node-name.js';
 import { disabled } from './disabled.js';
 import { overlayFragment } from './overlay-fragment.js';
+import { compatibleTypo } from './compatible-typo.js';
+import { missingCompatible } from './missing-compatible.js';
+import { noDevice, parentBus } from './platform-device.js';
+import { interruptDetour } from './interrupt-detour.js';
 
 export type { Check, CheckContext, RuleSetting } from './context.js';
 
 export const CHECKS: readonly Check[] = [
+  compatibleTypo,
+  missingCompatible,
+  noDevice,
+  parentBus,
   regFormat,
   regEntriesCheck,
   regAlignment,
@@ -38,10 +46,12 @@ export const CHECKS: readonly Check[] = [
   regOverflow,
   addressTranslation,
   memoryOverlap,
+  memoryPageSize,
   pageStraddle,
   avoidDefaultAddrSize,
   unitAddressVsReg,
   interruptParentCheck,
+  interruptDetour,
   interruptCells,
   interruptCount,
   gicSpecifier,

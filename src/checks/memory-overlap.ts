@@ -1,118 +1,109 @@
 import type { Node } from '../tree/node.js';
-import { bufferRange, cpuRanges, isEnabled, rangeText, report, stringValue, type Check, type RegEntry } from './context.js';
-import { liveNodes } from '../tree/lookup.js';
+import type { DeviceTree } from '../tree/node.js';
+import { firstCpuRange } from '../tree/addresses.js';
+import { intervalText, linearMapped, memoryMap, overlaps, PAGE_SIZES, type Interval, type MemoryMap } from '../tree/memory-map.js';
+import { report, type Check } from './context.js';
 
-/** A half-open CPU address interval [start, end). */
-interface Interval {
-  start: bigint;
-  end: bigint;
+/** The page sizes in words, for messages. */
+function pageText(pageSize: bigint): string {
+  return `${pageSize / 1024n} KiB`;
 }
 
-function toInterval(r: RegEntry): Interval {
-  return { start: r.address, end: r.address + r.size };
-}
-
-function overlaps(a: Interval, b: Interval): boolean {
-  return a.start < b.end && b.start < a.end;
-}
-
-/** `pieces` minus `cut`, each piece split around it. */
-function subtract(pieces: Interval[], cut: Interval): Interval[] {
-  const out: Interval[] = [];
-  for (const p of pieces) {
-    if (!overlaps(p, cut)) {
-      out.push(p);
-      continue;
+/** Why Linux leaves the buffer's pages mapped, beyond "no no-map region covers them", in words. */
+function reasons(map: MemoryMap, tree: DeviceTree, buffer: Interval, mapped: Interval[]): string[] {
+  const out: string[] = [];
+  const reserved = map.reserved;
+  if (reserved.ignored && reserved.node) {
+    const noMap = reserved.node.liveChildren.some((c) => c.property('no-map') !== undefined);
+    out.push(
+      `Linux ignores ${reserved.node.path} as a whole because ${reserved.ignored} (__reserved_mem_check_root)` +
+        (noMap ? ', so its no-map regions carve nothing out' : '') +
+        (reserved.ignored.includes('differs') ? '; dtc warns ranges_format on it' : ''),
+    );
+  }
+  for (const region of reserved.regions) {
+    if (!region.noMap || !overlaps(region.range, buffer)) continue;
+    if (region.refused) out.push(`the no-map region ${region.node.path} is not honoured: ${region.refused}`);
+    else if (mapped.some((p) => overlaps(p, region.range))) {
+      out.push(`the no-map region ${region.node.path} covers ${intervalText(region.range)} only`);
     }
-    if (p.start < cut.start) out.push({ start: p.start, end: cut.start });
-    if (cut.end < p.end) out.push({ start: cut.end, end: p.end });
+  }
+  const touched: string[] = [];
+  for (const region of reserved.regions) if (!region.noMap && overlaps(region.range, buffer)) touched.push(`${region.node.path} (${intervalText(region.range)}, without no-map)`);
+  for (const r of tree.reserves) {
+    const range = { start: r.address, end: r.address + r.size };
+    if (overlaps(range, buffer)) touched.push(`/memreserve/ ${intervalText(range)}`);
+  }
+  if (touched.length > 0) {
+    out.push(`it touches ${touched.join(' and ')}, which ${touched.length === 1 ? 'keeps it from the allocator but leaves' : 'keep it from the allocator but leave'} it in the kernel's linear map`);
   }
   return out;
 }
 
-/** `pieces` within `window`. */
-function clip(pieces: Interval[], window: Interval): Interval[] {
-  const out: Interval[] = [];
-  for (const p of pieces) {
-    const start = p.start > window.start ? p.start : window.start;
-    const end = p.end < window.end ? p.end : window.end;
-    if (start < end) out.push({ start, end });
-  }
-  return out;
-}
-
-function text(i: Interval): string {
-  return rangeText(i.start, i.end - i.start);
-}
-
-/** RAM the OS is given, as Linux's early_init_dt_scan_memory reads it: enabled nodes with device_type "memory". */
-function memoryRegions(root: Node): { node: Node; range: Interval }[] {
-  const out: { node: Node; range: Interval }[] = [];
-  for (const node of liveNodes(root)) {
-    if (stringValue(node, 'device_type') !== 'memory' || !isEnabled(node)) continue;
-    for (const r of cpuRanges(node)) out.push({ node, range: toInterval(r) });
-  }
-  return out;
-}
-
-/** The enabled static regions under /reserved-memory (dynamic ones, with only `size`, have no fixed place). */
-function reservedRegions(root: Node): { node: Node; range: Interval; noMap: boolean }[] {
-  const parent = root.child('reserved-memory');
-  if (!parent) return [];
-  const out: { node: Node; range: Interval; noMap: boolean }[] = [];
-  for (const node of parent.liveChildren) {
-    if (!isEnabled(node)) continue;
-    const noMap = node.property('no-map') !== undefined;
-    for (const r of cpuRanges(node)) out.push({ node, range: toInterval(r), noMap });
-  }
-  return out;
+/** What stays mapped of the buffer's pages with `pageSize`, and the message that says so; null when Linux can map the buffer. */
+export function mappedBufferProblem(tree: DeviceTree, node: Node, pageSize: bigint): string | null {
+  const range = firstCpuRange(node);
+  if (!range || range.size === 0n) return null;
+  const buffer = { start: range.address, end: range.address + range.size };
+  const map = memoryMap(tree, pageSize);
+  const mapped = linearMapped(map, buffer);
+  if (mapped.length === 0) return null;
+  const banks = map.banks.filter((b) => b.pages && mapped.some((p) => overlaps(p, b.pages!)));
+  const ram = banks.map((b) => `${b.node.path}${b.property === 'reg' ? '' : ` ${b.property}`}: ${intervalText(b.pages!)}`).join(', ');
+  const inBytes = banks.some((b) => b.pages && overlaps(b.pages, buffer));
+  const where = inBytes ? `lies in RAM (${ram})` : `shares a ${pageText(pageSize)} page with RAM (${ram})`;
+  const why = reasons(map, tree, buffer, mapped);
+  const many = mapped.length > 1 || mapped[0]!.end - mapped[0]!.start > pageSize;
+  return (
+    `vmgenid buffer ${intervalText(buffer)} ${where}, and its ${pageText(pageSize)} page${many ? 's' : ''} ` +
+    `${mapped.map(intervalText).join(', ')} ${many ? 'are' : 'is'} not wholly inside a /reserved-memory region with no-map` +
+    `${why.length > 0 ? ` (${why.join('; ')})` : ''}; Linux keeps a RAM page in its linear map unless no-map covers all of it, ` +
+    `and will not map such a page for the driver (arm64's ioremap refuses RAM, and the resource request fails on System RAM)`
+  );
 }
 
 export const memoryOverlap: Check = {
   name: 'vmgenid-memory-overlap',
   severity: 'error',
-  description: 'a buffer inside /memory RAM is carved out by a /reserved-memory region with no-map',
+  description: 'the buffer shares no 4 KiB page with RAM that a /reserved-memory no-map region does not cover',
   docs:
-    'The VMGenID specification keeps the buffer out of the memory the OS uses. If it lies in a /memory range, Linux ' +
-    'has it in its linear map and refuses to ioremap such RAM for the driver, so the device fails to probe (and the ' +
-    'OS may reuse the bytes). A /memreserve/ entry or a /reserved-memory region without no-map only keeps the page ' +
-    'from the allocator; it stays mapped. Fix: place the buffer outside every /memory range, or cover it with a ' +
-    '/reserved-memory child that has `no-map;`.',
+    'The VMGenID specification keeps the buffer out of the memory the OS uses. Linux reads RAM from the root\'s ' +
+    '`device_type = "memory"` nodes (their `linux,usable-memory` when present), trimmed to whole pages, and keeps every ' +
+    'page of it in its linear map unless a /reserved-memory child with `no-map` covers the whole page; arm64 refuses ' +
+    'to ioremap such a page and the driver\'s resource request fails on System RAM, so the device fails to probe (and ' +
+    'the OS may reuse the bytes). A /memreserve/ entry or a region without no-map only keeps the page from the ' +
+    'allocator; it stays mapped. /reserved-memory counts only when its #address-cells and #size-cells equal the ' +
+    'root\'s and it has `ranges`. Fix: place the buffer outside every /memory range (Firecracker places it just below ' +
+    'RAM), or cover its whole page with a /reserved-memory child that has `no-map;`.',
   run(ctx) {
     const out = [];
-    const root = ctx.tree.root;
     for (const node of ctx.vmgenids) {
-      const buffer = bufferRange(node);
-      if (!buffer || buffer.size === 0n) continue;
-      const want = toInterval(buffer);
-      const memory = memoryRegions(root).filter((m) => overlaps(m.range, want));
-      if (memory.length === 0) continue;
-      const reserved = reservedRegions(root).filter((r) => overlaps(r.range, want));
-      let inRam: Interval[] = [];
-      for (const m of memory) inRam.push(...clip([want], m.range));
-      for (const r of reserved) if (r.noMap) inRam = subtract(inRam, r.range);
-      if (inRam.length === 0) continue;
+      const problem = mappedBufferProblem(ctx.tree, node, PAGE_SIZES[0]!);
+      if (problem) out.push(report(memoryOverlap, node, problem, 'reg'));
+    }
+    return out;
+  },
+};
 
-      const ram = memory.map((m) => `${m.node.path}: ${text(m.range)}`).join(', ');
-      const whole = inRam.length === 1 && inRam[0]!.start === want.start && inRam[0]!.end === want.end;
-      const uncovered = whole ? 'it is' : `${inRam.map(text).join(', ')} of it is`;
-      const touched: string[] = [];
-      for (const r of reserved) if (!r.noMap) touched.push(`${r.node.path} (${text(r.range)}, without no-map)`);
-      for (const e of ctx.tree.reserves) {
-        const range = { start: e.address, end: e.address + e.size };
-        if (overlaps(range, want)) touched.push(`/memreserve/ ${text(range)}`);
+export const memoryPageSize: Check = {
+  name: 'vmgenid-memory-page-size',
+  severity: 'warning',
+  description: 'the no-map carve-out also covers the buffer\'s whole 16 KiB and 64 KiB pages',
+  docs:
+    'arm64 kernels are also built with 16 KiB and 64 KiB pages, and Linux trims RAM and maps it by its page size: a ' +
+    'no-map carve-out that covers the buffer\'s 4 KiB page but not its larger page leaves the buffer in the linear map ' +
+    'of such a kernel, and the driver fails to probe there. Fix: make the no-map region cover (or place the buffer ' +
+    'outside RAM on) a 64 KiB-aligned 64 KiB block.',
+  run(ctx) {
+    const out = [];
+    for (const node of ctx.vmgenids) {
+      if (mappedBufferProblem(ctx.tree, node, PAGE_SIZES[0]!)) continue;
+      for (const pageSize of PAGE_SIZES.slice(1)) {
+        const problem = mappedBufferProblem(ctx.tree, node, pageSize);
+        if (!problem) continue;
+        out.push(report(memoryPageSize, node, `with ${pageText(pageSize)} pages (a kernel built with them): ${problem}`, 'reg'));
+        break;
       }
-      const why =
-        touched.length > 0 ? `; it touches ${touched.join(' and ')}, which ${touched.length === 1 ? 'keeps it from the allocator but leaves' : 'keep it from the allocator but leave'} it in the kernel's linear map` : '';
-      out.push(
-        report(
-          memoryOverlap,
-          node,
-          `vmgenid buffer ${text(want)} lies in RAM (${ram}) and ${uncovered} not inside a /reserved-memory region with no-map${why}; ` +
-            `Linux will not map such RAM for the driver`,
-          'reg',
-        ),
-      );
     }
     return out;
   },

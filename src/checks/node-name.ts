@@ -1,4 +1,5 @@
-import { firstRegEntry, report, type Check } from './context.js';
+import { report, type Check } from './context.js';
+import { firstRegEntry } from '../tree/addresses.js';
 import { expectedUnitAddress } from './unit-address-vs-reg.js';
 
 /** The Devicetree Specification's generic name for a random number generator, used by the binding's example. */

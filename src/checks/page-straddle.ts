@@ -1,4 +1,5 @@
-import { bufferRange, firstRegEntry, hex, report, type Check } from './context.js';
+import { hex, report, type Check } from './context.js';
+import { firstCpuRange, firstRegEntry } from '../tree/addresses.js';
 import { MIN_GENERATION_ID_BYTES } from './reg-size.js';
 
 /** The smallest page any architecture Linux supports uses; a 16-byte ID within one such page is within any larger one. */
@@ -17,7 +18,7 @@ export const pageStraddle: Check = {
     const out = [];
     for (const node of ctx.vmgenids) {
       const entry = firstRegEntry(node);
-      const buffer = bufferRange(node) ?? (entry ? { address: entry.address, size: entry.size } : null);
+      const buffer = firstCpuRange(node) ?? (entry ? { address: entry.address, size: entry.size } : null);
       if (!buffer) continue;
       const first = buffer.address / PAGE_BYTES;
       const last = (buffer.address + MIN_GENERATION_ID_BYTES - 1n) / PAGE_BYTES;

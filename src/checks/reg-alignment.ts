@@ -1,4 +1,5 @@
-import { firstRegEntry, hex, regCells, report, translate, type Check } from './context.js';
+import { hex, report, type Check } from './context.js';
+import { firstRegEntry, regCells, translate } from '../tree/addresses.js';
 
 /** The VMGenID specification places the ID in an 8-byte aligned buffer. */
 export const BUFFER_ALIGNMENT = 8n;

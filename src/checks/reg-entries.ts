@@ -1,4 +1,5 @@
-import { hex, rangeText, regEntries, report, type Check } from './context.js';
+import { hex, rangeText, report, type Check } from './context.js';
+import { regEntries } from '../tree/addresses.js';
 
 /** The driver uses entry 0 only; more entries mean the author expects something that will not happen. */
 export const regEntriesCheck: Check = {

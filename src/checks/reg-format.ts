@@ -1,4 +1,5 @@
-import { regEntries, report, type Check } from './context.js';
+import { report, type Check } from './context.js';
+import { regEntries } from '../tree/addresses.js';
 
 /**
  * The buffer is reg entry 0, read with the parent's cells; if reg cannot be

@@ -1,4 +1,5 @@
-import { addressSpaceEnd, firstRegEntry, hex, regEntries, report, type Check } from './context.js';
+import { hex, report, type Check } from './context.js';
+import { addressSpaceEnd, firstRegEntry, regEntries } from '../tree/addresses.js';
 
 export const regOverflow: Check = {
   name: 'vmgenid-reg-overflow',

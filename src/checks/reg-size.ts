@@ -1,4 +1,5 @@
-import { firstRegEntry, hex, regCells, report, type Check } from './context.js';
+import { hex, report, type Check } from './context.js';
+import { firstRegEntry, regCells } from '../tree/addresses.js';
 
 /** The generation ID is 128 bits; the driver always reads 16 bytes. */
 export const MIN_GENERATION_ID_BYTES = 16n;

@@ -1,4 +1,5 @@
-import { hex, regEntries, report, type Check } from './context.js';
+import { hex, report, type Check } from './context.js';
+import { regEntries } from '../tree/addresses.js';
 
 /**
  * The unit address dtc expects for an address: lowercase hex without `0x`

@@ -36,8 +36,9 @@ export async function dumpCommand(input: string, opts: DumpOptions, io: CliIo): 
     io.stderr(`${name}: error: no node ${opts.node}\n`);
     return ExitCode.Usage;
   }
-  // Blob values are decoded with the types the schemas declare, as dt-schema does.
-  const types = loaded.kind === 'dtb' ? await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost)) : undefined;
-  io.stdout(JSON.stringify(nodeJson(node, types ? { types } : {}), null, 2) + '\n');
+  // Values are decoded from their bytes with the types the schemas declare, as dt-schema decodes a blob
+  // (from DTS too: what the source wrote, `/bits/ 64` say, does not count).
+  const types = await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost));
+  io.stdout(JSON.stringify(nodeJson(node, { types }), null, 2) + '\n');
   return ExitCode.Ok;
 }

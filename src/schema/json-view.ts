@@ -5,14 +5,17 @@
  * interrupt parent's `#interrupt-cells` for `interrupts`), flags become `true`,
  * child nodes nest, and `$nodename` holds the node's name.
  *
- * Value types come from the source's markers when the tree was compiled from
- * DTS; a blob has none, so its values are decoded with the types the schemas
- * declare, and guessed like dt-schema's dtb.py when no schema says.
+ * Values are judged by their bytes, as dt-validate reads a blob: decoded with
+ * the types the schemas declare, and guessed like dt-schema's dtb.py when no
+ * schema says, whether the tree came from DTS or DTB (the source's markers
+ * serve positions and messages only).
  */
-import { isTypeMarker, latin1Bytes, type Data } from '../tree/data.js';
+import { latin1Bytes, type Data } from '../tree/data.js';
 import type { Node } from '../tree/node.js';
 import { rootOf } from '../tree/lookup.js';
 import { firstCell, hasStringEntry, stringList } from '../tree/values.js';
+import { DEFAULT_ADDRESS_CELLS, DEFAULT_SIZE_CELLS } from '../tree/addresses.js';
+import { phandleIndex } from '../tree/interrupts.js';
 
 export type JsonValue = true | string[] | number[][] | JsonNode;
 export interface JsonNode {
@@ -34,9 +37,6 @@ export const NO_TYPES: PropertyTypes = {
   propertyDim: () => undefined,
 };
 
-/** dt-schema's defaults when a parent does not say (DTSpec 2.3.5). */
-export const DEFAULT_ADDRESS_CELLS = 2;
-export const DEFAULT_SIZE_CELLS = 1;
 
 // These read values by index: a view (`subarray`, `DataView` on `.buffer`)
 // of a small typed array makes V8 move its bytes off the heap first, and
@@ -84,30 +84,6 @@ function integers(bytes: Uint8Array, width: number, signed = false): number[] | 
   }
   return out;
 }
-
-/** The format a source-typed value was written in, when its markers agree on one. */
-function markedFormat(value: Data): string | null {
-  let only: string | null = null;
-  const markers = value.markers;
-  for (let i = 0; i < markers.length; i++) {
-    const m = markers[i]!;
-    if (!isTypeMarker(m.type)) continue;
-    // Mixed (`"a", <1>`): dt-schema sees such a value only as bytes.
-    if (only !== null && only !== m.type) return 'uint8-array';
-    only = m.type;
-  }
-  if (only === null) return null;
-  return MARKED_FORMATS[only] ?? `${only}-array`;
-}
-
-/** The format each type marker stands for, made once rather than as a new string per value. */
-const MARKED_FORMATS: Partial<Record<string, string>> = {
-  string: 'string-array',
-  uint8: 'uint8-array',
-  uint16: 'uint16-array',
-  uint32: 'uint32-array',
-  uint64: 'uint64-array',
-};
 
 /** The format dt-schema's dtb.py decodes a blob value with. */
 function declaredFormat(name: string, bytes: Uint8Array, types: PropertyTypes): string | null {
@@ -190,7 +166,9 @@ export function propertyJson(nodeName: string, name: string, value: Data, types:
   const bytes = value.bytes;
   if (bytes.length === 0) return true;
   if (nodeName === 'aliases' || nodeName === '__fixups__' || nodeName === '__symbols__') return stringList(bytes);
-  const format = markedFormat(value) ?? declaredFormat(name, bytes, types) ?? guessedFormat(bytes);
+  // Judged by its bytes alone, as dt-validate reads the blob: how the source wrote the value
+  // (`/bits/ 64`, `/bits/ 8`, strings mixed with cells) does not count.
+  const format = declaredFormat(name, bytes, types) ?? guessedFormat(bytes);
   const info = formatInfo(format);
   if (info.string) return stringList(bytes);
   if (format === 'flag') return [Array.from(bytes)];
@@ -534,34 +512,4 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   }
   options.cache?.set(node, obj);
   return obj;
-}
-
-/** How many cells `node`'s children use for addresses and sizes (DTSpec defaults when unsaid). */
-export function childCells(node: Node): { address: number; size: number } {
-  return {
-    address: firstCell(node, '#address-cells') ?? DEFAULT_ADDRESS_CELLS,
-    size: firstCell(node, '#size-cells') ?? DEFAULT_SIZE_CELLS,
-  };
-}
-
-/** Nodes by phandle, for interrupt parents. */
-export function phandleIndex(root: Node): Map<number, Node> {
-  const index = new Map<number, Node>();
-  const visit = (node: Node) => {
-    const ph = firstCell(node, 'phandle') ?? firstCell(node, 'linux,phandle');
-    if (ph !== undefined && ph !== 0 && ph !== 0xffffffff && !index.has(ph)) index.set(ph, node);
-    const children = node.children;
-    for (let i = 0; i < children.length; i++) if (!children[i]!.deleted) visit(children[i]!);
-  };
-  visit(root);
-  return index;
-}
-
-/** The interrupt parent of `node`: its own or its nearest ancestor's `interrupt-parent`, else the parent. */
-export function interruptParent(node: Node, phandles: Map<number, Node>): Node | null {
-  for (let n: Node | null = node; n; n = n.parent) {
-    const ph = firstCell(n, 'interrupt-parent');
-    if (ph !== undefined) return phandles.get(ph) ?? null;
-  }
-  return node.parent;
 }

@@ -1,0 +1,25 @@
+import { report, type Check } from './context.js';
+import { liveNodeList } from '../tree/lookup.js';
+import { hasVmgenidName, UPSTREAM_COMPATIBLE } from '../vmgenid.js';
+
+export const missingCompatible: Check = {
+  name: 'vmgenid-missing-compatible',
+  severity: 'warning',
+  description: 'a node named like a generation ID device has a compatible',
+  docs:
+    'A node named `vmgenid` (or `vm-gen-id`, `vmgenctr`, …) without a compatible binds no driver: Linux creates no ' +
+    'device for a node without one, and the guest never learns of a new generation. Fix: ' +
+    '`compatible = "microsoft,vmgenid";`.',
+  run(ctx) {
+    return liveNodeList(ctx.tree.root)
+      // A /reserved-memory carve-out is often named after the device it holds memory for.
+      .filter((node) => node.parent && node.parent.path !== '/reserved-memory' && hasVmgenidName(node) && !node.property('compatible'))
+      .map((node) =>
+        report(
+          missingCompatible,
+          node,
+          `${node.path} is named like a VM generation ID device but has no compatible, so no driver binds it (add compatible = "${UPSTREAM_COMPATIBLE}")`,
+        ),
+      );
+  },
+};

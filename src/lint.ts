@@ -23,6 +23,7 @@ import { finishTree } from './compiler.js';
 import { readDeviceTreeFolder } from './dtb/fs-read.js';
 import { InputError } from './source/diagnostic.js';
 import type { DeviceTree, Node } from './tree/node.js';
+import { oneFindingPerFault } from './same-fault.js';
 
 export interface LintOptions extends LoadOptions {
   schemas: SchemaSet;
@@ -37,7 +38,11 @@ export interface LintOptions extends LoadOptions {
 export interface LintReport {
   file: string;
   kind: InputKind;
-  /** The input could not be read or compiled: `diagnostics` say why. */
+  /**
+   * The input could not be read or compiled, or dtc's checks find errors in
+   * it (dtc refuses it without -f): `diagnostics` say why, and hold every
+   * finding on the tree when one was built.
+   */
   fatal: boolean;
   diagnostics: Diagnostic[];
   /** The tree, when it compiled (for later checks and dumps). */
@@ -174,7 +179,7 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions): LintReport {
   const loaded = loadTree(file, bytes, options);
   if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
-  return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options);
+  return refusedByDtc(lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options), loaded.diagnostics);
 }
 
 /** Lint the devicetree a running system was given: a `/proc/device-tree`-style folder. */
@@ -182,11 +187,22 @@ export function lintFolder(dir: string, options: LintOptions): LintReport {
   try {
     const finished = finishTree(readDeviceTreeFolder(dir), options);
     if (!finished.tree) return { file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null };
-    return lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options);
+    return refusedByDtc(lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options), finished.diagnostics);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null };
   }
+}
+
+/**
+ * An input whose tree dtc's checks find errors in (a reference to a label
+ * that does not exist, say) is one dtc refuses to compile: the report is
+ * fatal (exit 2, "cannot be compiled"), though every finding on the tree
+ * built anyway is still shown.
+ */
+function refusedByDtc(report: LintReport, compileDiagnostics: readonly Diagnostic[]): LintReport {
+  if (compileDiagnostics.some((d) => d.severity === 'error')) report.fatal = true;
+  return report;
 }
 
 /** Schema validation and the vmgenid checks on a compiled tree. */
@@ -216,7 +232,7 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));
   // A blob has no positions: say which file a finding is in.
   for (const d of diagnostics) if (!d.span && !d.file) d.file = file;
-  return { file, kind, fatal: false, diagnostics: sortByPosition(diagnostics), tree };
+  return { file, kind, fatal: false, diagnostics: sortByPosition(oneFindingPerFault(diagnostics)), tree };
 }
 
 /**

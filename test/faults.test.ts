@@ -104,9 +104,10 @@ for (const [name, source, message, check] of graphs) {
     const dtb = write(`${name.replace(/\W+/g, '-')}.dtb`, writeDtb(t));
     for (const args of [[dts], ['--all', dts], [dtb], ['--all', dtb]]) {
       const r = await lint(args);
-      assert.ok(r.code === 1 || (check !== undefined && r.code === 2 && /\.dts/.test(args.at(-1)!)), `${args.join(' ')}: exit ${r.code}\n${r.out}`);
+      // dtc refuses a tree its checks find errors in, from DTS or DTB: exit 2 ("cannot be compiled"), findings still shown.
+      assert.ok(r.code === (check !== undefined ? 2 : 1), `${args.join(' ')}: exit ${r.code}\n${r.out}`);
       assert.match(r.out, message, args.join(' '));
-      if (!check) assert.match(r.out, /\[vmgenid-interrupt-parent\]/);
+      if (!check) assert.match(r.out, /\[vmgenid-interrupt-parent[\],]/);
       assert.ok(r.ms < 5000, `${r.ms} ms`);
     }
   });

@@ -67,7 +67,7 @@ test('package: the packed tarball installs into an empty project and lints with 
   );
   const bad = run('npx', ['--no-install', 'vmgenid-lint', 'bad.dts'], app);
   assert.equal(bad.status, 1, `${bad.stdout}\n${bad.stderr}`);
-  assert.match(bad.stdout, /^bad\.dts:5:2: error: .*\[schema_required\]$/m);
+  assert.match(bad.stdout, /^bad\.dts:5:2: error: .*\[vmgenid-interrupt-count, schema_required\]$/m);
 
   // An input that cannot be read: exit 2.
   const missing = run('npx', ['--no-install', 'vmgenid-lint', 'missing.dts'], app);

@@ -1,8 +1,10 @@
 /**
  * `vmgenid-lint compile`: the devicetree compiler on its own, with dtc's
- * options. Like `dtc -f` it writes the output whatever dtc's checks say (they
- * are shown as warnings); input it cannot compile is an error, exit 2, and no
- * output file.
+ * options and its rule: when dtc's checks find errors (a reference to a label
+ * that does not exist, a duplicate node), the errors are shown, nothing is
+ * written and the exit status is 2, unless `-f` forces the output (then they
+ * are warnings, as dtc -f prints them). Input it cannot compile at all is an
+ * error, exit 2, and no output file.
  */
 import { loadTree } from '../load-tree.js';
 import { InputError } from '../source/diagnostic.js';
@@ -28,6 +30,7 @@ export interface CompileCommandOptions extends SourceOptions {
   reserve?: number;
   align?: number;
   quiet: boolean;
+  force: boolean;
 }
 
 
@@ -67,8 +70,15 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
     for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
     return ExitCode.BadInput;
   }
+  const refused = result.diagnostics.some((d) => d.severity === 'error');
+  if (refused && !opts.force) {
+    for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    io.stderr(`${name}: error: the input has errors that dtc refuses; nothing written (use -f to write the output anyway)\n`);
+    return ExitCode.BadInput;
+  }
   if (!opts.quiet) {
     for (const d of result.diagnostics) io.stderr(formatDiagnostic({ ...d, severity: 'warning' }) + '\n');
+    if (refused) io.stderr(`${name}: warning: the input has errors; output forced (-f)\n`);
   }
   let output: string | Uint8Array;
   try {

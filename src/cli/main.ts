@@ -129,7 +129,8 @@ Examples:
     .option('-S, --space <bytes>', 'make the blob at least this big (dtc -S)', cInteger)
     .option('-R, --reserve <n>', 'add this many empty memory reservation slots (dtc -R)', cInteger)
     .option('-a, --align <bytes>', 'pad the blob to a multiple of this (a power of two; dtc -a)', cInteger)
-    .option('-q, --quiet', 'do not show what dtc\'s checks would stop on', false)
+    .option('-f, --force', 'write the output even when dtc\'s checks find errors (dtc -f)', false)
+    .option('-q, --quiet', 'with -f, do not show what dtc\'s checks found', false)
     .addHelpText(
       'after',
       `

@@ -8,7 +8,7 @@
  * no line: the annotation names the file and the message starts with the node path.
  */
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
-import type { FileReport } from './text.js';
+import { checkNames, type FileReport } from './text.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
@@ -45,7 +45,7 @@ function properties(d: Diagnostic, reportFile: string): [string, string][] {
     props.push(['endLine', String(Math.max(s.line, s.endLine))]);
     if (oneLine) props.push(['endColumn', String(Math.max(s.col, s.endCol - 1))]);
   }
-  props.push(['title', `vmgenid-lint ${d.check}`]);
+  props.push(['title', `vmgenid-lint ${checkNames(d)}`]);
   return props;
 }
 

@@ -26,6 +26,7 @@ function diagnosticJson(d: Diagnostic, file: string): Record<string, unknown> {
   if (d.nodePath) out.node = d.nodePath;
   if (d.property) out.property = d.property;
   if (d.bindingId) out.binding = d.bindingId;
+  if (d.also) out.also = d.also;
   return out;
 }
 

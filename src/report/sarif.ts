@@ -136,6 +136,7 @@ function resultProperties(d: Diagnostic): Json | null {
   if (d.property) props.property = d.property;
   if (d.bindingId) props.binding = d.bindingId;
   if (d.span?.macro) props.macro = d.span.macro;
+  if (d.also) props.also = d.also;
   return Object.keys(props).length > 0 ? props : null;
 }
 

@@ -64,7 +64,7 @@ function excerpt(d: Diagnostic, options: TextOptions): string[] {
 }
 
 export function formatDiagnosticText(d: Diagnostic, options: TextOptions): string {
-  const head = `${paint(options.color, BOLD, where(d) + ':')} ${paint(options.color, COLORS[d.severity], d.severity + ':')} ${d.message} [${d.check}]`;
+  const head = `${paint(options.color, BOLD, where(d) + ':')} ${paint(options.color, COLORS[d.severity], d.severity + ':')} ${d.message} [${checkNames(d)}]`;
   const lines = [head];
   if (d.nodePath && d.span) lines.push(`  in ${d.nodePath}${d.bindingId ? ` (${d.bindingId})` : ''}`);
   if (d.span?.macro) lines.push(`  (from the expansion of macro '${d.span.macro}')`);
@@ -95,4 +95,9 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
   const summary = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
   out.push(`${summary} in ${plural(inputCount(reports), 'file')}${unreadable ? ` (${unreadable} could not be read or compiled)` : ''}${badConfiguration ? ' (some bindings could not be loaded)' : ''}`);
   return out.join('\n') + '\n';
+}
+
+/** The finding's check and the checks folded into it, as the text report names them. */
+export function checkNames(d: Diagnostic): string {
+  return d.also && d.also.length > 0 ? [d.check, ...d.also].join(', ') : d.check;
 }

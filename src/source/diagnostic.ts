@@ -19,6 +19,12 @@ export interface Diagnostic {
   bindingId?: string;
   /** More detail for `--verbose` (for schema findings, Ajv's instance and schema paths). */
   detail?: string;
+  /**
+   * The checks whose findings on the same fault were folded into this one
+   * (one fault, one finding): their names stay on it, for `--rule` and for
+   * a reader who knows them.
+   */
+  also?: string[];
 }
 
 /**

@@ -76,7 +76,11 @@ export function resolveInterruptParent(node: Node, phandles: Map<number, Node>):
       }
       const ph = prop.value.cell(0);
       next = phandles.get(ph) ?? null;
-      if (!next) return { ok: false, problem: `interrupt-parent <${hex(ph)}> of ${current.path} refers to no node`, property: 'interrupt-parent' };
+      if (!next) {
+        // dtc -f writes 0xffffffff for a reference it could not resolve.
+        const what = ph === 0xffffffff ? `interrupt-parent of ${current.path} is an unresolved reference (<0xffffffff>)` : `interrupt-parent <${hex(ph)}> of ${current.path} refers to no node`;
+        return { ok: false, problem: `${what}, so Linux finds no interrupt parent`, property: 'interrupt-parent' };
+      }
       if (!next.property('#interrupt-cells')) {
         detours.push({ node: next, reason: `the interrupt-parent of ${current.path} names ${next.path}, which has no #interrupt-cells` });
       }

@@ -90,7 +90,7 @@ function judgeCompatible(written: string): string | null {
   if (f.length === 0 || f.length > 64) return null;
   for (const [known, compatible] of FOLDED_KNOWN) if (f === known) return compatible;
   const model = f.slice(f.lastIndexOf(',') + 1);
-  if (model.startsWith('vmgen')) return model.includes('ctr') || model.includes('counter') ? DRAFT_BINDING_COMPATIBLE : UPSTREAM_COMPATIBLE;
+  if (model.startsWith('vmgen')) return /ctr|cnt|count/.test(model) ? DRAFT_BINDING_COMPATIBLE : UPSTREAM_COMPATIBLE;
   let best: string | null = null;
   let bestEdits = MAX_TYPO_EDITS + 1;
   for (const [known, compatible] of FOLDED_KNOWN) {

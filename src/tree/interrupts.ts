@@ -89,7 +89,7 @@ export function resolveInterruptParent(node: Node, phandles: Map<number, Node>):
       if (!next) {
         return {
           ok: false,
-          problem: `the walk from ${chain[0]} (${chain.join(' -> ')}) reaches the root without finding a node with #interrupt-cells`,
+          problem: `the walk ${chain.join(' -> ')} reaches the root without finding a node with #interrupt-cells (no interrupt-parent names a controller)`,
         };
       }
     }

@@ -17,7 +17,7 @@ import { nodeJson, type JsonNode } from './schema/json-view.js';
 import { nearestInterruptParent, phandleIndex } from './tree/interrupts.js';
 import { liveNodeList } from './tree/lookup.js';
 import { compatiblesOf, stringValue } from './tree/values.js';
-import { isMeantAsVmgenid, isVmgenid, nearMiss, VMGENID_COMPATIBLES } from './vmgenid.js';
+import { isVmgenid, nearMiss, vmgenidNodes, VMGENID_COMPATIBLES } from './vmgenid.js';
 import { runChecks, type RuleSetting } from './checks/index.js';
 import { finishTree } from './compiler.js';
 import { readDeviceTreeFolder } from './dtb/fs-read.js';
@@ -65,8 +65,7 @@ function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, 
     if (existing === 'whole') return;
     scope.set(node, existing ? new Set([...existing, ...props]) : props);
   };
-  for (const node of liveNodeList(tree.root)) {
-    if (!isMeantAsVmgenid(node)) continue;
+  for (const node of vmgenidNodes(tree.root).meant) {
     scope.set(node, 'whole');
     for (let a = node.parent; a; a = a.parent) lend(a, CELL_PROPERTIES);
     const parent = nearestInterruptParent(node, phandles);

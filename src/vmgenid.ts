@@ -5,6 +5,7 @@
  * node one that was meant to be, judged as such and reported.
  */
 import type { Node } from './tree/node.js';
+import { liveNodeList } from './tree/lookup.js';
 import { compatiblesOf } from './tree/values.js';
 
 /** The compatible upstream Linux binds (drivers/virt/vmgenid.c, since 6.10). */
@@ -41,9 +42,45 @@ export interface NearMiss {
   meant: string;
 }
 
-/** Case, spaces, hyphens, underscores and dots do not tell compatibles apart for a reader. */
+/** Spaces, hyphens, underscores and dots: they do not tell compatibles apart for a reader, nor does case. */
+function isSeparator(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x2d || code === 0x5f || code === 0x2e;
+}
+
 function folded(text: string): string {
-  return text.toLowerCase().replace(/[\s_.-]+/g, '');
+  let out = '';
+  for (let i = 0; i < text.length; i++) if (!isSeparator(text.charCodeAt(i))) out += text[i]!.toLowerCase();
+  return out;
+}
+
+/**
+ * Whether a compatible value may hold an entry a typo away from a vmgenid
+ * compatible, told from its bytes (asked of every node, so no strings are
+ * made): such an entry keeps at least four of the five letters of "vmgen"
+ * (a case, separator, missing or transposed letter, or another vendor keeps
+ * them all; only two edits that both fall on them can lose two).
+ */
+function mayHoldNearMiss(bytes: Uint8Array): boolean {
+  let letters = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    const b = i < bytes.length ? bytes[i]! | 0x20 : 0;
+    if (b === 0x20 || i === bytes.length) {
+      // NUL (0x00 | 0x20) ends an entry.
+      if (popcount(letters) >= 4) return true;
+      letters = 0;
+    } else if (b === 0x76) letters |= 1; // v
+    else if (b === 0x6d) letters |= 2; // m
+    else if (b === 0x67) letters |= 4; // g
+    else if (b === 0x65) letters |= 8; // e
+    else if (b === 0x6e) letters |= 16; // n
+  }
+  return false;
+}
+
+function popcount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b !== 0; b &= b - 1) n++;
+  return n;
 }
 
 const FOLDED_KNOWN: readonly (readonly [string, string])[] = [...VMGENID_COMPATIBLES].map((c) => [folded(c), c] as const);
@@ -89,8 +126,15 @@ function judgeCompatible(written: string): string | null {
   const f = folded(written);
   if (f.length === 0 || f.length > 64) return null;
   for (const [known, compatible] of FOLDED_KNOWN) if (f === known) return compatible;
+  const closest = closestKnown(f);
+  if (closest) return closest;
   const model = f.slice(f.lastIndexOf(',') + 1);
-  if (model.startsWith('vmgen')) return /ctr|cnt|count/.test(model) ? DRAFT_BINDING_COMPATIBLE : UPSTREAM_COMPATIBLE;
+  if (model.startsWith('vmgen')) return model.includes('ctr') || model.includes('cnt') || model.includes('count') ? DRAFT_BINDING_COMPATIBLE : UPSTREAM_COMPATIBLE;
+  return null;
+}
+
+/** The known compatible at most MAX_TYPO_EDITS edits from `f` (folded), the nearest one. */
+function closestKnown(f: string): string | null {
   let best: string | null = null;
   let bestEdits = MAX_TYPO_EDITS + 1;
   for (const [known, compatible] of FOLDED_KNOWN) {
@@ -104,10 +148,21 @@ function judgeCompatible(written: string): string | null {
   return best;
 }
 
+/** Each compatible property's answer: the linter's scope and the checks both ask, for every node. */
+const nearMisses = new WeakMap<object, NearMiss | null>();
+
 /** The first compatible entry that is almost a vmgenid one, when the node has no real one. */
 export function nearMiss(node: Node): NearMiss | null {
-  const bytes = node.property('compatible')?.value.bytes;
-  if (!bytes || bytes.length === 0) return null;
+  const prop = node.property('compatible');
+  if (!prop || prop.value.length === 0 || !mayHoldNearMiss(prop.value.bytes)) return null;
+  const known = nearMisses.get(prop);
+  if (known !== undefined) return known;
+  const miss = findNearMiss(node);
+  nearMisses.set(prop, miss);
+  return miss;
+}
+
+function findNearMiss(node: Node): NearMiss | null {
   const compatibles = compatiblesOf(node);
   if (compatibles.some((c) => VMGENID_COMPATIBLES.has(c))) return null;
   for (let index = 0; index < compatibles.length; index++) {
@@ -117,12 +172,52 @@ export function nearMiss(node: Node): NearMiss | null {
   return null;
 }
 
-/** A vmgenid node, or one whose compatible is a typo of a vmgenid compatible: judged as the device it was meant to be. */
-export function isMeantAsVmgenid(node: Node): boolean {
-  return isVmgenid(node) || (node.property('compatible') !== undefined && nearMiss(node) !== null);
-}
-
 /** A node whose name says it is a generation ID device ("vmgenid", "vm-gen-id", "vmgenctr", …). */
 export function hasVmgenidName(node: Node): boolean {
-  return folded(node.baseName).startsWith('vmgen');
+  // "vmgen" at the start, whatever the case and separators, without making a string per node.
+  const name = node.baseName;
+  let matched = 0;
+  for (let i = 0; i < name.length && matched < VMGEN.length; i++) {
+    const code = name.charCodeAt(i);
+    if (isSeparator(code)) continue;
+    if ((code | 0x20) !== VMGEN.charCodeAt(matched)) return false;
+    matched++;
+  }
+  return matched === VMGEN.length;
+}
+
+const VMGEN = 'vmgen';
+
+/** The generation ID devices of a tree, found in one walk. */
+export interface VmgenidNodes {
+  /** Nodes with a vmgenid compatible, or one a typo away, in tree order. */
+  meant: Node[];
+  /** Nodes named like a generation ID device that have no compatible at all. */
+  nameless: Node[];
+}
+
+const byRoot = new WeakMap<Node, VmgenidNodes>();
+
+/**
+ * The tree's vmgenid nodes: the linter's scope, the checks' context and the
+ * missing-compatible check all ask, for every node of every board, so the
+ * walk is made once per tree (a tree is not changed once it is linted).
+ */
+export function vmgenidNodes(root: Node): VmgenidNodes {
+  const known = byRoot.get(root);
+  if (known) return known;
+  const found: VmgenidNodes = { meant: [], nameless: [] };
+  const nodes = liveNodeList(root);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    const compatible = node.property('compatible');
+    if (!compatible) {
+      if (node.parent && hasVmgenidName(node)) found.nameless.push(node);
+      continue;
+    }
+    // Every vmgenid compatible holds all the letters of "vmgen": most nodes are told no from the bytes.
+    if (mayHoldNearMiss(compatible.value.bytes) && (isVmgenid(node) || nearMiss(node) !== null)) found.meant.push(node);
+  }
+  byRoot.set(root, found);
+  return found;
 }

@@ -112,6 +112,9 @@ test('a bus Linux does not populate: no compatible is an error, another device a
   const pmic = bus('', child).replace('"simple-bus"', '"acme,pmic"');
   assert.deepEqual(checks(lint(board(pmic))), ['vmgenid-parent-bus']);
   assert.deepEqual(lint(board(bus('', child).replace('"simple-bus"', '"acme,pmic", "simple-mfd"'))), []);
+  // /firmware has no compatible, but Linux populates its children on their own
+  const firmware = '\tfirmware {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n\t\tranges;\n' + vmgenid('<0x0 0x90000000 0x0 0x1000>').replace(/^\t/gm, '\t\t') + '\t};\n';
+  assert.deepEqual(lint(board(firmware)), []);
 });
 
 // --- the interrupt-parent walk ------------------------------------------------
@@ -147,7 +150,7 @@ test('the interrupt-parent walk that ends nowhere, loops, or stops at a node tha
 test('/reserved-memory with other cells than the root\'s, or without ranges, is ignored by Linux: its no-map carves nothing out', () => {
   const cells = lint(board(MEMORY + reservedMemory('0x10000', '#address-cells = <1>;\n\t\t#size-cells = <1>;\n\t\tranges;').replace('<0x0 0xbfff0000 0x0 0x10000>', '<0xbfff0000 0x10000>') + IN_RAM));
   assert.deepEqual(checks(cells), ['vmgenid-memory-overlap']);
-  assert.match(cells[0]![2], /Linux ignores \/reserved-memory as a whole because the #size-cells of \/reserved-memory \(1\) differs from the root's \(2\).*carve nothing out; dtc warns ranges_format/);
+  assert.match(cells[0]![2], /Linux ignores \/reserved-memory as a whole because the #size-cells of \/reserved-memory \(1\) differs from the root's \(2\).*carve nothing out; dtc warns ranges_format on its empty ranges/);
   const noRanges = lint(board(MEMORY + reservedMemory('0x10000', '#address-cells = <2>;\n\t\t#size-cells = <2>;') + IN_RAM));
   // dt-schema's reserved-memory binding requires ranges too: the schema says so, the check says what Linux does
   assert.deepEqual(checks(noRanges), ['schema_required', 'vmgenid-memory-overlap']);
@@ -210,6 +213,9 @@ test('a compatible a typo away is an error with "did you mean", at the compatibl
     ['acme,vmgenid', 'microsoft,vmgenid'],
     ['amazon,vmgen-counter', 'virtual,vmgenctr'],
     ['virtual,vmgencntr', 'virtual,vmgenctr'],
+    ['virtual,vmgentr', 'virtual,vmgenctr'],
+    ['vmgenid', 'microsoft,vmgenid'],
+    ['microsoft,vmgenid ', 'microsoft,vmgenid'],
   ];
   for (const [written, meant] of typos) {
     assert.equal(meantCompatible(written), meant, written);

@@ -7,11 +7,10 @@
  */
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
-import { liveNodeList } from '../tree/lookup.js';
 import type { DeviceTree, Node } from '../tree/node.js';
 import { phandleIndex } from '../tree/interrupts.js';
 import { disabledAncestor, isAvailable } from '../tree/devices.js';
-import { isMeantAsVmgenid } from '../vmgenid.js';
+import { vmgenidNodes } from '../vmgenid.js';
 
 export { hex, rangeText } from '../tree/addresses.js';
 
@@ -45,7 +44,7 @@ export interface CheckContext {
 }
 
 export function createContext(tree: DeviceTree): CheckContext {
-  const allVmgenids = liveNodeList(tree.root).filter((n) => isMeantAsVmgenid(n));
+  const allVmgenids = vmgenidNodes(tree.root).meant;
   const enabled = allVmgenids.filter((n) => isAvailable(n) && !disabledAncestor(n));
   return {
     tree,

@@ -18,7 +18,8 @@ function reasons(map: MemoryMap, tree: DeviceTree, buffer: Interval, mapped: Int
     out.push(
       `Linux ignores ${reserved.node.path} as a whole because ${reserved.ignored} (__reserved_mem_check_root)` +
         (noMap ? ', so its no-map regions carve nothing out' : '') +
-        (reserved.ignored.includes('differs') ? '; dtc warns ranges_format on it' : ''),
+        // dtc's ranges_format check sees only an empty ranges under other cells.
+        (reserved.ignored.includes('differs') && reserved.node.property('ranges')?.value.length === 0 ? '; dtc warns ranges_format on its empty ranges' : ''),
     );
   }
   for (const region of reserved.regions) {

@@ -1,6 +1,5 @@
 import { report, type Check } from './context.js';
-import { liveNodeList } from '../tree/lookup.js';
-import { hasVmgenidName, UPSTREAM_COMPATIBLE } from '../vmgenid.js';
+import { UPSTREAM_COMPATIBLE, vmgenidNodes } from '../vmgenid.js';
 
 export const missingCompatible: Check = {
   name: 'vmgenid-missing-compatible',
@@ -11,9 +10,9 @@ export const missingCompatible: Check = {
     'device for a node without one, and the guest never learns of a new generation. Fix: ' +
     '`compatible = "microsoft,vmgenid";`.',
   run(ctx) {
-    return liveNodeList(ctx.tree.root)
+    return vmgenidNodes(ctx.tree.root)
       // A /reserved-memory carve-out is often named after the device it holds memory for.
-      .filter((node) => node.parent && node.parent.path !== '/reserved-memory' && hasVmgenidName(node) && !node.property('compatible'))
+      .nameless.filter((node) => node.parent!.path !== '/reserved-memory')
       .map((node) =>
         report(
           missingCompatible,

@@ -34,6 +34,8 @@ export type Population =
 export function platformPopulation(node: Node): Population {
   const path: Node[] = [];
   for (let a = node.parent; a && a.parent; a = a.parent) path.unshift(a);
+  // /firmware's children are populated on their own (of_platform_default_populate_init), though it has no compatible.
+  if (path[0]?.name === 'firmware' && isAvailable(path[0])) path.shift();
   for (const ancestor of path) {
     // The populate asks only whether the property is there (an empty one counts).
     if (!ancestor.property('compatible')) return { created: false, ancestor, reason: 'no-compatible' };

@@ -145,8 +145,17 @@ test('lint: warnings fail a run only past --max-warnings; notes never; --quiet s
   // The unit address no longer matches reg: a warning (unit-address-vs-reg).
   const withWarning = board.replace('rng@1000', 'rng@2000');
   assert.equal((await cli(['-'], { stdin: withWarning })).code, 0, 'one warning, no limit');
-  assert.equal((await cli(['--max-warnings', '1', '-'], { stdin: withWarning })).code, 0);
-  assert.equal((await cli(['--max-warnings', '0', '-'], { stdin: withWarning })).code, 1);
+  const within = await cli(['--max-warnings', '1', '-'], { stdin: withWarning });
+  assert.equal(within.code, 0);
+  assert.equal(within.stderr, '');
+  const over = await cli(['--max-warnings', '0', '-'], { stdin: withWarning });
+  assert.equal(over.code, 1);
+  // A run failed by its warnings says so on stderr, also under -q, which hides the warnings themselves.
+  assert.equal(over.stderr, 'vmgenid-lint: 1 warning, more than --max-warnings 0\n');
+  const quietOver = await cli(['-q', '--max-warnings', '0', '-'], { stdin: withWarning });
+  assert.equal(quietOver.code, 1);
+  assert.doesNotMatch(quietOver.stdout, /warning:/);
+  assert.equal(quietOver.stderr, 'vmgenid-lint: 1 warning, more than --max-warnings 0\n');
 });
 
 test('lint: a user binding whose $ref names an unloaded schema is reported at that $ref, exit 2', async () => {

@@ -188,7 +188,8 @@ test('every built-in select is a predicate, with Ajv\'s verdict on every node of
   const corpus = corpusPath();
   if (corpus) realBoardNodes(corpus, set, nodes);
   else t.diagnostic('../shared/corpus is absent: the real boards are not asked');
-  assert.ok(nodes.length > 500, `${nodes.length} nodes`);
+  // Our fixtures alone hold a few hundred nodes; with the real boards, thousands.
+  assert.ok(nodes.length > (corpus ? 500 : 300), `${nodes.length} nodes`);
   t.diagnostic(`${nodes.length} nodes`);
   const values = [...ODD_VALUES, ...nodes.flatMap((n) => variants(n as Record<string, unknown>))];
   let asked = 0;

@@ -136,6 +136,14 @@ export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number 
   return ExitCode.Ok;
 }
 
+/** "3 warnings, more than --max-warnings 0" when the warnings alone fail the run, else null. */
+export function maxWarningsExceeded(reports: readonly FileReport[], maxWarnings: number | undefined): string | null {
+  if (maxWarnings === undefined) return null;
+  const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  if (warnings <= maxWarnings) return null;
+  return `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}`;
+}
+
 /** True (after saying so) when `--output` names one of the files read: the tool never writes to its inputs. */
 export function refuseOutputOverInput(output: string | undefined, inputs: readonly string[], io: CliIo): boolean {
   if (output === undefined || output === '-') return false;
@@ -205,5 +213,8 @@ export function emitReport(reports: readonly FileReport[], opts: ReportOptions, 
     io.stdout(text);
   }
   const code = exitCodeFor(reports, opts.maxWarnings);
+  const why = maxWarningsExceeded(reports, opts.maxWarnings);
+  // Said on stderr even under -q (which hides the warnings themselves), so a red job says why.
+  if (why) io.stderr(`vmgenid-lint: ${why}\n`);
   return code;
 }

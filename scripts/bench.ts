@@ -288,8 +288,23 @@ function profile(large: string, work: string): void {
   console.log('By file:\n```\n' + top(byFile, 12).join('\n') + '\n```\nBy function (self time):\n```\n' + top(byFunction, 20).join('\n') + '\n```');
 }
 
+const USAGE = `usage: npm run bench -- [--rounds N] [--corpus DIR] [--profile] [--keep] [--no-extra-ca-certs]
+
+Times vmgenid-lint next to dtc and dt-validate (each skipped with a message when missing) on a small
+board, 200 small boards, a large board and, when ../shared/corpus is present, the real boards; prints
+medians, ratios and whether each target holds.
+  --rounds N            rounds per scenario (default 7, or BENCH_ROUNDS)
+  --corpus DIR          the conformance corpus (default ../shared/corpus; skipped when absent)
+  --profile             also profile --all on the large board and print where the time goes
+  --keep                leave the work folder
+  --no-extra-ca-certs   run every command without NODE_EXTRA_CA_CERTS`;
+
 function main(): void {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   const flag = (name: string) => args.includes(name);
   const value = (name: string) => {
     const i = args.indexOf(name);

@@ -186,7 +186,24 @@ class Runner {
   }
 }
 
+const USAGE = `usage: npm run fuzz -- [--seconds N] [--seed S] [--kinds K,K…] [--out DIR] [--case I] [--heap-mb N] [--rss-mb N]
+
+Mutates the project's fixtures and bindings (and ../shared/corpus when present) and runs the CLI on
+each case in a worker thread; it stops at the first crash, hang or memory blow-up, saves the case and
+exits 1 (0 when the time runs out with nothing found). Replay a case with --seed S --case I.
+  --seconds N   how long to run (default 60)
+  --seed S      the campaign's seed (default: from the clock; printed)
+  --kinds K,…   ${ALL_KINDS.join(', ')} (default: all, in turn)
+  --out DIR     where a failing case is saved (default: $TMPDIR/vmgenid-lint-fuzz)
+  --case I      run only case I of the seed, and say what it did
+  --heap-mb N   the worker's old-generation heap limit (default 512)
+  --rss-mb N    the resident-memory bound (default 2048)`;
+
 async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const o = parseArgs(argv);
   if (!existsSync(SHARED_CORPUS)) console.log(`fuzz: no conformance corpus at ${SHARED_CORPUS}; mutating the project's fixtures and bindings only`);
   const corpus = await loadCorpus({ wide: true });

@@ -185,7 +185,7 @@ test('missing include is fatal at the operand', () => {
   assert.equal(r.ok, false);
   const d = r.diagnostics[0]!;
   assert.equal(d.check, 'cpp_include');
-  assert.equal(d.message, 'fatal error: nope.h: No such file or directory');
+  assert.equal(d.message, 'fatal error: nope.h: No such file or directory (searched .; add the folder that holds it with -I DIR)');
   assert.deepEqual([d.span!.line, d.span!.col], [2, 10]);
   assert.doesNotMatch(r.output, /b;/);
 });

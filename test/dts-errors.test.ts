@@ -19,7 +19,7 @@ const cases: Array<{ name: string; source: string; message: RegExp; line: number
   { name: 'unknown path deletion', source: '/dts-v1/;\n/ {\n};\n/delete-node/ &{/no/where};\n', message: /^Label or path \/no\/where not found$/, line: 4, col: 15 },
   { name: 'property after subnode', source: '/dts-v1/;\n/ {\n\tsub { };\n\tx = <1>;\n};\n', message: /^Properties must precede subnodes$/, line: 4, col: 2 },
   { name: 'no /dts-v1/', source: '/ {\n};\n', message: /syntax error/, line: 1, col: 1 },
-  { name: 'missing include', source: '/dts-v1/;\n/include/ "missing.dtsi"\n/ {\n};\n', message: /^Couldn't open "missing.dtsi": No such file or directory$/, line: 2, col: 1 },
+  { name: 'missing include', source: '/dts-v1/;\n/include/ "missing.dtsi"\n/ {\n};\n', message: /^Couldn't open "missing.dtsi": No such file or directory \(searched [^;]*; add the folder that holds it with -I DIR\)$/, line: 2, col: 1 },
   { name: 'empty character literal', source: "/dts-v1/;\n/ {\n\tx = <''>;\n};\n", message: /Empty character literal/, line: 3, col: 7 },
   { name: 'long character literal', source: "/dts-v1/;\n/ {\n\tx = <'ab'>;\n};\n", message: /Character literal has 2 characters instead of 1/, line: 3, col: 7 },
   { name: 'mismatched headers', source: '/dts-v1/;\n/dts-v1/;\n/plugin/;\n/ {\n};\n', message: /Header flags don't match earlier ones/, line: 2, col: 1 },

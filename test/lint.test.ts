@@ -56,10 +56,15 @@ test('lint: --all judges every node, as dt-validate', async () => {
   assert.match(all.stdout, /no-vmgenid\.dts:5:3: error: status entry 0: 'broken' is not one of/);
 });
 
-test('lint: an input that does not compile is exit 2 with its position', async () => {
+test('lint: #include <dt-bindings/…> finds the headers the package ships; a missing one says where it was looked for, exit 2', async () => {
   const r = await cli(['test/fixtures/lint/good.dts']);
-  assert.equal(r.code, 2, 'without -I the GIC header is missing');
-  assert.match(r.stdout, /good\.dts:2:\d+: error: .*arm-gic\.h/);
+  assert.equal(r.code, 0, `without -I the package's GIC header is found: ${r.stdout}`);
+  const missing = await cli(['-I', 'test/fixtures', '-'], { stdin: '#include <dt-bindings/acme/none.h>\n/dts-v1/;\n/ { };\n' });
+  assert.equal(missing.code, 2);
+  assert.match(
+    missing.stdout,
+    /<stdin>:1:10: error: fatal error: dt-bindings\/acme\/none\.h: No such file or directory \(searched test\/fixtures, .*include; add the folder that holds it with -I DIR\)/,
+  );
 });
 
 test('check-binding: the seed binding gets the four review findings', async () => {

@@ -6,7 +6,6 @@
  * review findings dt-doc-validate misses.
  */
 import { basename, dirname, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { lintBytes } from '../lint.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import { compileSchemas } from '../schema/compile.js';
@@ -20,16 +19,13 @@ import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
 import { emitReport, refuseOutputOverInput, type ReportOptions } from './lint.js';
 import { ExitCode } from './exit-codes.js';
+import { builtinIncludeDir } from './source-options.js';
 
 export interface CheckBindingOptions extends ReportOptions {
   include: string[];
   schema: string[];
 }
 
-/** Our own minimal dt-bindings headers, searched after the user's folders. */
-export function builtinIncludeDir(): string {
-  return fileURLToPath(new URL('../../../include', import.meta.url));
-}
 
 /**
  * The folder the binding's `$id` path is relative to: the nearest `bindings`

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { CppMode, LoadOptions } from '../load-tree.js';
+import { fileURLToPath } from 'node:url';
 import { nodeFileHost } from '../source/host.js';
 import type { CliIo } from './io.js';
 
@@ -40,11 +41,20 @@ export function cppMode(opts: SourceOptions): CppMode {
   return opts.cpp === undefined ? 'auto' : opts.cpp ? 'on' : 'off';
 }
 
-/** The loader's options for these command-line options, reading the real file system. */
+/** Our own minimal dt-bindings headers (include/dt-bindings/…), searched after the user's folders. */
+export function builtinIncludeDir(): string {
+  return fileURLToPath(new URL('../../../include', import.meta.url));
+}
+
+/**
+ * The loader's options for these command-line options, reading the real file
+ * system: `#include <dt-bindings/…>` finds the headers the package ships
+ * when none of the user's -I folders holds them.
+ */
 export function loadOptions(opts: SourceOptions): LoadOptions {
   return {
     host: nodeFileHost,
-    includeDirs: opts.include,
+    includeDirs: [...opts.include, builtinIncludeDir()],
     defines: opts.define.map(parseDefine),
     undefines: opts.undefine,
     cpp: cppMode(opts),

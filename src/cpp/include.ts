@@ -24,6 +24,14 @@ export function joinPath(dir: string, name: string): string {
 }
 
 /** Search for an include file; null when it is nowhere. */
+/** The folders findInclude looks in, in order, for the message when it finds nothing. */
+export function searchedFolders(name: string, angled: boolean, includer: string, includeDirs: readonly string[], startDir = 0): string[] {
+  if (name.startsWith('/')) return [];
+  const dirs = !angled && startDir === 0 ? [dirnameOf(includer) || '.'] : [];
+  for (let i = startDir; i < includeDirs.length; i++) dirs.push(includeDirs[i]!);
+  return dirs;
+}
+
 export function findInclude(
   host: FileHost,
   name: string,

@@ -9,7 +9,7 @@ import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import { Expander, defineFromOption, type ExpansionHost, type TokenFeed } from './expand.js';
 import { evaluate } from './expression.js';
-import { findInclude } from './include.js';
+import { findInclude, searchedFolders } from './include.js';
 import { BUILTIN_NAMES, parseDefine, sameDefinition, type Macro } from './macros.js';
 import type { OriginMap } from './origins.js';
 import { Printer } from './printer.js';
@@ -488,7 +488,10 @@ export class Driver implements TokenFeed, ExpansionHost {
     const startDir = next && file.dirIndex >= 0 ? file.dirIndex + 1 : 0;
     const found = findInclude(this.options.host, operand.name, operand.angled || (next && file.dirIndex >= 0), file.path, this.options.includeDirs, startDir);
     if (!found) {
-      this.report('error', 'cpp_include', `fatal error: ${operand.name}: No such file or directory`, rest[0] ?? at);
+      const dirs = searchedFolders(operand.name, operand.angled || (next && file.dirIndex >= 0), file.path, this.options.includeDirs, startDir);
+      const searched = dirs.length > 0 ? `searched ${dirs.join(', ')}` : 'no folder to search';
+      const hint = operand.name.startsWith('/') ? '' : ` (${searched}; add the folder that holds it with -I DIR)`;
+      this.report('error', 'cpp_include', `fatal error: ${operand.name}: No such file or directory${hint}`, rest[0] ?? at);
       throw new FatalError();
     }
     if (this.onceFiles.has(found.path)) return;

@@ -331,7 +331,8 @@ export function openRelative(
     if (got instanceof Uint8Array) return { path, bytes: got };
     if (!firstError || got.error !== 'No such file or directory') firstError ||= got.error;
   }
-  return { error: `Couldn't open "${name}": ${firstError || 'No such file or directory'}` };
+  const searched = name.startsWith('/') ? '' : ` (searched ${[fromDir ?? '.', ...options.includeDirs].join(', ')}; add the folder that holds it with -I DIR)`;
+  return { error: `Couldn't open "${name}": ${firstError || 'No such file or directory'}${searched}` };
 }
 
 export class Lexer {

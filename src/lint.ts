@@ -13,7 +13,7 @@ import type { Span } from './source/span.js';
 import type { InputKind } from './source/detect.js';
 import type { SchemaSet } from './schema/schema-set.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
-import { nodeJson, type JsonNode } from './schema/json-view.js';
+import { nodeJson, unignored, type JsonNode } from './schema/json-view.js';
 import { nearestInterruptParent, phandleIndex } from './tree/interrupts.js';
 import { liveNodeList } from './tree/lookup.js';
 import { compatiblesOf, stringValue } from './tree/values.js';
@@ -65,13 +65,16 @@ function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, 
     if (existing === 'whole') return;
     scope.set(node, existing ? new Set([...existing, ...props]) : props);
   };
+  const overlay = isOverlay(tree);
   for (const node of vmgenidNodes(tree.root).meant) {
     scope.set(node, 'whole');
-    for (let a = node.parent; a; a = a.parent) lend(a, CELL_PROPERTIES);
+    // In an overlay the ancestors above __overlay__ are the fragment and its wrapper, not the board's buses.
+    for (let a = node.parent; a && !(overlay && a.name === '__overlay__'); a = a.parent) lend(a, CELL_PROPERTIES);
+    if (overlay && inFragment(node)) continue;
     const parent = nearestInterruptParent(node, phandles);
     if (parent) lend(parent, CONTROLLER_PROPERTIES);
   }
-  if (scope.size === 0) return scope;
+  if (scope.size === 0 || overlay) return scope;
   for (const child of tree.root.liveChildren) {
     if (child.baseName === 'memory' || stringValue(child, 'device_type') === 'memory') scope.set(child, 'whole');
     if (child.name === 'reserved-memory') {
@@ -80,6 +83,32 @@ function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, 
     }
   }
   return scope;
+}
+
+/**
+ * A tree made to be applied onto a board (`/plugin/`, or a blob whose root
+ * holds `fragment@N { __overlay__ { … } }`): its root and fragment nodes are
+ * the overlay's wrapping, not a board's, and nothing in it can be judged
+ * against the board it will be applied to.
+ */
+export function isOverlay(tree: DeviceTree): boolean {
+  if (tree.plugin) return true;
+  const children = tree.root.liveChildren;
+  return children.some((c) => c.child('__overlay__') !== undefined) || tree.root.child('__fixups__') !== undefined;
+}
+
+/** Properties whose shape in dt-schema's JSON comes from the cells of the board an overlay is applied to. */
+const BASE_SHAPED: ReadonlySet<string> = new Set(['reg', 'ranges', 'dma-ranges', 'interrupts', 'interrupts-extended', 'interrupt-map']);
+
+/** Inside a fragment's `__overlay__`. */
+function inFragment(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.name === '__overlay__') return true;
+  return false;
+}
+
+/** The root and the fragments of an overlay: its wrapping, which dt-validate would take for a board. */
+function overlayWrapping(node: Node): boolean {
+  return node.parent === null || node.child('__overlay__') !== undefined;
 }
 
 /** The source span a schema message is about: the property's, else the node's first. */
@@ -217,14 +246,19 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   const cache = new Map<Node, JsonNode>();
   const parentCache = new Map<Node, JsonNode>();
   const view = { types, cache, parentCache };
+  const overlay = isOverlay(tree);
   const judge = (node: Node, what: Scope) => {
-    const json = asMeant(node, nodeJson(node, view, phandles));
-    const found = judgeNode(node, json, options.schemas, what, phandles);
+    const fragment = overlay && scope !== null && inFragment(node);
+    let json = asMeant(node, nodeJson(node, view, phandles));
+    if (fragment) json = unignored(json);
+    let found = judgeNode(node, json, options.schemas, what, phandles);
+    // The cells reg and interrupts are split by come from the board the overlay is applied to.
+    if (fragment) found = found.filter((d) => d.check === 'schema_required' || !BASE_SHAPED.has(d.property?.split('/')[0] ?? ''));
     if (found.length > 0) diagnostics.push(...found);
   };
   if (scope === null) {
     const nodes = liveNodeList(tree.root);
-    for (let i = 0; i < nodes.length; i++) judge(nodes[i]!, 'whole');
+    for (let i = 0; i < nodes.length; i++) if (!overlay || !overlayWrapping(nodes[i]!)) judge(nodes[i]!, 'whole');
   } else {
     for (const [node, what] of scope) judge(node, what);
   }

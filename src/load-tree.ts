@@ -33,7 +33,7 @@ export interface LoadResult extends CompileResult {
 
 function wantsCpp(name: string, text: string, mode: CppMode): boolean {
   if (mode !== 'auto') return mode === 'on';
-  const sourceLike = name === '<stdin>' || /\.dtsi?$/i.test(name) || !/\.[^/\\]*$/.test(name);
+  const sourceLike = name === '<stdin>' || /\.dts[io]?$/i.test(name) || !/\.[^/\\]*$/.test(name);
   return sourceLike && needsPreprocessor(text);
 }
 

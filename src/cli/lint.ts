@@ -31,7 +31,7 @@ export interface LintCommandOptions extends SourceOptions {
   rule: string[];
 }
 
-/** Files to lint: each argument, and every .dts/.dtb below a folder argument, in sorted order. */
+/** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
 export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string> } {
   const files: string[] = [];
   const problems: FileReport[] = [];
@@ -41,7 +41,7 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(dts|dtb)$/.test(entry.name)) files.push(path);
+      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name)) files.push(path);
     }
   };
   for (const input of inputs) {

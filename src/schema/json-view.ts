@@ -453,6 +453,22 @@ export function isIgnored(obj: unknown): boolean {
   return (facts(obj) & IGNORED_FACT) !== 0;
 }
 
+/**
+ * A copy of a node's JSON that the validators do not leave alone: for a
+ * vmgenid node inside an overlay fragment, which dt-validate would skip with
+ * the rest of `__overlay__` but whose own properties the linter can judge.
+ */
+export function unignored(obj: JsonNode): JsonNode {
+  const copy = {} as JsonNode & NodeFacts;
+  const parent = Object.getOwnPropertyDescriptor(obj, '$parent');
+  if (parent) Object.defineProperty(copy, '$parent', parent);
+  Object.assign(copy, obj);
+  const bits = facts(obj) & ~IGNORED_FACT;
+  if (bits !== 0) copy[FACTS] = bits;
+  else delete copy[FACTS];
+  return copy;
+}
+
 /** Whether this JSON node counts as disabled. */
 export function isDisabledNode(obj: unknown): boolean {
   return (facts(obj) & DISABLED_FACT) !== 0;

@@ -24,6 +24,7 @@ import { readDeviceTreeFolder } from './dtb/fs-read.js';
 import { InputError } from './source/diagnostic.js';
 import type { DeviceTree, Node } from './tree/node.js';
 import { oneFindingPerFault } from './same-fault.js';
+import { applyOverlay } from './tree/apply-overlay.js';
 
 export interface LintOptions extends LoadOptions {
   schemas: SchemaSet;
@@ -208,6 +209,36 @@ export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions)
   const loaded = loadTree(file, bytes, options);
   if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
   return refusedByDtc(lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options), loaded.diagnostics);
+}
+
+/** The board an overlay is applied onto (`--base`): its name and bytes, DTS or DTB. */
+export interface BaseInput {
+  file: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * Lint an overlay applied onto its board, as fdtoverlay applies it: the
+ * result is judged as a board, findings on what the overlay brought point
+ * into the overlay's source and the rest into the base's. An input that is
+ * no overlay is linted as it is. The base is compiled with its labels
+ * (`-@`), so that the overlay's `&label` references resolve.
+ */
+export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, options: LintOptions): LintReport {
+  // Overlays are built with -@ (their labels join the board's), as the kernel builds them for fdtoverlay.
+  const loaded = loadTree(file, bytes, { ...options, symbols: true });
+  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
+  if (!isOverlay(loaded.tree)) return refusedByDtc(lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options), loaded.diagnostics);
+  const board = loadTree(base.file, base.bytes, { ...options, symbols: true });
+  if (!board.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null };
+  const problems = applyOverlay(board.tree, loaded.tree);
+  const compiled = [...board.diagnostics, ...loaded.diagnostics];
+  if (problems.length > 0) {
+    // fdtoverlay stops at the first; all are said here, and nothing is judged on a half-applied tree.
+    const failed = problems.map((message): Diagnostic => ({ severity: 'error', check: 'overlay_apply', message: `cannot apply onto ${base.file}: ${message}`, file }));
+    return { file, kind: loaded.kind, fatal: true, diagnostics: [...compiled, ...failed], tree: null };
+  }
+  return refusedByDtc(lintTree(file, loaded.kind, board.tree, compiled, options), compiled);
 }
 
 /** Lint the devicetree a running system was given: a `/proc/device-tree`-style folder. */

@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintBytes, lintFolder, type LintReport } from '../lint.js';
+import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
 import { CHECKS, findCheck, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
 import { isDeviceTreeFolder } from '../dtb/fs-read.js';
 import { formatGithub } from '../report/github.js';
@@ -29,6 +29,8 @@ export interface LintCommandOptions extends SourceOptions {
   maxWarnings?: number;
   verbose: boolean;
   rule: string[];
+  /** A board to apply overlay inputs onto (`--base`). */
+  base?: string;
 }
 
 /** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
@@ -161,6 +163,15 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
   }
   const { files, problems, liveFolders } = expandInputs(inputs);
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
+  let base: BaseInput | undefined;
+  if (opts.base !== undefined) {
+    const bytes = nodeFileHost.readBytes(opts.base);
+    if (!(bytes instanceof Uint8Array)) {
+      io.stderr(`vmgenid-lint: --base ${opts.base}: cannot read: ${bytes.error}\n`);
+      return ExitCode.Usage;
+    }
+    base = { file: opts.base, bytes };
+  }
   const schemas = await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost));
   const schemaProblems: Diagnostic[] = [...schemas.diagnostics];
   const reports: FileReport[] = [...problems];
@@ -181,7 +192,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       continue;
     }
     if (!inputBytes.has(name)) inputBytes.set(name, bytes);
-    const report: LintReport = lintBytes(name, bytes, lintOptions);
+    const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
   return emitReport(reports, opts, io, inputBytes);

@@ -39,11 +39,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .showHelpAfterError('(run with --help for usage)');
 
   withSourceOptions(
-    program.argument('[inputs...]', 'DTS or DTB files, folders (every .dts/.dtb below), or - for standard input'),
+    program.argument('[inputs...]', 'DTS or DTB files, folders (every .dts/.dtb/.dtso/.dtbo below), or - for standard input'),
     'search folder for #include and /include/ (repeatable)',
   )
     .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
     .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
+    .option('--base <file>', 'apply each overlay input onto this board (DTS or DTB), as fdtoverlay does, and judge the result')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
     .option('--rule <name=severity>', 'set a check\'s severity (error, warning, note) or turn it off (repeatable; see list-checks)', collect, [])
@@ -53,7 +54,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addHelpText(
       'after',
       `
-Exit status: 0 clean, 1 findings (errors, or warnings past --max-warnings), 2 usage error or unreadable input.
+Exit status: 0 clean, 1 findings (errors, or warnings past --max-warnings), 2 usage error, or an input that
+cannot be read or compiled (or that dtc refuses).
 
 Examples:
   vmgenid-lint board.dts

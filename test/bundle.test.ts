@@ -69,14 +69,49 @@ test('a code cache made for another bundle of the same length is not used (V8 wo
     const bundleFile = join(root, 'dist', 'src', 'bundle', 'cli.cjs');
     const cacheFile = join(root, 'dist', 'src', 'bundle', 'cli.cache');
     const runFake = (env: Record<string, string> = {}) =>
-      spawnSync(process.execPath, [join(root, 'bin', 'vmgenid-lint.js')], { encoding: 'utf8', env: { ...process.env, ...env } });
+      spawnSync(process.execPath, [join(root, 'bin', 'vmgenid-lint.js')], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: join(root, 'user-cache'), ...env } });
     writeFileSync(bundleFile, fake('B'));
     assert.equal(runFake({ VMGENID_LINT_WRITE_CODE_CACHE: cacheFile }).stdout, 'B');
-    assert.ok(readFileSync(cacheFile).subarray(0, 9).equals(Buffer.from('BBBBBBBB\n')), 'the cache names its bundle');
+    const head = `BBBBBBBB ${process.versions.v8}\n`;
+    assert.ok(readFileSync(cacheFile).subarray(0, head.length).equals(Buffer.from(head)), 'the cache names its bundle and the V8 that made it');
     assert.equal(runFake().stdout, 'B');
     writeFileSync(bundleFile, fake('A'));
     assert.equal(fake('A').length, fake('B').length);
     assert.equal(runFake().stdout, 'A');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('on a Node whose V8 did not make the build\'s code cache, the first start writes a cache of its own for this user, and later starts use it', () => {
+  const root = mkdtempSync(join(tmpdir(), 'vmgenid-bundle-'));
+  try {
+    mkdirSync(join(root, 'bin'));
+    mkdirSync(join(root, 'dist', 'src', 'bundle'), { recursive: true });
+    copyFileSync(bin, join(root, 'bin', 'vmgenid-lint.js'));
+    copyFileSync(projectPath('bin/package.json'), join(root, 'bin', 'package.json'));
+    const bundleFile = join(root, 'dist', 'src', 'bundle', 'cli.cjs');
+    writeFileSync(bundleFile, "exports.main = async () => { process.stdout.write('ok'); };\n//# vmgenid-lint-bundle CCCCCCCC\n");
+    // The build's cache, made by another V8 (as when the package was built on Node 20 and runs on 24).
+    writeFileSync(join(root, 'dist', 'src', 'bundle', 'cli.cache'), Buffer.from('CCCCCCCC 0.0.0-another-v8\nnot V8 data'));
+    const userCache = join(root, 'user-cache');
+    const start = () =>
+      spawnSync(process.execPath, [join(root, 'bin', 'vmgenid-lint.js')], { encoding: 'utf8', env: { ...process.env, XDG_CACHE_HOME: userCache, VMGENID_LINT_DEBUG: '1' } });
+    const first = start();
+    assert.equal(first.stdout, 'ok');
+    assert.match(first.stderr, /no code cache fits this Node; compiling/);
+    const written = join(userCache, 'vmgenid-lint', `cli-v8-${process.versions.v8}.cache`);
+    assert.ok(readFileSync(written).subarray(0, 9).equals(Buffer.from('CCCCCCCC ')), 'a cache for this user and this V8');
+    const second = start();
+    assert.equal(second.stdout, 'ok');
+    assert.doesNotMatch(second.stderr, /code cache/, 'the second start takes it');
+    // A cache folder that cannot be written is only slower, never an error.
+    const blocked = spawnSync(process.execPath, [join(root, 'bin', 'vmgenid-lint.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: join(bundleFile, 'not-a-folder') },
+    });
+    assert.equal(blocked.status, 0, blocked.stderr);
+    assert.equal(blocked.stdout, 'ok');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -15,15 +15,18 @@ import type { SchemaSet } from './schema/schema-set.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
 import { nodeJson, unignored, type JsonNode } from './schema/json-view.js';
 import { nearestInterruptParent, phandleIndex } from './tree/interrupts.js';
-import { liveNodeList } from './tree/lookup.js';
+import { liveNodeList, liveNodes } from './tree/lookup.js';
 import { compatiblesOf, stringValue } from './tree/values.js';
 import { isVmgenid, nearMiss, vmgenidNodes, VMGENID_COMPATIBLES } from './vmgenid.js';
-import { runChecks, type RuleSetting } from './checks/index.js';
+import { CHECKS, runChecks, type RuleSetting } from './checks/index.js';
 import { finishTree } from './compiler.js';
 import { readDeviceTreeFolder } from './dtb/fs-read.js';
 import { InputError } from './source/diagnostic.js';
 import type { DeviceTree, Node } from './tree/node.js';
 import { oneFindingPerFault } from './same-fault.js';
+import { applyRules, isDtcRefusal } from './rules.js';
+import { applySuppressions, findDirectives, mayHoldDirectives, type Directive } from './suppressions.js';
+import { bytesToLatin1 } from './source/host.js';
 import { applyOverlay } from './tree/apply-overlay.js';
 
 export interface LintOptions extends LoadOptions {
@@ -208,7 +211,7 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions): LintReport {
   const loaded = loadTree(file, bytes, options);
   if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
-  return refusedByDtc(lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options), loaded.diagnostics);
+  return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options, { file, bytes });
 }
 
 /** The board an overlay is applied onto (`--base`): its name and bytes, DTS or DTB. */
@@ -228,7 +231,7 @@ export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, opt
   // Overlays are built with -@ (their labels join the board's), as the kernel builds them for fdtoverlay.
   const loaded = loadTree(file, bytes, { ...options, symbols: true });
   if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
-  if (!isOverlay(loaded.tree)) return refusedByDtc(lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options), loaded.diagnostics);
+  if (!isOverlay(loaded.tree)) return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options, { file, bytes });
   const board = loadTree(base.file, base.bytes, { ...options, symbols: true });
   if (!board.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null };
   const problems = applyOverlay(board.tree, loaded.tree);
@@ -238,7 +241,7 @@ export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, opt
     const failed = problems.map((message): Diagnostic => ({ severity: 'error', check: 'overlay_apply', message: `cannot apply onto ${base.file}: ${message}`, file }));
     return { file, kind: loaded.kind, fatal: true, diagnostics: [...compiled, ...failed], tree: null };
   }
-  return refusedByDtc(lintTree(file, loaded.kind, board.tree, compiled, options), compiled);
+  return lintTree(file, loaded.kind, board.tree, compiled, options, { file, bytes });
 }
 
 /** Lint the devicetree a running system was given: a `/proc/device-tree`-style folder. */
@@ -246,7 +249,7 @@ export function lintFolder(dir: string, options: LintOptions): LintReport {
   try {
     const finished = finishTree(readDeviceTreeFolder(dir), options);
     if (!finished.tree) return { file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null };
-    return refusedByDtc(lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options), finished.diagnostics);
+    return lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options, null);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return { file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null };
@@ -254,18 +257,21 @@ export function lintFolder(dir: string, options: LintOptions): LintReport {
 }
 
 /**
- * An input whose tree dtc's checks find errors in (a reference to a label
+ * Schema validation and the vmgenid checks on a compiled tree, then each
+ * finding's rule, one finding per fault, and the source's suppressions. An
+ * input whose tree dtc's checks still find errors in (a reference to a label
  * that does not exist, say) is one dtc refuses to compile: the report is
  * fatal (exit 2, "cannot be compiled"), though every finding on the tree
- * built anyway is still shown.
+ * built anyway is shown.
  */
-function refusedByDtc(report: LintReport, compileDiagnostics: readonly Diagnostic[]): LintReport {
-  if (compileDiagnostics.some((d) => d.severity === 'error')) report.fatal = true;
-  return report;
-}
-
-/** Schema validation and the vmgenid checks on a compiled tree. */
-function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagnostics: readonly Diagnostic[], options: LintOptions): LintReport {
+function lintTree(
+  file: string,
+  kind: InputKind,
+  tree: DeviceTree,
+  compileDiagnostics: readonly Diagnostic[],
+  options: LintOptions,
+  input: { file: string; bytes: Uint8Array } | null,
+): LintReport {
   const diagnostics: Diagnostic[] = compileDiagnostics.map((d) => ({ ...d }));
   const phandles = phandleIndex(tree.root);
   const types = options.schemas;
@@ -296,7 +302,35 @@ function lintTree(file: string, kind: InputKind, tree: DeviceTree, compileDiagno
   if (options.checks !== false) diagnostics.push(...runChecks(tree, options.rules ? { severities: options.rules } : {}));
   // A blob has no positions: say which file a finding is in.
   for (const d of diagnostics) if (!d.span && !d.file) d.file = file;
-  return { file, kind, fatal: false, diagnostics: sortByPosition(oneFindingPerFault(diagnostics)), tree };
+  const rules = options.rules ?? {};
+  // The vmgenid checks were graded as they ran; the rest of the names here.
+  const graded = applyRules(diagnostics, rules, CHECK_NAMES);
+  // Refused as dtc refuses, with its checks graded by the rules (a rule below error is dtc -f), before any fold.
+  const refused = graded.some(isDtcRefusal);
+  let found = oneFindingPerFault(graded);
+  if (kind === 'dts') {
+    const { kept, reports } = applySuppressions(found, directivesOf(tree, input, options.host));
+    found = [...kept, ...applyRules(reports, rules)];
+  }
+  return { file, kind, fatal: refused, diagnostics: sortByPosition(found), tree };
+}
+
+const CHECK_NAMES: ReadonlySet<string> = new Set(CHECKS.map((c) => c.name));
+
+/** The suppressions in the input and the files its nodes came from (read again only when they hold one). */
+function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array } | null, host: LintOptions['host']): Directive[] {
+  const files = new Set<string>();
+  for (const node of liveNodes(tree.root)) {
+    for (const span of node.spans) files.add(span.file);
+    for (const prop of node.properties) if (prop.span) files.add(prop.span.file);
+  }
+  const out: Directive[] = [];
+  for (const path of files) {
+    const bytes = input && path === input.file ? input.bytes : path === '<stdin>' ? null : host.readBytes(path);
+    if (!(bytes instanceof Uint8Array) || !mayHoldDirectives(bytes)) continue;
+    out.push(...findDirectives(path, bytesToLatin1(bytes)));
+  }
+  return out;
 }
 
 /**

@@ -4,8 +4,9 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRuleName } from '../rules.js';
 import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
-import { CHECKS, findCheck, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
+import { CHECKS, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
 import { isDeviceTreeFolder } from '../dtb/fs-read.js';
 import { formatGithub } from '../report/github.js';
 import { formatSarif, type SarifRule } from '../report/sarif.js';
@@ -114,14 +115,14 @@ function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: C
   }
 }
 
-/** `--rule NAME=SEVERITY` settings, checked against the table. */
+/** `--rule NAME=SEVERITY` settings, checked against the names findings have. */
 export function parseRules(settings: readonly string[]): Record<string, RuleSetting> | string {
   const rules: Record<string, RuleSetting> = {};
   for (const setting of settings) {
     const eq = setting.indexOf('=');
     const name = eq < 0 ? setting : setting.slice(0, eq);
     const value = eq < 0 ? '' : setting.slice(eq + 1);
-    if (!findCheck(name)) return `unknown check '${name}' in --rule ${setting} (see vmgenid-lint list-checks)`;
+    if (!isRuleName(name)) return `unknown check '${name}' in --rule ${setting} (see vmgenid-lint list-checks)`;
     if (!(RULE_SETTINGS as readonly string[]).includes(value)) return `--rule ${setting}: the setting must be one of ${RULE_SETTINGS.join(', ')}`;
     rules[name] = value as RuleSetting;
   }

@@ -10,7 +10,11 @@ export function listChecksCommand(opts: { docs: boolean }, io: CliIo): number {
     lines.push(`${c.name.padEnd(width)}  ${c.severity.padEnd(7)}  ${c.description}`);
     if (opts.docs) lines.push(...c.docs.split('\n').map((l) => `    ${l}`), '');
   }
-  lines.push('', 'Schema findings are named schema_* (from the bindings), binding_* (check-binding), and the compiler\'s errors by dtc\'s check names.');
+  lines.push(
+    '',
+    'Schema findings are named schema_* (from the bindings), binding_* (check-binding), and the compiler\'s errors by dtc\'s check names.',
+    '--rule, a configuration\'s rules and inline suppressions reach all of them, and no_vmgenid_node, unused_suppression and unknown_suppression.',
+  );
   io.stdout(lines.join('\n') + '\n');
   return ExitCode.Ok;
 }

@@ -9,6 +9,7 @@
  */
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import { checkNames, type FileReport } from './text.js';
+import { gatherOncePerRun, ONCE_PER_RUN } from './once-per-run.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', note: 'notice' };
 
@@ -63,8 +64,10 @@ export function formatGithubDiagnostic(d: Diagnostic, reportFile: string): strin
   return `::${COMMAND[d.severity]} ${props}::${escapeData(messageText(d))}`;
 }
 
-export function formatGithub(reports: readonly FileReport[]): string {
+export function formatGithub(all: readonly FileReport[]): string {
   const lines: string[] = [];
+  const { reports, summary } = gatherOncePerRun(all);
   for (const r of reports) for (const d of r.diagnostics) lines.push(formatGithubDiagnostic(d, r.file));
+  if (summary) lines.push(`::notice title=${escapeProperty(`vmgenid-lint ${ONCE_PER_RUN}`)}::${escapeData(summary)}`);
   return lines.length > 0 ? lines.join('\n') + '\n' : '';
 }

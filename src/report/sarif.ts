@@ -8,6 +8,7 @@
  * Columns map one to one: our spans are 1-based with `endCol` one past the
  * last character, which is exactly SARIF's `endColumn`.
  */
+import { gatherOncePerRun, ONCE_PER_RUN } from './once-per-run.js';
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { FileReport } from './text.js';
@@ -141,11 +142,13 @@ function resultProperties(d: Diagnostic): Json | null {
 }
 
 export function formatSarif(
-  reports: readonly FileReport[],
+  all: readonly FileReport[],
   rules: readonly SarifRule[],
   toolVersion: string,
   options: SarifOptions = {},
 ): string {
+  // "No vmgenid node" as a note is one notification for the run, not a code-scanning alert per file.
+  const { reports, summary } = gatherOncePerRun(all);
   const allRules: SarifRule[] = [];
   const index = new Map<string, number>();
   const addRule = (rule: SarifRule) => {
@@ -187,6 +190,14 @@ export function formatSarif(
     run.originalUriBaseIds = { '%SRCROOT%': { uri: fileUri(rootFolder(options.root)) } };
   }
   run.results = results;
+  if (summary) {
+    run.invocations = [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [{ level: 'note', message: { text: summary }, descriptor: { id: ONCE_PER_RUN } }],
+      },
+    ];
+  }
 
   const log = { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
   return JSON.stringify(log, null, 2) + '\n';

@@ -3,8 +3,10 @@
  * chosen format, and turn the findings into an exit code.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isRuleName } from '../rules.js';
+import { ConfigError, findConfigFile, ignoredBy, loadConfig, type LintConfig } from './config.js';
+import type { SchemaSet } from '../schema/schema-set.js';
 import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
 import { CHECKS, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
 import { isDeviceTreeFolder } from '../dtb/fs-read.js';
@@ -32,6 +34,8 @@ export interface LintCommandOptions extends SourceOptions {
   rule: string[];
   /** A board to apply overlay inputs onto (`--base`). */
   base?: string;
+  /** `--config FILE` (a string), `--no-config` (false), or neither (found by walking up from each input). */
+  config?: string | boolean;
 }
 
 /** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
@@ -157,12 +161,35 @@ export function refuseOutputOverInput(output: string | undefined, inputs: readon
 }
 
 export async function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): Promise<number> {
-  const rules = parseRules(opts.rule);
-  if (typeof rules === 'string') {
-    io.stderr(`vmgenid-lint: ${rules}\n`);
+  const cliRules = parseRules(opts.rule);
+  if (typeof cliRules === 'string') {
+    io.stderr(`vmgenid-lint: ${cliRules}\n`);
     return ExitCode.Usage;
   }
-  const { files, problems, liveFolders } = expandInputs(inputs);
+  const expanded = expandInputs(inputs);
+  const { problems, liveFolders } = expanded;
+  // Each input's configuration: the one named, none, or the nearest above it.
+  const configs = new Map<string, LintConfig | null>();
+  const found = new Map<string, string | null>();
+  const configOf = async (input: string): Promise<LintConfig | null> => {
+    if (opts.config === false) return null;
+    const file = typeof opts.config === 'string' ? opts.config : findConfigFile(input === '-' ? '.' : liveFolders.has(input) ? input : dirname(input), found);
+    if (file === null) return null;
+    if (!configs.has(file)) configs.set(file, await loadConfig(file));
+    return configs.get(file)!;
+  };
+  const perFile = new Map<string, LintConfig | null>();
+  try {
+    for (const input of expanded.files) perFile.set(input, await configOf(input));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr(`${err.message}\n`);
+    return ExitCode.Usage;
+  }
+  const files = expanded.files.filter((f) => {
+    const config = perFile.get(f);
+    return !config || !ignoredBy(config, f);
+  });
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
   let base: BaseInput | undefined;
   if (opts.base !== undefined) {
@@ -173,15 +200,34 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     }
     base = { file: opts.base, bytes };
   }
-  const schemas = await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost));
-  const schemaProblems: Diagnostic[] = [...schemas.diagnostics];
   const reports: FileReport[] = [...problems];
-  if (schemaProblems.length > 0) reports.push({ file: '(schemas)', fatal: schemaProblems.some((d) => d.severity === 'error'), diagnostics: schemaProblems, configuration: true });
+  // One schema set per distinct list of bindings (the command line's and a configuration's), loaded once.
+  const schemaSets = new Map<string, SchemaSet>();
+  const schemasFor = async (paths: string[]): Promise<SchemaSet> => {
+    const key = JSON.stringify(paths);
+    let set = schemaSets.get(key);
+    if (!set) {
+      set = await loadSchemaSet(paths, nodeSchemaHost(nodeFileHost));
+      schemaSets.set(key, set);
+      if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
+    }
+    return set;
+  };
+  if (files.length === 0) await schemasFor(opts.schema);
   // The bytes read, for the caret display: made text only for a file a finding shows a line of.
   const inputBytes = new Map<string, Uint8Array>();
+  let maxWarnings = opts.maxWarnings;
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;
-    const lintOptions = { ...loadOptions(opts), schemas, all: opts.all, rules };
+    const config = perFile.get(input) ?? null;
+    if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
+    const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
+    const lintOptions = {
+      ...loadOptions(source),
+      schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
+      all: opts.all || config?.all === true,
+      rules: config ? { ...config.rules, ...cliRules } : cliRules,
+    };
     if (liveFolders.has(input)) {
       const report = lintFolder(input, lintOptions);
       reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
@@ -196,7 +242,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
-  return emitReport(reports, opts, io, inputBytes);
+  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, inputBytes);
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';

@@ -45,6 +45,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
     .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
     .option('--base <file>', 'apply each overlay input onto this board (DTS or DTB), as fdtoverlay does, and judge the result')
+    .option('--config <file>', 'read settings from this file (default: the nearest .vmgenid-lint.yaml/.json or package.json "vmgenid-lint" above each input)')
+    .option('--no-config', 'read no configuration file')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')
     .option('--rule <name=severity>', 'set a check\'s severity (error, warning, note) or turn it off (repeatable; see list-checks)', collect, [])

@@ -231,7 +231,8 @@ export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, opt
   // Overlays are built with -@ (their labels join the board's), as the kernel builds them for fdtoverlay.
   const loaded = loadTree(file, bytes, { ...options, symbols: true });
   if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
-  if (!isOverlay(loaded.tree)) return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options, { file, bytes });
+  // A board given with --base is linted as it is, compiled as without it (no labels made into phandles).
+  if (!isOverlay(loaded.tree)) return lintBytes(file, bytes, options);
   const board = loadTree(base.file, base.bytes, { ...options, symbols: true });
   if (!board.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null };
   const problems = applyOverlay(board.tree, loaded.tree);

@@ -13,9 +13,9 @@ import type { Span } from './source/span.js';
 import type { InputKind } from './source/detect.js';
 import type { SchemaSet } from './schema/schema-set.js';
 import { describeErrors, type SchemaMessage } from './schema/messages.js';
-import { nodeJson, unignored, type JsonNode } from './schema/json-view.js';
-import { nearestInterruptParent, phandleIndex } from './tree/interrupts.js';
-import { liveNodeList, liveNodes } from './tree/lookup.js';
+import { copyNodeJson, nodeJson, type JsonNode } from './schema/json-view.js';
+import { nearestInterruptParent } from './tree/interrupts.js';
+import { liveNodeList, liveNodes, phandleIndex } from './tree/lookup.js';
 import { compatiblesOf, stringValue } from './tree/values.js';
 import { isVmgenid, nearMiss, vmgenidNodes, VMGENID_COMPATIBLES } from './vmgenid.js';
 import { CHECKS, runChecks, type RuleSetting } from './checks/index.js';
@@ -28,6 +28,7 @@ import { applyRules, isDtcRefusal } from './rules.js';
 import { applySuppressions, findDirectives, mayHoldDirectives, type Directive } from './suppressions.js';
 import { bytesToLatin1 } from './source/host.js';
 import { applyOverlay } from './tree/apply-overlay.js';
+import { inOverlayFragment, isOverlay, overlayWrapping } from './tree/overlay.js';
 
 export interface LintOptions extends LoadOptions {
   schemas: SchemaSet;
@@ -37,6 +38,11 @@ export interface LintOptions extends LoadOptions {
   rules?: Record<string, RuleSetting>;
   /** Judge every node against the core schemas and its binding, as dt-validate. */
   all?: boolean;
+  /**
+   * The suppressions found in each source file so far (by path), kept for a
+   * run: boards that include the same files do not read them again.
+   */
+  directiveCache?: Map<string, Directive[]>;
 }
 
 export interface LintReport {
@@ -62,19 +68,18 @@ const CELL_PROPERTIES: ReadonlySet<string> = new Set(['#address-cells', '#size-c
 const CONTROLLER_PROPERTIES: ReadonlySet<string> = new Set(['#interrupt-cells', 'interrupt-controller', 'interrupt-map', 'interrupt-map-mask', '#address-cells']);
 
 /** The nodes to judge and how much of each, for the default (vmgenid) scope. */
-function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, Scope> {
+function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>, overlay: boolean): Map<Node, Scope> {
   const scope = new Map<Node, Scope>();
   const lend = (node: Node, props: ReadonlySet<string>) => {
     const existing = scope.get(node);
     if (existing === 'whole') return;
     scope.set(node, existing ? new Set([...existing, ...props]) : props);
   };
-  const overlay = isOverlay(tree);
   for (const node of vmgenidNodes(tree.root).meant) {
     scope.set(node, 'whole');
     // In an overlay the ancestors above __overlay__ are the fragment and its wrapper, not the board's buses.
     for (let a = node.parent; a && !(overlay && a.name === '__overlay__'); a = a.parent) lend(a, CELL_PROPERTIES);
-    if (overlay && inFragment(node)) continue;
+    if (overlay && inOverlayFragment(node)) continue;
     const parent = nearestInterruptParent(node, phandles);
     if (parent) lend(parent, CONTROLLER_PROPERTIES);
   }
@@ -89,31 +94,8 @@ function vmgenidScope(tree: DeviceTree, phandles: Map<number, Node>): Map<Node, 
   return scope;
 }
 
-/**
- * A tree made to be applied onto a board (`/plugin/`, or a blob whose root
- * holds `fragment@N { __overlay__ { … } }`): its root and fragment nodes are
- * the overlay's wrapping, not a board's, and nothing in it can be judged
- * against the board it will be applied to.
- */
-export function isOverlay(tree: DeviceTree): boolean {
-  if (tree.plugin) return true;
-  const children = tree.root.liveChildren;
-  return children.some((c) => c.child('__overlay__') !== undefined) || tree.root.child('__fixups__') !== undefined;
-}
-
 /** Properties whose shape in dt-schema's JSON comes from the cells of the board an overlay is applied to. */
 const BASE_SHAPED: ReadonlySet<string> = new Set(['reg', 'ranges', 'dma-ranges', 'interrupts', 'interrupts-extended', 'interrupt-map']);
-
-/** Inside a fragment's `__overlay__`. */
-function inFragment(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) if (n.name === '__overlay__') return true;
-  return false;
-}
-
-/** The root and the fragments of an overlay: its wrapping, which dt-validate would take for a board. */
-function overlayWrapping(node: Node): boolean {
-  return node.parent === null || node.child('__overlay__') !== undefined;
-}
 
 /** The source span a schema message is about: the property's, else the node's first. */
 function spanFor(node: Node, property: string | undefined): Span | undefined {
@@ -277,18 +259,18 @@ function lintTree(
   const phandles = phandleIndex(tree.root);
   const types = options.schemas;
   // Every node whole (--all), or the vmgenid nodes and what they lean on.
-  const scope: Map<Node, Scope> | null = options.all ? null : vmgenidScope(tree, phandles);
+  const overlay = isOverlay(tree);
+  const scope: Map<Node, Scope> | null = options.all ? null : vmgenidScope(tree, phandles, overlay);
   if (scope !== null && scope.size === 0) {
     diagnostics.push({ severity: 'note', check: 'no_vmgenid_node', message: `no node with compatible ${[...VMGENID_COMPATIBLES].map((c) => `"${c}"`).join(', ')} found`, file });
   }
   const cache = new Map<Node, JsonNode>();
   const parentCache = new Map<Node, JsonNode>();
   const view = { types, cache, parentCache };
-  const overlay = isOverlay(tree);
   const judge = (node: Node, what: Scope) => {
-    const fragment = overlay && scope !== null && inFragment(node);
+    const fragment = overlay && scope !== null && inOverlayFragment(node);
     let json = asMeant(node, nodeJson(node, view, phandles));
-    if (fragment) json = unignored(json);
+    if (fragment) json = copyNodeJson(json, true);
     let found = judgeNode(node, json, options.schemas, what, phandles);
     // The cells reg and interrupts are split by come from the board the overlay is applied to.
     if (fragment) found = found.filter((d) => d.check === 'schema_required' || !BASE_SHAPED.has(d.property?.split('/')[0] ?? ''));
@@ -310,7 +292,7 @@ function lintTree(
   const refused = graded.some(isDtcRefusal);
   let found = oneFindingPerFault(graded);
   if (kind === 'dts') {
-    const { kept, reports } = applySuppressions(found, directivesOf(tree, input, options.host));
+    const { kept, reports } = applySuppressions(found, directivesOf(tree, input, options.host, options.directiveCache));
     found = [...kept, ...applyRules(reports, rules)];
   }
   return { file, kind, fatal: refused, diagnostics: sortByPosition(found), tree };
@@ -318,8 +300,8 @@ function lintTree(
 
 const CHECK_NAMES: ReadonlySet<string> = new Set(CHECKS.map((c) => c.name));
 
-/** The suppressions in the input and the files its nodes came from (read again only when they hold one). */
-function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array } | null, host: LintOptions['host']): Directive[] {
+/** The suppressions in the input and the files its nodes came from (read again only when not seen this run). */
+function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array } | null, host: LintOptions['host'], cache: Map<string, Directive[]> | undefined): Directive[] {
   const files = new Set<string>();
   for (const node of liveNodes(tree.root)) {
     for (const span of node.spans) files.add(span.file);
@@ -327,11 +309,24 @@ function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array
   }
   const out: Directive[] = [];
   for (const path of files) {
-    const bytes = input && path === input.file ? input.bytes : path === '<stdin>' ? null : host.readBytes(path);
-    if (!(bytes instanceof Uint8Array) || !mayHoldDirectives(bytes)) continue;
-    out.push(...findDirectives(path, bytesToLatin1(bytes)));
+    if (input && path === input.file) {
+      out.push(...directivesIn(path, input.bytes));
+      continue;
+    }
+    let found = cache?.get(path);
+    if (!found) {
+      const bytes = path === '<stdin>' ? null : host.readBytes(path);
+      found = bytes instanceof Uint8Array ? directivesIn(path, bytes) : [];
+      cache?.set(path, found);
+    }
+    // Each board judges its own findings against them: fresh directives, not another board's `used`.
+    out.push(...found.map((d) => ({ ...d, used: false })));
   }
   return out;
+}
+
+function directivesIn(path: string, bytes: Uint8Array): Directive[] {
+  return mayHoldDirectives(bytes) ? findDirectives(path, bytesToLatin1(bytes)) : [];
 }
 
 /**
@@ -342,10 +337,7 @@ function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array
 function asMeant(node: Node, json: JsonNode): JsonNode {
   const miss = json['compatible'] && nearMiss(node);
   if (!miss) return json;
-  const copy = {} as JsonNode;
-  const parent = Object.getOwnPropertyDescriptor(json, '$parent');
-  if (parent) Object.defineProperty(copy, '$parent', parent);
-  Object.assign(copy, json);
+  const copy = copyNodeJson(json);
   copy['compatible'] = compatiblesOf(node).map((c, i) => (i === miss.index ? miss.meant : c));
   return copy;
 }

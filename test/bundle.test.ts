@@ -57,14 +57,20 @@ test('a user binding brings the compiler, Ajv and YAML in', () => {
   assert.ok(heavy(r.loaded).length >= 2, r.loaded.join('\n'));
 });
 
+/** An install of the loader alone (bin/), with an empty dist/src/bundle/ for a test's own bundle and cache. */
+function fakeInstall(): string {
+  const root = mkdtempSync(join(tmpdir(), 'vmgenid-bundle-'));
+  mkdirSync(join(root, 'bin'));
+  mkdirSync(join(root, 'dist', 'src', 'bundle'), { recursive: true });
+  copyFileSync(bin, join(root, 'bin', 'vmgenid-lint.js'));
+  copyFileSync(projectPath('bin/package.json'), join(root, 'bin', 'package.json'));
+  return root;
+}
+
 test('a code cache made for another bundle of the same length is not used (V8 would take it)', () => {
   // Seen once: a rebuilt bundle that changed one digit ran the old code from the old cache.
-  const root = mkdtempSync(join(tmpdir(), 'vmgenid-bundle-'));
+  const root = fakeInstall();
   try {
-    mkdirSync(join(root, 'bin'));
-    mkdirSync(join(root, 'dist', 'src', 'bundle'), { recursive: true });
-    copyFileSync(bin, join(root, 'bin', 'vmgenid-lint.js'));
-    copyFileSync(projectPath('bin/package.json'), join(root, 'bin', 'package.json'));
     const fake = (say: string) => `exports.main = async () => { process.stdout.write('${say}'); };\n//# vmgenid-lint-bundle ${say.repeat(8)}\n`;
     const bundleFile = join(root, 'dist', 'src', 'bundle', 'cli.cjs');
     const cacheFile = join(root, 'dist', 'src', 'bundle', 'cli.cache');
@@ -84,12 +90,8 @@ test('a code cache made for another bundle of the same length is not used (V8 wo
 });
 
 test('on a Node whose V8 did not make the build\'s code cache, the first start writes a cache of its own for this user, and later starts use it', () => {
-  const root = mkdtempSync(join(tmpdir(), 'vmgenid-bundle-'));
+  const root = fakeInstall();
   try {
-    mkdirSync(join(root, 'bin'));
-    mkdirSync(join(root, 'dist', 'src', 'bundle'), { recursive: true });
-    copyFileSync(bin, join(root, 'bin', 'vmgenid-lint.js'));
-    copyFileSync(projectPath('bin/package.json'), join(root, 'bin', 'package.json'));
     const bundleFile = join(root, 'dist', 'src', 'bundle', 'cli.cjs');
     writeFileSync(bundleFile, "exports.main = async () => { process.stdout.write('ok'); };\n//# vmgenid-lint-bundle CCCCCCCC\n");
     // The build's cache, made by another V8 (as when the package was built on Node 20 and runs on 24).

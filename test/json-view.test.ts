@@ -23,7 +23,7 @@ test('dump: regrouped cells as dt-schema sees them (golden)', async () => {
 test("$parent: readable by the validators, shared by siblings, never listed; disabled and ignored nodes known", async () => {
   const { loadTree } = await import('../src/load-tree.js');
   const { nodeJson, isDisabledNode, isIgnored } = await import('../src/schema/json-view.js');
-  const { phandleIndex } = await import('../src/tree/interrupts.js');
+  const { phandleIndex } = await import('../src/tree/lookup.js');
   const { nodeFileHost } = await import('../src/source/host.js');
   const source = `/dts-v1/;
 / {

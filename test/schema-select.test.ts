@@ -15,7 +15,7 @@ import { nodeSchemaHost } from '../src/schema/host.js';
 import { selectTest, type SchemaSet } from '../src/schema/schema-set.js';
 import { selectPredicate } from '../src/schema/select-predicate.js';
 import { nodeJson } from '../src/schema/json-view.js';
-import { phandleIndex } from '../src/tree/interrupts.js';
+import { phandleIndex } from '../src/tree/lookup.js';
 import { liveNodeList } from '../src/tree/lookup.js';
 import { loadTree } from '../src/load-tree.js';
 import { nodeFileHost } from '../src/source/host.js';

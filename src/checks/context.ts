@@ -8,9 +8,10 @@
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { DeviceTree, Node } from '../tree/node.js';
-import { phandleIndex } from '../tree/interrupts.js';
+import { phandleIndex } from '../tree/lookup.js';
 import { disabledAncestor, isAvailable } from '../tree/devices.js';
 import { vmgenidNodes } from '../vmgenid.js';
+import { inOverlayFragment } from '../tree/overlay.js';
 
 export { hex, rangeText } from '../tree/addresses.js';
 
@@ -53,16 +54,6 @@ export function createContext(tree: DeviceTree): CheckContext {
     vmgenids: enabled.filter((n) => !inOverlayFragment(n)),
     fragmentVmgenids: enabled.filter(inOverlayFragment),
   };
-}
-
-/**
- * True inside an overlay's `__overlay__` node: its parent's cells, ranges,
- * memory and interrupt parent belong to the base tree it will be applied to,
- * which this file does not have (dtc skips such nodes in its reg checks too).
- */
-export function inOverlayFragment(node: Node): boolean {
-  for (let n = node.parent; n; n = n.parent) if (n.name === '__overlay__') return true;
-  return false;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,4 @@
-import type { Node } from '../tree/node.js';
-import type { DeviceTree } from '../tree/node.js';
+import type { DeviceTree, Node } from '../tree/node.js';
 import { firstCpuRange } from '../tree/addresses.js';
 import { intervalText, linearMapped, memoryMap, overlaps, PAGE_SIZES, type Interval, type MemoryMap } from '../tree/memory-map.js';
 import { report, type Check } from './context.js';

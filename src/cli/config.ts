@@ -20,7 +20,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { importByUrl } from '../import-by-url.js';
 import type { RuleSetting } from '../checks/index.js';
 import { RULE_SETTINGS } from '../checks/index.js';
@@ -112,7 +112,11 @@ export async function loadConfig(file: string): Promise<LintConfig | null> {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new ConfigError(`${file}: error: 'maxWarnings' must be a whole number, 0 or more`);
     config.maxWarnings = n;
   }
-  if ('ignore' in settings) config.ignore = ignore().add(strings(file, 'ignore', settings['ignore']));
+  if ('ignore' in settings) {
+    // Loaded only for a configuration that has patterns: a plain run does not pay for it at start-up.
+    const { default: ignore } = await import('ignore');
+    config.ignore = ignore().add(strings(file, 'ignore', settings['ignore']));
+  }
   return config;
 }
 

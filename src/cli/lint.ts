@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { isRuleName } from '../rules.js';
 import { ConfigError, findConfigFile, ignoredBy, loadConfig, type LintConfig } from './config.js';
 import type { SchemaSet } from '../schema/schema-set.js';
+import type { Directive } from '../suppressions.js';
 import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
 import { CHECKS, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
 import { isDeviceTreeFolder } from '../dtb/fs-read.js';
@@ -138,9 +139,7 @@ export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number 
   if (reports.some((r) => r.fatal)) return ExitCode.BadInput;
   const all = reports.flatMap((r) => r.diagnostics);
   if (all.some((d) => d.severity === 'error')) return ExitCode.Findings;
-  const warnings = all.filter((d) => d.severity === 'warning').length;
-  if (maxWarnings !== undefined && warnings > maxWarnings) return ExitCode.Findings;
-  return ExitCode.Ok;
+  return maxWarningsExceeded(reports, maxWarnings) ? ExitCode.Findings : ExitCode.Ok;
 }
 
 /** "3 warnings, more than --max-warnings 0" when the warnings alone fail the run, else null. */
@@ -216,6 +215,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
   if (files.length === 0) await schemasFor(opts.schema);
   // The bytes read, for the caret display: made text only for a file a finding shows a line of.
   const inputBytes = new Map<string, Uint8Array>();
+  const directiveCache = new Map<string, Directive[]>();
   let maxWarnings = opts.maxWarnings;
   for (const input of files) {
     const name = input === '-' ? '<stdin>' : input;
@@ -227,6 +227,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
       all: opts.all || config?.all === true,
       rules: config ? { ...config.rules, ...cliRules } : cliRules,
+      directiveCache,
     };
     if (liveFolders.has(input)) {
       const report = lintFolder(input, lintOptions);

@@ -43,8 +43,10 @@ export function cppMode(opts: SourceOptions): CppMode {
 
 /** Our own minimal dt-bindings headers (include/dt-bindings/…), searched after the user's folders. */
 export function builtinIncludeDir(): string {
-  return fileURLToPath(new URL('../../../include', import.meta.url));
+  return (includeDir ??= fileURLToPath(new URL('../../../include', import.meta.url)));
 }
+
+let includeDir: string | undefined;
 
 /**
  * The loader's options for these command-line options, reading the real file

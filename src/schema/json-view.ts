@@ -12,10 +12,10 @@
  */
 import { latin1Bytes, type Data } from '../tree/data.js';
 import type { Node } from '../tree/node.js';
-import { rootOf } from '../tree/lookup.js';
+import { phandleIndex, rootOf } from '../tree/lookup.js';
 import { firstCell, hasStringEntry, stringList } from '../tree/values.js';
 import { DEFAULT_ADDRESS_CELLS, DEFAULT_SIZE_CELLS } from '../tree/addresses.js';
-import { phandleIndex } from '../tree/interrupts.js';
+
 
 export type JsonValue = true | string[] | number[][] | JsonNode;
 export interface JsonNode {
@@ -454,18 +454,22 @@ export function isIgnored(obj: unknown): boolean {
 }
 
 /**
- * A copy of a node's JSON that the validators do not leave alone: for a
- * vmgenid node inside an overlay fragment, which dt-validate would skip with
- * the rest of `__overlay__` but whose own properties the linter can judge.
+ * A copy of a node's JSON, `$parent` and the facts kept, that the lint can
+ * change without touching the cached view: its compatible (a typo judged as
+ * meant), or whether the validators leave it alone (`judged`: a vmgenid node
+ * inside an overlay fragment, which dt-validate would skip with the rest of
+ * `__overlay__` but whose own properties the linter can judge).
  */
-export function unignored(obj: JsonNode): JsonNode {
+export function copyNodeJson(obj: JsonNode, judged = false): JsonNode {
   const copy = {} as JsonNode & NodeFacts;
   const parent = Object.getOwnPropertyDescriptor(obj, '$parent');
   if (parent) Object.defineProperty(copy, '$parent', parent);
   Object.assign(copy, obj);
-  const bits = facts(obj) & ~IGNORED_FACT;
-  if (bits !== 0) copy[FACTS] = bits;
-  else delete copy[FACTS];
+  if (judged) {
+    const bits = facts(obj) & ~IGNORED_FACT;
+    if (bits !== 0) copy[FACTS] = bits;
+    else delete copy[FACTS];
+  }
   return copy;
 }
 

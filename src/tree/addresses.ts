@@ -82,24 +82,24 @@ export type RegResult = { ok: true; entries: RegEntry[]; cells: RegCells } | { o
  * or why it cannot be: missing, empty, `#size-cells = <0>` (no size, so no
  * buffer), or a length that is not a whole number of entries.
  */
-export function regEntries(node: Node, property = 'reg'): RegResult {
+export function regEntries(node: Node): RegResult {
   const cells = regCells(node);
-  const reg = node.property(property);
+  const reg = node.property('reg');
   const where = node.parent ? node.parent.path : '/';
-  if (!reg) return { ok: false, problem: `has no ${property} property (the driver maps reg entry 0 as the generation ID buffer)`, cells };
-  if (reg.value.length === 0) return { ok: false, problem: `has an empty ${property} property (no entries; the driver maps reg entry 0)`, cells };
+  if (!reg) return { ok: false, problem: `has no reg property (the driver maps reg entry 0 as the generation ID buffer)`, cells };
+  if (reg.value.length === 0) return { ok: false, problem: `has an empty reg property (no entries; the driver maps reg entry 0)`, cells };
   if (cells.size === 0) {
-    return { ok: false, problem: `has ${property} under ${where}, which has #size-cells = <0>: an entry has no size, so it cannot describe a buffer`, cells };
+    return { ok: false, problem: `has reg under ${where}, which has #size-cells = <0>: an entry has no size, so it cannot describe a buffer`, cells };
   }
   if (cells.address === 0) {
-    return { ok: false, problem: `has ${property} under ${where}, which has #address-cells = <0>: an entry has no address`, cells };
+    return { ok: false, problem: `has reg under ${where}, which has #address-cells = <0>: an entry has no address`, cells };
   }
   const entryBytes = (cells.address + cells.size) * 4;
   if (reg.value.length % entryBytes !== 0) {
     return {
       ok: false,
       problem:
-        `has a ${property} of ${reg.value.length} bytes, not a multiple of ${entryBytes} ` +
+        `has a reg of ${reg.value.length} bytes, not a multiple of ${entryBytes} ` +
         `(each entry is #address-cells ${cells.address} + #size-cells ${cells.size} cells of 4 bytes, from ${where})`,
       cells,
     };

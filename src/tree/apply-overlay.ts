@@ -14,24 +14,9 @@
  * is changed in place.
  */
 import { stringData } from './data.js';
-import { liveNodes, nodeByPath } from './lookup.js';
+import { liveNodes, nodeByPath, phandleIndex } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
-import { stringList } from './values.js';
-
-/** The largest phandle in a tree (0 when none). */
-function maxPhandle(root: Node): number {
-  let max = 0;
-  for (const node of liveNodes(root)) {
-    for (const name of ['phandle', 'linux,phandle']) {
-      const prop = node.property(name);
-      if (prop && prop.value.length === 4) {
-        const ph = prop.value.cell(0);
-        if (ph !== 0xffffffff && ph > max) max = ph;
-      }
-    }
-  }
-  return max;
-}
+import { firstCell, stringList } from './values.js';
 
 /** The overlay node mirrored by a `__local_fixups__` node, walked in step. */
 function adjustLocalReferences(fixups: Node, target: Node, delta: number, problems: string[]): void {
@@ -73,11 +58,7 @@ function adjustLocalPhandles(overlay: Node, delta: number, problems: string[]): 
 
 /** A node's phandle as a property holds it (0 when it has none). */
 function phandleOf(node: Node): number {
-  for (const name of ['phandle', 'linux,phandle']) {
-    const prop = node.property(name);
-    if (prop && prop.value.length === 4) return prop.value.cell(0);
-  }
-  return 0;
+  return firstCell(node, 'phandle') ?? firstCell(node, 'linux,phandle') ?? 0;
 }
 
 /** Resolve the overlay's references to the base's labels (`__fixups__`) through the base's `__symbols__`. */
@@ -196,13 +177,11 @@ function updateSymbols(base: Node, overlay: Node, targets: Map<string, Node>): v
 /** Apply `overlay` onto `base` (changed in place); the problems that stopped parts of it, in words. */
 export function applyOverlay(base: DeviceTree, overlay: DeviceTree): string[] {
   const problems: string[] = [];
-  adjustLocalPhandles(overlay.root, maxPhandle(base.root), problems);
+  const phandles = phandleIndex(base.root);
+  let maxPhandle = 0;
+  for (const ph of phandles.keys()) if (ph > maxPhandle) maxPhandle = ph;
+  adjustLocalPhandles(overlay.root, maxPhandle, problems);
   fixupPhandles(base.root, overlay.root, problems);
-  const phandles = new Map<number, Node>();
-  for (const node of liveNodes(base.root)) {
-    const ph = phandleOf(node);
-    if (ph !== 0 && ph !== 0xffffffff && !phandles.has(ph)) phandles.set(ph, node);
-  }
   const targets = new Map<string, Node>();
   for (const fragment of overlay.root.liveChildren) {
     const body = fragment.child('__overlay__');

@@ -7,22 +7,10 @@
  * from a node dtc would warn about, the walk records it as a detour, so a
  * check can say where Linux ends up and why the tree is still suspect.
  */
+import type { Data } from './data.js';
 import type { Node } from './node.js';
 import { cellList, hex, regCells } from './addresses.js';
 import { compatiblesOf, firstCell } from './values.js';
-
-/** Nodes by phandle (`phandle`, else `linux,phandle`; the first node wins a duplicate). */
-export function phandleIndex(root: Node): Map<number, Node> {
-  const index = new Map<number, Node>();
-  const visit = (node: Node) => {
-    const ph = firstCell(node, 'phandle') ?? firstCell(node, 'linux,phandle');
-    if (ph !== undefined && ph !== 0 && ph !== 0xffffffff && !index.has(ph)) index.set(ph, node);
-    const children = node.children;
-    for (let i = 0; i < children.length; i++) if (!children[i]!.deleted) visit(children[i]!);
-  };
-  visit(root);
-  return index;
-}
 
 /**
  * The node named by the nearest `interrupt-parent` (the node's own or an
@@ -160,7 +148,7 @@ export function interruptsOf(node: Node, phandles: Map<number, Node>): Interrupt
   return info;
 }
 
-function parsePlain(node: Node, value: { length: number; cell(offset: number): number }, phandles: Map<number, Node>, info: InterruptInfo): void {
+function parsePlain(node: Node, value: Data, phandles: Map<number, Node>, info: InterruptInfo): void {
   const parent = resolveInterruptParent(node, phandles);
   if (!parent.ok) {
     info.parentProblems.push(parent.problem);
@@ -182,22 +170,20 @@ function parsePlain(node: Node, value: { length: number; cell(offset: number): n
     info.complete = false;
     return;
   }
-  const cells: number[] = [];
-  for (let p = 0; p + 4 <= value.length; p += 4) cells.push(value.cell(p));
+  const cells = cellList(value);
   for (let i = 0; i < cells.length; i += n) {
     const spec = { controller, cells: cells.slice(i, i + n), index: i / n, firstCell: i };
     info.specifiers.push(withTarget(node, spec, phandles, info, parent.detours));
   }
 }
 
-function parseExtended(node: Node, value: { length: number; cell(offset: number): number }, phandles: Map<number, Node>, info: InterruptInfo): void {
+function parseExtended(node: Node, value: Data, phandles: Map<number, Node>, info: InterruptInfo): void {
   if (value.length % 4 !== 0) {
     info.cellProblems.push(`interrupts-extended is ${value.length} bytes, not whole cells`);
     info.complete = false;
     return;
   }
-  const cells: number[] = [];
-  for (let p = 0; p + 4 <= value.length; p += 4) cells.push(value.cell(p));
+  const cells = cellList(value);
   for (let i = 0, index = 0; i < cells.length; index++) {
     const ph = cells[i]!;
     const controller = phandles.get(ph);

@@ -3,6 +3,7 @@
  * deleted nodes and labels are invisible, the first match in pre-order wins.
  */
 import type { Node } from './node.js';
+import { firstCell } from './values.js';
 
 /** A node by path relative to `tree`, as dtc's get_node_by_path (repeated `/` are skipped). */
 export function nodeByPath(tree: Node, path: string): Node | null {
@@ -117,4 +118,17 @@ export function rootOf(node: Node): Node {
   let n = node;
   while (n.parent) n = n.parent;
   return n;
+}
+
+/** Nodes by phandle (`phandle`, else `linux,phandle`; the first node wins a duplicate). */
+export function phandleIndex(root: Node): Map<number, Node> {
+  const index = new Map<number, Node>();
+  const visit = (node: Node) => {
+    const ph = firstCell(node, 'phandle') ?? firstCell(node, 'linux,phandle');
+    if (ph !== undefined && ph !== 0 && ph !== 0xffffffff && !index.has(ph)) index.set(ph, node);
+    const children = node.children;
+    for (let i = 0; i < children.length; i++) if (!children[i]!.deleted) visit(children[i]!);
+  };
+  visit(root);
+  return index;
 }

@@ -19,7 +19,7 @@
  *   resource request of a driver fails on any page of System RAM.
  */
 import type { DeviceTree, Node } from './node.js';
-import { readCells } from './addresses.js';
+import { rangeText, readCells } from './addresses.js';
 import { isAvailable } from './devices.js';
 import { firstCell, stringValue } from './values.js';
 
@@ -216,5 +216,5 @@ export function linearMapped(map: MemoryMap, range: Interval): Interval[] {
 
 /** An inclusive range `0x…-0x…` for messages. */
 export function intervalText(i: Interval): string {
-  return i.end > i.start ? `0x${i.start.toString(16)}-0x${(i.end - 1n).toString(16)}` : `0x${i.start.toString(16)}`;
+  return rangeText(i.start, i.end - i.start);
 }

@@ -1,5 +1,6 @@
 /**
- * The generated nodes of dtc's `-@` and `/plugin/` output: `__symbols__`
+ * Overlays: what makes a tree one (and which of its nodes are its wrapping),
+ * and the generated nodes of dtc's `-@` and `/plugin/` output: `__symbols__`
  * (label → path, for overlays to find), `__fixups__` (references an overlay
  * could not resolve) and `__local_fixups__` (where its own phandles are, so
  * they can be renumbered when it is applied).
@@ -98,4 +99,29 @@ export function generateFixups(tree: DeviceTree): void {
       appendTo(at, r.prop.name, new Data().appendCell(r.offset).bytes, 'uint32');
     }
   }
+}
+
+/**
+ * A tree made to be applied onto a board (`/plugin/`, or a blob whose root
+ * holds `fragment@N { __overlay__ { … } }` or `__fixups__`): its root and
+ * fragment nodes are the overlay's wrapping, not a board's.
+ */
+export function isOverlay(tree: DeviceTree): boolean {
+  if (tree.plugin) return true;
+  return tree.root.liveChildren.some((c) => c.child('__overlay__') !== undefined) || tree.root.child('__fixups__') !== undefined;
+}
+
+/**
+ * True inside an overlay's `__overlay__` node: its parent's cells, ranges,
+ * memory and interrupt parent belong to the base tree it will be applied to
+ * (dtc skips such nodes in its reg checks too).
+ */
+export function inOverlayFragment(node: Node): boolean {
+  for (let n = node.parent; n; n = n.parent) if (n.name === '__overlay__') return true;
+  return false;
+}
+
+/** The root and the fragments of an overlay: its wrapping, which dt-validate would take for a board. */
+export function overlayWrapping(node: Node): boolean {
+  return node.parent === null || node.child('__overlay__') !== undefined;
 }

@@ -12,7 +12,9 @@ export const MAX_BLANK_LINES = 8;
 
 export class Printer {
   private readonly parts: string[] = [];
-  private lineText = '';
+  /** The current output line's pieces, and its length. */
+  private readonly linePieces: string[] = [];
+  private lineLength = 0;
   private file = '';
   private line = 1;
   private prev: PToken | null = null;
@@ -37,8 +39,8 @@ export class Printer {
   /** A token read straight from the file, placed at its own position where the spacing allows. */
   original(tok: PToken, file: string, line: number): void {
     this.moveTo(file, line);
-    const col = this.lineText.length + 1;
-    const atLineStart = this.lineText === '';
+    const col = this.lineLength + 1;
+    const atLineStart = this.lineLength === 0;
     const space = this.needsSpace(tok);
     if (space || atLineStart) {
       // The source's own whitespace when nothing moved; else spaces up to the original column.
@@ -46,7 +48,7 @@ export class Printer {
       if (gapFits) this.write(tok.gap!);
       else this.write(' '.repeat(Math.max(space ? 1 : 0, tok.col - col)));
     }
-    const at = this.lineText.length + 1;
+    const at = this.lineLength + 1;
     this.write(tok.text);
     if (at !== tok.col) this.origins.addAt(this.file, this.line, at, at + tok.text.length, file, line, tok.col, undefined);
     this.after(tok);
@@ -57,7 +59,7 @@ export class Printer {
     // The expansion starts on the invocation's line (later lines of a multi-line invocation stay blank).
     if (file !== this.file || invocationLine > this.line) this.moveTo(file, invocationLine);
     if (this.needsSpace(tok)) this.write(' ');
-    const at = this.lineText.length + 1;
+    const at = this.lineLength + 1;
     this.write(tok.text);
     this.origins.addAt(this.file, this.line, at, at + tok.text.length, file, fromLine, fromCol, macro);
     this.after(tok);
@@ -98,15 +100,23 @@ export class Printer {
   }
 
   private endLine(): void {
-    if (this.lineText !== '' || this.parts.length > 0) this.parts.push(this.lineText + '\n');
-    this.lineText = '';
+    if (this.lineLength !== 0 || this.parts.length > 0) {
+      this.linePieces.push('\n');
+      this.parts.push(this.linePieces.join(''));
+    }
+    this.linePieces.length = 0;
+    this.lineLength = 0;
     this.prev = null;
     this.avoidPaste = false;
     this.source = null;
   }
 
+  // A line is joined from its pieces once: building it by concatenation made
+  // a string per token for the collector to sweep, most of the cost of a
+  // self-including file's megabytes of output.
   private write(text: string): void {
-    this.lineText += text;
+    this.linePieces.push(text);
+    this.lineLength += text.length;
   }
 }
 

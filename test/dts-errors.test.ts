@@ -25,6 +25,11 @@ const cases: Array<{ name: string; source: string; message: RegExp; line: number
   { name: 'mismatched headers', source: '/dts-v1/;\n/dts-v1/;\n/plugin/;\n/ {\n};\n', message: /Header flags don't match earlier ones/, line: 2, col: 1 },
   { name: 'bad \\x escape', source: '/dts-v1/;\n/ {\n\tx = "a\\xg";\n};\n', message: /\\x used with no following hex digits/, line: 3, col: 6 },
   { name: 'unterminated node', source: '/dts-v1/;\n/ {\n\tx = <1>;\n', message: /syntax error: unexpected end of input/, line: 3, col: 10 },
+  // Issue 18: these said "unexpected '/'" (or '*', '"', '\''), which names a symptom, not the cause.
+  { name: 'unterminated comment', source: '/dts-v1/;\n/ { x = <1>; };\n/* never closed\n', message: /^unterminated comment: this \/\* has no \*\/$/, line: 3, col: 1 },
+  { name: 'comment ending the file without a newline', source: '/dts-v1/;\n/ { x = <1>; };\n// the end', message: /^a \/\/ comment must end with a newline/, line: 3, col: 1 },
+  { name: 'unterminated string', source: '/dts-v1/;\n/ {\n\tx = "abc;\n};\n', message: /^unterminated string: this " has no closing "$/, line: 3, col: 6 },
+  { name: 'unterminated character literal', source: "/dts-v1/;\n/ {\n\tx = <'a>;\n};\n", message: /^unterminated character literal/, line: 3, col: 7 },
   { name: 'nul in line marker', source: '/dts-v1/;\n# 3 "a\\0b"\n/ {\n};\n', message: /nul in line number directive/, line: 2, col: 1 },
 ];
 

@@ -490,7 +490,8 @@ export class Lexer {
           this.emit('string', buf, end - pos, undefined, 0, bytes);
           return;
         }
-        break;
+        this.fail('unterminated string: this " has no closing "', this.advance(buf, 1));
+        return;
       }
       case 0x27: { // '
         const end = charLiteralEnd(text, pos);
@@ -498,7 +499,8 @@ export class Lexer {
           this.charLiteral(buf, text.slice(pos, end));
           return;
         }
-        break;
+        this.fail("unterminated character literal: this ' has no closing '", this.advance(buf, 1));
+        return;
       }
       case 0x26: { // &
         if (isLabelStart(text.charCodeAt(pos + 1))) {
@@ -584,15 +586,24 @@ export class Lexer {
   private slash(buf: SourceBuffer): boolean {
     const { text, pos } = buf;
     const next = text[pos + 1];
+    // dtc lexes an unclosed comment as the characters `/` and `*` (or `/`),
+    // which no rule of its grammar takes: say why the input stops here rather
+    // than "unexpected '/'".
     if (next === '*') {
       const close = text.indexOf('*/', pos + 2);
-      if (close < 0) return false;
+      if (close < 0) {
+        this.fail('unterminated comment: this /* has no */', this.advance(buf, 2));
+        return true;
+      }
       this.skip(buf, close + 2 - pos);
       return true;
     }
     if (next === '/') {
       const newline = text.indexOf('\n', pos + 2);
-      if (newline < 0) return false;
+      if (newline < 0) {
+        this.fail('a // comment must end with a newline (dtc refuses one that ends the file)', this.advance(buf, 2));
+        return true;
+      }
       this.skip(buf, newline + 1 - pos);
       return true;
     }

@@ -125,6 +125,18 @@ test('robustness: a named pipe as input is read once, so a finding is reported i
   });
 });
 
+test('robustness: a folder walk passes over a FIFO named like a source instead of waiting on it for ever', async () => {
+  // Issue 18: the walk took every name ending in .dts, and opening a FIFO blocks until a writer comes.
+  await withTemp(async (dir) => {
+    execFileSync('mkfifo', [join(dir, 'pipe.dts')]);
+    writeFileSync(join(dir, 'board.dts'), readFileSync(projectPath('fixtures/example/board.dts')));
+    const r = spawnSync(process.execPath, [projectPath('bin/vmgenid-lint.js'), '--format', 'json', dir], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(r.signal, null, 'the run waited on the FIFO');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.deepEqual((JSON.parse(r.stdout) as { files: Array<{ file: string }> }).files.map((f) => f.file), [join(dir, 'board.dts')]);
+  });
+});
+
 test('robustness: /incbin/ of an endless device stops at the input size limit with an error', async () => {
   const r = await cli(['--no-cpp', '-'], Buffer.from('/dts-v1/;\n/ { blob = /incbin/("/dev/zero"); };\n', 'latin1'));
   assert.equal(r.code, 2);

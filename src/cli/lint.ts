@@ -39,6 +39,16 @@ export interface LintCommandOptions extends SourceOptions {
   config?: string | boolean;
 }
 
+/** A path that leads to something other than a regular file or a folder (false when it leads nowhere). */
+function isSpecial(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
 export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string> } {
   const files: string[] = [];
@@ -49,7 +59,9 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name)) files.push(path);
+      // Regular files (and links, a broken one reported when read), never a FIFO or device: a FIFO named
+      // board.dts in the folder would block the run for ever.
+      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && !isSpecial(path)))) files.push(path);
     }
   };
   for (const input of inputs) {

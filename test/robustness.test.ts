@@ -137,6 +137,15 @@ test('robustness: a folder walk passes over a FIFO named like a source instead o
   });
 });
 
+test('robustness: a --schema folder walk passes over a FIFO named like a binding', async () => {
+  await withTemp(async (dir) => {
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    const r = spawnSync(process.execPath, [projectPath('bin/vmgenid-lint.js'), '--schema', dir, projectPath('fixtures/example/board.dts')], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(r.signal, null, 'the run waited on the FIFO');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+});
+
 test('robustness: /incbin/ of an endless device stops at the input size limit with an error', async () => {
   const r = await cli(['--no-cpp', '-'], Buffer.from('/dts-v1/;\n/ { blob = /incbin/("/dev/zero"); };\n', 'latin1'));
   assert.equal(r.code, 2);

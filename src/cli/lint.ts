@@ -3,6 +3,7 @@
  * chosen format, and turn the findings into an exit code.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { isReadableEntry } from '../source/folder-entry.js';
 import { dirname, join } from 'node:path';
 import { isRuleName } from '../rules.js';
 import { ConfigError, findConfigFile, ignoredBy, loadConfig, type LintConfig } from './config.js';
@@ -39,16 +40,6 @@ export interface LintCommandOptions extends SourceOptions {
   config?: string | boolean;
 }
 
-/** A path that leads to something other than a regular file or a folder (false when it leads nowhere). */
-function isSpecial(path: string): boolean {
-  try {
-    const st = statSync(path);
-    return !st.isFile() && !st.isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
 export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string> } {
   const files: string[] = [];
@@ -59,9 +50,7 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      // Regular files (and links, a broken one reported when read), never a FIFO or device: a FIFO named
-      // board.dts in the folder would block the run for ever.
-      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && !isSpecial(path)))) files.push(path);
+      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name) && isReadableEntry(entry, path)) files.push(path);
     }
   };
   for (const input of inputs) {

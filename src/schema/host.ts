@@ -1,5 +1,6 @@
 /** Where schema files come from: a file host that can list folders, and the built-in schema folder. */
 import { readdirSync, statSync } from 'node:fs';
+import { isReadableEntry } from '../source/folder-entry.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileHost } from '../source/host.js';
@@ -30,7 +31,7 @@ export function nodeSchemaHost(base: FileHost): SchemaHost {
           for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
             const p = join(d, e.name);
             if (e.isDirectory()) walk(p);
-            else if (e.name.endsWith('.yaml')) out.push(p);
+            else if (e.name.endsWith('.yaml') && isReadableEntry(e, p)) out.push(p);
           }
         };
         walk(dir);

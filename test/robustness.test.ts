@@ -310,3 +310,20 @@ test('robustness: a file that #includes itself under a name growing at every lev
     assert.ok(growing.ms < 1.6 * fixed.ms + 300, `${growing.ms} ms, against ${fixed.ms} ms under one name`);
   });
 });
+
+test('robustness: YAML nested a hundred thousand levels deep (a binding, a configuration) is "nested too deeply", not a JavaScript error', async () => {
+  // Issue 18: the yaml package catches its own stack overflow and reports it as "Maximum call stack size exceeded".
+  await withTemp(async (dir) => {
+    const deep = `a: ${'['.repeat(100000)}${']'.repeat(100000)}\n`;
+    writeFileSync(join(dir, 'deep.yaml'), deep);
+    const binding = await cli(['check-binding', join(dir, 'deep.yaml')]);
+    assert.equal(binding.code, 2, binding.stdout + binding.stderr);
+    assert.match(binding.stdout, /deep\.yaml:1:\d+: error: YAML syntax error: nested too deeply to read/);
+    writeFileSync(join(dir, '.vmgenid-lint.yaml'), deep);
+    writeFileSync(join(dir, 'board.dts'), readFileSync(projectPath('fixtures/example/board.dts')));
+    const config = await cli([join(dir, 'board.dts')]);
+    assert.equal(config.code, 2, config.stdout + config.stderr);
+    assert.match(config.stderr, /\.vmgenid-lint\.yaml:1:\d+: error: nested too deeply to read/);
+    for (const r of [binding, config]) assert.doesNotMatch(r.stdout + r.stderr, /Maximum call stack|RangeError/);
+  });
+});

@@ -3,6 +3,7 @@
  * one exists: a plain lint loads no YAML parser).
  */
 import { LineCounter, parseDocument } from 'yaml';
+import { yamlErrorText } from '../source/yaml-error.js';
 
 export function parseConfigYaml(text: string): { value: unknown } | { error: string; line: number; col: number } {
   const lineCounter = new LineCounter();
@@ -10,7 +11,7 @@ export function parseConfigYaml(text: string): { value: unknown } | { error: str
   const first = doc.errors[0];
   if (first) {
     const pos = lineCounter.linePos(first.pos[0]);
-    return { error: first.message.split('\n')[0]!, line: pos.line, col: pos.col };
+    return { error: yamlErrorText(first.message), line: pos.line, col: pos.col };
   }
   return { value: doc.toJS() as unknown };
 }

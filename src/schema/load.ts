@@ -1,3 +1,4 @@
+import { yamlErrorText } from '../source/yaml-error.js';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
@@ -68,7 +69,7 @@ export function parseBinding(path: string, text: string): LoadedBinding {
     diagnostics.push({
       severity: 'error',
       check: 'binding_yaml',
-      message: `YAML syntax error: ${firstLine(e.message)}`,
+      message: `YAML syntax error: ${yamlErrorText(e.message)}`,
       span: { file: path, line: p.line, col: p.col, endLine: p.line, endCol: p.col + 1 },
     });
   }
@@ -80,7 +81,7 @@ export function parseBinding(path: string, text: string): LoadedBinding {
       diagnostics.push({
         severity: 'error',
         check: 'binding_yaml',
-        message: `YAML error: ${firstLine((err as Error).message)}`,
+        message: `YAML error: ${yamlErrorText((err as Error).message)}`,
         span: { file: path, line: 1, col: 1, endLine: 1, endCol: 1 },
       });
     }

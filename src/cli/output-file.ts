@@ -176,18 +176,21 @@ function folderProblem(folder: string): string | null {
 async function writeAtomically(real: string, old: Stats | null, bytes: Uint8Array, pauseMs: number): Promise<void> {
   const folder = dirname(real);
   const temp = join(folder, `.${basename(real)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  let fd: number | null;
-  try {
-    // Private until its mode is set: the old file may have been readable by its owner alone.
-    fd = openSync(temp, 'wx', old ? 0o600 : 0o666);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') throw new OutputError(`permission denied: cannot create a file in the folder ${folder}`);
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw new OutputError(folderProblem(folder) ?? causeOf(err));
-    throw new OutputError(causeOf(err));
-  }
+  // Held before it exists: a signal from here on waits for the handler, which removes it.
   holdTemp(temp);
+  let fd: number | null = null;
+  let created = false;
   try {
+    try {
+      // Private until its mode is set: the old file may have been readable by its owner alone.
+      fd = openSync(temp, 'wx', old ? 0o600 : 0o666);
+      created = true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EACCES' || code === 'EPERM') throw new OutputError(`permission denied: cannot create a file in the folder ${folder}`);
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new OutputError(folderProblem(folder) ?? causeOf(err));
+      throw new OutputError(causeOf(err));
+    }
     if (old) keepOwnerAndMode(fd, old);
     for (let at = 0; at < bytes.length; ) {
       const end = Math.min(at + CHUNK_BYTES, bytes.length);
@@ -201,7 +204,8 @@ async function writeAtomically(real: string, old: Stats | null, bytes: Uint8Arra
     renameSync(temp, real);
   } catch (err) {
     if (fd !== null) closeSync(fd);
-    rmSync(temp, { force: true });
+    // Only what this run made: 'wx' refused a name that was already taken.
+    if (created) rmSync(temp, { force: true });
     throw err instanceof OutputError ? err : new OutputError(causeOf(err));
   } finally {
     await releaseTemp(temp);

@@ -240,6 +240,20 @@ test('outputs: -o naming the file standard input comes from (`- < f -o f`) is re
   assert.deepEqual(entries(src), ['board.dts']);
 });
 
+test('outputs: -o into a live-tree folder the run read is refused, nothing written', async () => {
+  const live = folder('live-tree');
+  put(join(live, 'compatible'), 'example,virt\0');
+  put(join(live, '#address-cells'), new Uint8Array([0, 0, 0, 2]));
+  const before = entries(live);
+  for (const output of [join(live, 'compatible'), join(live, 'report.txt')]) {
+    const r = await cli(['-o', output, live]);
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /refusing to write the output over .*live-tree/);
+    assert.deepEqual(entries(live), before);
+    assert.equal(readFileSync(join(live, 'compatible'), 'latin1'), 'example,virt\0');
+  }
+});
+
 // --- 3. signals -----------------------------------------------------------------------------------
 
 /** Start the real CLI; `done` settles with how it ended. */
@@ -388,7 +402,14 @@ test('outputs: -o under a path whose parent is a file, or a folder that does not
   assert.equal(r.code, 2);
   assert.match(r.err, /x\.dtb: error: cannot write: the folder .*not-a-folder\/no does not exist/);
   noTemp(r.err);
+  // An empty name, or one ending in /, names no file: refused, not resolved to the folder's own name.
+  for (const [output, cause] of [['', /the file name is empty/], [`${join(out, 'sub')}/`, /ends in \/, which names a directory/]] as const) {
+    const e = await cli(['-o', output, input]);
+    assert.equal(e.code, 2);
+    assert.match(e.err, cause);
+  }
   assert.deepEqual(entries(out), ['plain.txt']);
+  assert.deepEqual(entries(dir).filter((f) => f.startsWith('not-a-folder')), ['not-a-folder']);
 });
 
 test('outputs: a full device (a /dev/full made here) says "no space left on device"', async (t) => {

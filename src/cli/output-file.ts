@@ -69,6 +69,9 @@ export async function writeOutputSaying(path: string, data: string | Uint8Array,
 
 export async function writeOutput(path: string, data: string | Uint8Array, env: Record<string, string | undefined> = {}): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  // Resolved as they stand, '' would name the working folder and 'out/' the file 'out'.
+  if (path === '') throw new OutputError('the file name is empty');
+  if (path.endsWith('/')) throw new OutputError('it ends in /, which names a directory; give a file name');
   const fd = descriptorNamed(path);
   if (fd !== null) return writeInPlace(fd, bytes);
   const target = targetOf(path);

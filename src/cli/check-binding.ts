@@ -19,6 +19,7 @@ import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
 import { emitReport, refuseOutputOverInput, type ReportOptions } from './lint.js';
 import { ExitCode } from './exit-codes.js';
+import { ReadRecord } from './read-record.js';
 import { builtinIncludeDir } from './source-options.js';
 
 export interface CheckBindingOptions extends ReportOptions {
@@ -44,8 +45,8 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
   return agreeing ? [agreeing] : undefined;
 }
 
-function checkOne(file: string, opts: CheckBindingOptions): FileReport {
-  const host = nodeSchemaHost(nodeFileHost);
+function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): FileReport {
+  const host = nodeSchemaHost(reads.host);
   const binding = loadBinding(file, host);
   if (binding.diagnostics.some((d) => d.severity === 'error')) return { file, fatal: true, diagnostics: binding.diagnostics };
   const diagnostics: Diagnostic[] = [...binding.diagnostics];
@@ -53,7 +54,7 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   const roots = schemaRoot(file, (binding.json as { $id?: unknown } | undefined)?.$id);
   diagnostics.push(...meta.diagnostics, ...meta.check(binding, roots ? { roots } : {}));
 
-  const bytes = nodeFileHost.readBytes(file);
+  const bytes = reads.host.readBytes(file);
   const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
@@ -61,7 +62,7 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   diagnostics.push(...schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate'));
   for (const example of examples) {
     const report = lintBytes(file, latin1Bytes(example.dts), {
-      host: nodeFileHost,
+      host: reads.host,
       includeDirs: [...opts.include, builtinIncludeDir()],
       cpp: 'on',
       schemas,
@@ -77,7 +78,8 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   return { file, fatal: false, diagnostics };
 }
 
-export function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): number {
+export async function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): Promise<number> {
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
-  return emitReport(files.map((f) => checkOne(f, opts)), opts, io);
+  const reads = new ReadRecord(nodeFileHost);
+  return emitReport(files.map((f) => checkOne(f, opts, reads)), opts, io, { reads });
 }

@@ -14,7 +14,10 @@ import { writeDts } from '../dtb/dts-write.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { PhandleFormat } from '../tree/resolve.js';
 import { formatDiagnostic } from './format-diagnostic.js';
-import { sameFile, writeFileAtomic, type CliIo } from './io.js';
+import { sameFile, type CliIo } from './io.js';
+import { writeOutputSaying } from './output-file.js';
+import { ReadRecord, refuseOutputOverRead } from './read-record.js';
+import { nodeFileHost } from '../source/host.js';
 import { ExitCode } from './exit-codes.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 
@@ -43,7 +46,7 @@ function optionProblem(opts: CompileCommandOptions): string | null {
   return null;
 }
 
-export function compileCommand(input: string, opts: CompileCommandOptions, io: CliIo): number {
+export async function compileCommand(input: string, opts: CompileCommandOptions, io: CliIo): Promise<number> {
   const name = input === '-' ? '<stdin>' : input;
   const usage = optionProblem(opts);
   if (usage) {
@@ -54,13 +57,16 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
     io.stderr(`vmgenid-lint: refusing to write the output over the input ${input}\n`);
     return ExitCode.Usage;
   }
-  const bytes = readInput(input, io);
+  // Every file the compile reads goes through `reads`: the output is never written over one of them.
+  const reads = new ReadRecord(nodeFileHost);
+  const bytes = readInput(input, io, reads.host);
+  if (input === '-' && io.stdinPath !== undefined) reads.noteFile(io.stdinPath);
   if (!(bytes instanceof Uint8Array)) {
     io.stderr(`${name}: error: cannot read: ${bytes.error}\n`);
     return ExitCode.BadInput;
   }
   const result = loadTree(name, bytes, {
-    ...loadOptions(opts),
+    ...loadOptions(opts, reads.host),
     phandleFormat: opts.phandle,
     symbols: opts.symbols,
     ...(opts.from !== undefined ? { from: opts.from } : {}),
@@ -99,12 +105,8 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
   if (!opts.output || opts.output === '-') {
     io.stdout(output);
   } else {
-    try {
-      writeFileAtomic(opts.output, output);
-    } catch (err) {
-      io.stderr(`${opts.output}: error: cannot write: ${(err as Error).message}\n`);
-      return ExitCode.BadInput;
-    }
+    if (refuseOutputOverRead(opts.output, reads, io)) return ExitCode.Usage;
+    if (!(await writeOutputSaying(opts.output, output, io))) return ExitCode.BadInput;
   }
   return ExitCode.Ok;
 }

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 /**
  * What the CLI needs from its surroundings. `run()` takes one, so tests drive
@@ -13,41 +13,12 @@ export interface CliIo {
   /** Whether stdout is a terminal (colours, refusing to dump a blob on it). */
   stdoutIsTTY: boolean;
   env: Record<string, string | undefined>;
-}
-
-/**
- * Write a file atomically: to a temporary name in the same folder, flushed,
- * then renamed over the target, so a reader never sees half a file and a
- * failure leaves nothing behind.
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  // Say it plainly rather than let the rename fail with the temporary file's name.
-  if (isDirectory(path)) throw new Error('it is a directory; give a file name');
-  const dir = dirname(resolve(path));
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | null = null;
-  try {
-    fd = openSync(temp, 'wx', 0o644);
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = null;
-    renameSync(temp, path);
-  } catch (err) {
-    if (fd !== null) closeSync(fd);
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
+  /**
+   * A path that names the file standard input comes from, when it is one
+   * (`/dev/stdin` for the real process), so that `- < board.dtb -o board.dtb`
+   * is refused as writing over an input; absent in-process.
+   */
+  stdinPath?: string;
 }
 
 /** True when two paths name the same file (so an output would overwrite an input). */

@@ -22,7 +22,9 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
 import { ExitCode } from './exit-codes.js';
-import { sameFile, writeFileAtomic, type CliIo } from './io.js';
+import { sameFile, type CliIo } from './io.js';
+import { writeOutputSaying } from './output-file.js';
+import { ReadRecord, refuseOutputOverRead } from './read-record.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 
 export interface LintCommandOptions extends SourceOptions {
@@ -151,7 +153,7 @@ export function maxWarningsExceeded(reports: readonly FileReport[], maxWarnings:
   return `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}`;
 }
 
-/** True (after saying so) when `--output` names one of the files read: the tool never writes to its inputs. */
+/** True (after saying so) when `--output` names one of the files the command line names: refused before any work. */
 export function refuseOutputOverInput(output: string | undefined, inputs: readonly string[], io: CliIo): boolean {
   if (output === undefined || output === '-') return false;
   const input = inputs.find((i) => i !== '-' && sameFile(output, i));
@@ -186,6 +188,9 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     io.stderr(`${err.message}\n`);
     return ExitCode.Usage;
   }
+  // Every file read from here on goes through `reads`: the report is never written over one of them.
+  const reads = new ReadRecord(nodeFileHost);
+  for (const file of configs.keys()) reads.noteFile(file);
   const files = expanded.files.filter((f) => {
     const config = perFile.get(f);
     return !config || !ignoredBy(config, f);
@@ -193,7 +198,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
   let base: BaseInput | undefined;
   if (opts.base !== undefined) {
-    const bytes = nodeFileHost.readBytes(opts.base);
+    const bytes = reads.host.readBytes(opts.base);
     if (!(bytes instanceof Uint8Array)) {
       io.stderr(`vmgenid-lint: --base ${opts.base}: cannot read: ${bytes.error}\n`);
       return ExitCode.Usage;
@@ -207,7 +212,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const key = JSON.stringify(paths);
     let set = schemaSets.get(key);
     if (!set) {
-      set = await loadSchemaSet(paths, nodeSchemaHost(nodeFileHost));
+      set = await loadSchemaSet(paths, nodeSchemaHost(reads.host));
       schemaSets.set(key, set);
       if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
     }
@@ -224,18 +229,20 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
     const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
     const lintOptions = {
-      ...loadOptions(source),
+      ...loadOptions(source, reads.host),
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
       all: opts.all || config?.all === true,
       rules: config ? { ...config.rules, ...cliRules } : cliRules,
       directiveCache,
     };
     if (liveFolders.has(input)) {
+      reads.noteFolder(input);
       const report = lintFolder(input, lintOptions);
       reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
       continue;
     }
-    const bytes = readInput(input, io);
+    const bytes = readInput(input, io, reads.host);
+    if (input === '-' && io.stdinPath !== undefined) reads.noteFile(io.stdinPath);
     if (!(bytes instanceof Uint8Array)) {
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;
@@ -244,7 +251,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
-  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, inputBytes);
+  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { inputs: inputBytes, reads });
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -257,18 +264,20 @@ export interface ReportOptions {
   maxWarnings?: number;
 }
 
+/** What emitReport knows of the run: the bytes read (for the caret display), and every file read (never written over). */
+export interface RunReads {
+  inputs?: ReadonlyMap<string, Uint8Array>;
+  reads?: ReadRecord;
+}
+
 /** Write the report where it was asked for and return the run's exit code. */
-export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, inputs: ReadonlyMap<string, Uint8Array> = new Map()): number {
+export async function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, run: RunReads = {}): Promise<number> {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const text = formatReport(shown, opts, io, toFile, inputs);
+  const text = formatReport(shown, opts, io, toFile, run.inputs ?? new Map());
   if (toFile) {
-    try {
-      writeFileAtomic(opts.output!, text);
-    } catch (err) {
-      io.stderr(`${opts.output}: error: cannot write: ${(err as Error).message}\n`);
-      return ExitCode.BadInput;
-    }
+    if (run.reads && refuseOutputOverRead(opts.output!, run.reads, io)) return ExitCode.Usage;
+    if (!(await writeOutputSaying(opts.output!, text, io))) return ExitCode.BadInput;
   } else {
     io.stdout(text);
   }

@@ -90,7 +90,7 @@ Examples:
     .option('--verbose', 'show more detail', false)
     .action(async (files: string[], opts: CheckBindingOptions) => {
       const { checkBindingCommand } = await importByUrl<typeof import('./check-binding.js')>(new URL('../cli/check-binding.js', import.meta.url));
-      setExit(checkBindingCommand(files, opts, io));
+      setExit(await checkBindingCommand(files, opts, io));
     });
 
   program
@@ -146,7 +146,7 @@ Examples:
     .action(async (input: string, opts: CompileCommandOptions) => {
       // Loaded on demand: start-up pays only for the command that runs.
       const { compileCommand } = await import('./compile.js');
-      setExit(compileCommand(input, opts, io));
+      setExit(await compileCommand(input, opts, io));
     });
 
   return program;

@@ -1,14 +1,19 @@
 /**
  * The bridge from the real process to `run()`: standard streams, a closed
- * pipe ending quietly, and any unexpected failure reported without a stack
- * trace (set VMGENID_LINT_DEBUG=1 to see one).
+ * pipe ending quietly with the verdict's exit code, and any unexpected
+ * failure reported without a stack trace (set VMGENID_LINT_DEBUG=1 to see
+ * one).
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { run } from './main.js';
 import type { CliIo } from './io.js';
+import { causeOf } from './output-file.js';
 import { isTerminal } from './terminal.js';
 
 class PipeClosed extends Error {}
+
+/** Standard output failed for another reason than a reader that left (a full disk, a closed descriptor). */
+class StdoutFailed extends Error {}
 
 function writeAll(fd: number, chunk: string | Uint8Array): void {
   const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
@@ -26,8 +31,19 @@ function writeAll(fd: number, chunk: string | Uint8Array): void {
 }
 
 export async function main(): Promise<void> {
+  // A reader that closed the pipe (`| head -c1`) has all it wanted: the rest of the output is dropped,
+  // and the run still ends with its verdict (1 for findings, 2 for bad input), not 0.
+  let stdoutClosed = false;
   const io: CliIo = {
-    stdout: (chunk) => writeAll(1, chunk),
+    stdout: (chunk) => {
+      if (stdoutClosed) return;
+      try {
+        writeAll(1, chunk);
+      } catch (err) {
+        if (!(err instanceof PipeClosed)) throw new StdoutFailed(causeOf(err));
+        stdoutClosed = true;
+      }
+    },
     stderr: (text) => {
       try {
         writeAll(2, text);
@@ -39,12 +55,14 @@ export async function main(): Promise<void> {
     // Not process.stdout.isTTY: making the stdout stream loads Node's stream modules, and we write with writeSync.
     stdoutIsTTY: await isTerminal(1),
     env: process.env,
+    stdinPath: '/dev/stdin',
   };
   try {
     process.exitCode = await run(process.argv.slice(2), io);
   } catch (err) {
-    if (err instanceof PipeClosed) {
-      process.exitCode = 0;
+    if (err instanceof StdoutFailed) {
+      io.stderr(`vmgenid-lint: error: cannot write to standard output: ${err.message}\n`);
+      process.exitCode = 2;
       return;
     }
     io.stderr(`vmgenid-lint: internal error: ${(err as Error)?.message ?? String(err)}\n`);

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { CppMode, LoadOptions } from '../load-tree.js';
 import { fileURLToPath } from 'node:url';
-import { nodeFileHost } from '../source/host.js';
+import { nodeFileHost, type FileHost } from '../source/host.js';
 import type { CliIo } from './io.js';
 
 export interface SourceOptions {
@@ -50,12 +50,12 @@ let includeDir: string | undefined;
 
 /**
  * The loader's options for these command-line options, reading the real file
- * system: `#include <dt-bindings/…>` finds the headers the package ships
+ * system (through `host`, which may record what is read): `#include <dt-bindings/…>` finds the headers the package ships
  * when none of the user's -I folders holds them.
  */
-export function loadOptions(opts: SourceOptions): LoadOptions {
+export function loadOptions(opts: SourceOptions, host: FileHost = nodeFileHost): LoadOptions {
   return {
-    host: nodeFileHost,
+    host,
     includeDirs: [...opts.include, builtinIncludeDir()],
     defines: opts.define.map(parseDefine),
     undefines: opts.undefine,
@@ -64,6 +64,6 @@ export function loadOptions(opts: SourceOptions): LoadOptions {
 }
 
 /** An input's bytes: a file, or standard input for `-`. */
-export function readInput(input: string, io: CliIo): Uint8Array | { error: string } {
-  return input === '-' ? io.readStdin() : nodeFileHost.readBytes(input);
+export function readInput(input: string, io: CliIo, host: FileHost = nodeFileHost): Uint8Array | { error: string } {
+  return input === '-' ? io.readStdin() : host.readBytes(input);
 }

@@ -44,6 +44,9 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
   return agreeing ? [agreeing] : undefined;
 }
 
+/** Schema problems that make the set unusable (exit 2), not findings about the binding. */
+const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop']);
+
 function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   const host = nodeSchemaHost(nodeFileHost);
   const binding = loadBinding(file, host);
@@ -58,7 +61,10 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
   const schemas = compileSchemas([file, ...opts.schema], host);
-  diagnostics.push(...schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate'));
+  const schemaProblems = schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate');
+  diagnostics.push(...schemaProblems);
+  // A set that cannot be used as given: nothing is checked against it, and the run fails as for an unreadable input.
+  if (schemaProblems.some((d) => UNUSABLE_SCHEMA_SET.has(d.check))) return { file, fatal: true, diagnostics };
   for (const example of examples) {
     const report = lintBytes(file, latin1Bytes(example.dts), {
       host: nodeFileHost,

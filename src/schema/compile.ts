@@ -16,6 +16,7 @@ import { compatiblesOf, fixupBinding, type JsonObject } from './fixups.js';
 import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { isObject } from './json-pointer.js';
 import { loadBinding, type LoadedBinding } from './load.js';
+import { findRefLoops, type RefHop } from './ref-loops.js';
 import {
   artefactEntries,
   builtinFiles,
@@ -125,6 +126,17 @@ function refPointer(schema: unknown, ref: string, path = ''): string | null {
   return null;
 }
 
+/** A stack overflow (JavaScript's RangeError) while working on a schema: said as what it means, never as JavaScript's words. */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError;
+}
+
+/** What went wrong compiling `path`, in words for the user. */
+function failureMessage(path: string, err: unknown, doing = 'cannot be compiled'): string {
+  if (isStackOverflow(err)) return `${path}: ${doing}: it nests or refers to itself too deeply to process`;
+  return `${path}: ${(err as Error).message}`;
+}
+
 /**
  * Why a binding did not compile, at the line that caused it where we can
  * tell: a `$ref` to a schema nobody loaded is the usual case (a kernel
@@ -143,7 +155,22 @@ function compileProblem(e: CompiledEntry, err: unknown): Diagnostic {
     }
     return diag('schema_ref', `${e.path}: ${message}`, e.path);
   }
-  return diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path);
+  return diag('schema_compile', failureMessage(e.path, err), e.path);
+}
+
+/** One hop of a loop as the user reads it: file, pointer, line, and the keyword it goes on through. */
+function hopText(entry: CompiledEntry, hop: RefHop): string {
+  const line = entry.loaded ? `, line ${entry.loaded.locate(hop.pointer).line}` : '';
+  return `${entry.path}#${hop.pointer} (${hop.via}${line})`;
+}
+
+/** The error for a `$ref` loop, at its first hop. */
+function refLoopProblem(entries: readonly CompiledEntry[], loop: readonly RefHop[]): Diagnostic {
+  const first = entries[loop[0]!.doc]!;
+  const chain = [...loop.map((h) => hopText(entries[h.doc]!, h)), `back to ${first.path}#${loop[0]!.pointer}`].join(' → ');
+  const message = `$ref loop: validation would go round this chain forever, looking at no data in between: ${chain}`;
+  const at = first.loaded?.locate(loop[0]!.pointer);
+  return diag('schema_ref_loop', message, first.path, at?.line, at?.col);
 }
 
 /**
@@ -229,9 +256,17 @@ class SchemaCompiler {
       });
       return;
     }
-    const fixed = fixupBinding(raw);
-    const props = isObject(raw.properties) ? raw.properties : {};
-    const compatibles = 'compatible' in props ? compatiblesOf(props.compatible) : [];
+    let fixed: JsonObject;
+    let compatibles: string[];
+    try {
+      fixed = fixupBinding(raw);
+      const props = isObject(raw.properties) ? raw.properties : {};
+      compatibles = 'compatible' in props ? compatiblesOf(props.compatible) : [];
+    } catch (err) {
+      if (!isStackOverflow(err)) throw err;
+      this.diagnostics.push(diag('schema_compile', failureMessage(loaded.path, err, 'cannot be read as a schema'), loaded.path));
+      return;
+    }
     this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded });
   }
 
@@ -241,11 +276,13 @@ class SchemaCompiler {
       for (const e of this.entries) if (!e.core) this.documented.push(e);
       return;
     }
+    // Still added below (other schemas' $refs name them), but never compiled.
+    const looping = this.refLoopMembers();
     for (const e of this.entries) {
       try {
         this.ajv.addSchema(forAjv(e.fixed), e.id);
       } catch (err) {
-        this.diagnostics.push(diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path));
+        this.diagnostics.push(diag('schema_compile', failureMessage(e.path, err), e.path));
         this.validators.set(e.id, null);
       }
     }
@@ -254,6 +291,7 @@ class SchemaCompiler {
         if (!e.core) this.documented.push(e);
         continue;
       }
+      if (looping.has(e.id)) this.validators.set(e.id, null);
       if (this.validators.get(e.id) === null) continue;
       try {
         const v = this.ajv.getSchema(e.id.replace(/#$/, ''));
@@ -269,7 +307,7 @@ class SchemaCompiler {
         try {
           this.selectors.set(e.id, this.ajv.compile(verdictOnly(withoutId(select as JsonObject)) as never));
         } catch (err) {
-          this.diagnostics.push(diag('schema_compile', `${e.path}: select: ${(err as Error).message}`, e.path));
+          this.diagnostics.push(diag('schema_compile', failureMessage(e.path, err).replace(`${e.path}: `, `${e.path}: select: `), e.path));
           this.selectors.set(e.id, false);
         }
       }
@@ -277,6 +315,19 @@ class SchemaCompiler {
     }
   }
 
+  /**
+   * Every `$ref` loop is an error at its first hop; the ids of the schemas on
+   * one, which are not compiled: validating with them would recurse until
+   * the stack ran out.
+   */
+  private refLoopMembers(): Set<string> {
+    const members = new Set<string>();
+    for (const loop of findRefLoops(this.entries.map((e) => ({ id: e.id, json: e.fixed })))) {
+      this.diagnostics.push(refLoopProblem(this.entries, loop));
+      for (const hop of loop) members.add(this.entries[hop.doc]!.id);
+    }
+    return members;
+  }
 }
 
 /**

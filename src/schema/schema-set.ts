@@ -219,7 +219,7 @@ export class SchemaSet {
 
   private selects(e: SchemaEntry, node: unknown): boolean {
     const s = this.selectTestOf(e);
-    return typeof s === 'boolean' ? s : s(node);
+    return typeof s === 'boolean' ? s : runSelect(s, node);
   }
 
   /** Each entry's select as it runs, made on first use. */
@@ -243,9 +243,8 @@ export class SchemaSet {
     try {
       if (check(v, node)) return [];
     } catch (err) {
-      // A binding whose $ref leads back to itself with nothing consumed (`allOf: [{$ref: '#'}]`) never ends.
       if (!(err instanceof RangeError)) throw err;
-      return [{ keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message: 'cannot be checked: the binding refers to itself without end (a $ref loop)', schemaId: binding.id }];
+      return [outOfStack(binding)];
     }
     // Each call hands back fresh error objects: tagged in place rather than copied.
     const errors = (v.errors ?? []) as RawError[];
@@ -259,7 +258,7 @@ export class SchemaSet {
     const core = (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectTestOf(entry) })));
     for (let i = 0; i < core.length; i++) {
       const { entry, select } = core[i]!;
-      if (select === false || (select !== true && !select(node))) continue;
+      if (select === false || (select !== true && !runSelect(select, node))) continue;
       const errors = this.validate(node, entry);
       if (errors.length > 0) out.push(...errors);
     }
@@ -338,17 +337,22 @@ export class SchemaSet {
       kept.push(type);
       map.set(name, kept);
     };
+    // Each (schema, name) is visited once: a $ref chain that comes back, or allOf lists that
+    // $ref the same schema over and over, would otherwise go round forever or fan out exponentially.
+    const visitedProps = new Map<object, Set<string>>();
+    const visitedNodes = new Set<object>();
     const visitProp = (name: string, sub: unknown, isPattern: boolean, root: JsonObject): void => {
       if (!isObject(sub) || name.startsWith('$')) return;
+      const names = visitedProps.get(sub) ?? new Set<string>();
+      const key = `${isPattern ? 'p' : 'e'}${name}`;
+      if (names.has(key)) return;
+      visitedProps.set(sub, names.add(key));
       visitNode(sub as JsonObject, root);
       for (const k of ['allOf', 'oneOf', 'anyOf']) {
         const list = sub[k];
         if (Array.isArray(list)) for (const s of list) visitProp(name, s, isPattern, root);
       }
-      if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/')) {
-        const target = resolveLocal(root, sub.$ref);
-        if (target !== sub) visitProp(name, target, isPattern, root);
-      }
+      if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/')) visitProp(name, resolveLocal(root, sub.$ref), isPattern, root);
       const type = typeOf(name, sub as JsonObject);
       if (!type) return;
       add(isPattern ? patternMap : exact, name, type);
@@ -359,6 +363,8 @@ export class SchemaSet {
       }
     };
     const visitNode = (schema: JsonObject, root: JsonObject): void => {
+      if (visitedNodes.has(schema)) return;
+      visitedNodes.add(schema);
       if (isObject(schema.additionalProperties)) visitNode(schema.additionalProperties as JsonObject, root);
       for (const k of ['properties', 'patternProperties'] as const) {
         const m = schema[k];
@@ -387,6 +393,26 @@ export class SchemaSet {
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** A select's verdict; one that runs out of stack selects, so that validate() says what is wrong with the binding rather than it going unused in silence. */
+function runSelect(select: Predicate, node: unknown): boolean {
+  try {
+    return select(node);
+  } catch (err) {
+    if (err instanceof RangeError) return true;
+    throw err;
+  }
+}
+
+/**
+ * A binding whose checking ran out of stack: a $ref loop the loader did not
+ * see (schema/ref-loops.ts refuses the ones it finds), or recursion as deep as
+ * the data. Said as an error on the node, naming the binding's file.
+ */
+function outOfStack(binding: SchemaEntry): RawError {
+  const message = `cannot be checked: the binding ${binding.path} refers to itself without end (a $ref loop), or nests too deeply`;
+  return { keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message, schemaId: binding.id };
 }
 
 function hasDisabledStatus(data: unknown): boolean {

@@ -10,8 +10,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { readdirSync } from 'node:fs';
 import { compileSchemas } from '../src/schema/compile.js';
-import { nodeSchemaHost } from '../src/schema/host.js';
+import { builtinSchemaDir, nodeSchemaHost } from '../src/schema/host.js';
+import { loadBinding } from '../src/schema/load.js';
+import { resetFallbackBudget } from '../src/schema/pattern-fallback.js';
+import { patternsIn, userPattern } from '../src/schema/user-pattern.js';
 import { nodeFileHost } from '../src/source/host.js';
 import { projectPath, runCli } from './helpers.js';
 
@@ -92,4 +96,104 @@ test('hostile schemas: a binding nested thousands of levels deep is an error nam
       }
     }
   });
+});
+
+// ------------------------------------------------------------ patterns
+
+const LONG = 100_000;
+
+test('hostile schemas: ^(a+)+$ against a 100,000-character property name and value gives the right verdicts in well under a second', () => {
+  const set = compileSchemas([fixture('backtracking.yaml')], host);
+  assert.deepEqual(set.diagnostics, []);
+  const binding = set.get('http://devicetree.org/schemas/hostile/backtracking.yaml#')!;
+  const a = 'a'.repeat(LONG);
+  for (const [node, expected] of [
+    [{ compatible: ['hostile,backtracking'], [`${a}!`]: true, 'hostile,label': [`${a}!`] }, ['/hostile,label/0 pattern', ' additionalProperties']],
+    [{ compatible: ['hostile,backtracking'], [a]: true, 'hostile,label': [a] }, []],
+  ] as const) {
+    const start = performance.now();
+    const errors = set.validate(node, binding).map((e) => `${e.instancePath} ${e.keyword}`);
+    const ms = performance.now() - start;
+    assert.deepEqual(errors.sort(), [...expected].sort());
+    assert.ok(ms < 500, `${ms} ms`);
+  }
+});
+
+test('hostile schemas: the CLI judges a 100,000-character name and value against ^(a+)+$ quickly', async () => {
+  await withTemp(async (dir) => {
+    const dts = join(dir, 'long.dts');
+    const a = 'a'.repeat(LONG);
+    writeFileSync(dts, `/dts-v1/;\n/ {\n\tcompatible = "hostile,board";\n\tnode {\n\t\tcompatible = "hostile,backtracking";\n\t\t${a}?;\n\t\thostile,label = "${a}?";\n\t};\n};\n`);
+    const r = await cli(['--all', '--no-cpp', '--schema', fixture('backtracking.yaml'), dts]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /long\.dts:6:\d+: error: 'a{20,}.*\?'? is not allowed|long\.dts:6:\d+: error: .*additional property/);
+    assert.match(r.stdout, /long\.dts:7:\d+: error: hostile,label entry 0: .* does not match '\^\(a\+\)\+\$'/);
+    assert.ok(r.ms < 3000, `${r.ms} ms`);
+  });
+});
+
+test('hostile schemas: a lookahead pattern RE2 cannot run still works, through the bounded fallback', () => {
+  resetFallbackBudget();
+  for (const p of ['^(?!reserved-)[a-z-]+$', '^(?!hostile,forbidden)hostile,[a-z-]+-flag$']) assert.equal(userPattern(p).engine, 'fallback', p);
+  const set = compileSchemas([fixture('lookahead.yaml')], host);
+  assert.deepEqual(set.diagnostics, []);
+  const binding = set.get('http://devicetree.org/schemas/hostile/lookahead.yaml#')!;
+  const judge = (node: object) => set.validate({ compatible: ['hostile,lookahead'], ...node }, binding).map((e) => `${e.instancePath} ${e.keyword}`);
+  assert.deepEqual(judge({ 'hostile,word': ['free-name'], 'hostile,ok-flag': true }), []);
+  assert.deepEqual(judge({ 'hostile,word': ['reserved-name'] }), ['/hostile,word/0 pattern']);
+  assert.deepEqual(judge({ 'hostile,forbidden-flag': true }), [' additionalProperties']);
+});
+
+test('hostile schemas: a backtracking pattern RE2 cannot run stops at its time budget with an error, not a verdict', async () => {
+  resetFallbackBudget();
+  const set = compileSchemas([fixture('lookahead.yaml')], host);
+  const binding = set.get('http://devicetree.org/schemas/hostile/lookahead.yaml#')!;
+  const start = performance.now();
+  const errors = set.validate({ compatible: ['hostile,lookahead'], 'hostile,slow': [`${'a'.repeat(40)}!`] }, binding);
+  const ms = performance.now() - start;
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]!.message ?? '', /cannot be checked: pattern '\^\(\?=a\)\(a\+\)\+\$' of .*lookahead\.yaml is one RE2 cannot run .* against a string of 41 characters, matching took more than \d+ ms/);
+  assert.ok(ms < 3000, `${ms} ms`);
+  resetFallbackBudget();
+});
+
+/** Strings where JavaScript's and RE2's readings of a pattern could part: line ends, Unicode spaces, brackets, astral characters. */
+const TRICKY = ['', 'a', 'A', 'z', '0', '9', '_', '-', ',', '.', '@', '#', ' ', '\t', '\n', '\r', '\v', '\f', '\u2028', '\u2029', '\u00a0', '\u2003', '\ufeff', '\b', '\0', '[', ']', ':', '^', '\\', '/', 'é', '\u{1F600}', 'aé'];
+
+/** Every string of up to two characters from TRICKY, and a few longer ones. */
+function trickyStrings(): string[] {
+  const out = [...TRICKY];
+  for (const x of TRICKY) for (const y of TRICKY) out.push(x + y);
+  out.push('interrupt-controller', 'vendor,device-1.0', 'a\n', '\na', 'foo bar', 'foo-bar@1000', 'clock-names', 'reserved-x', '#address-cells', '[:alpha:]', 'a]', ':]');
+  return out;
+}
+
+const EDGE_PATTERNS = [
+  '.', '^.$', '^.*$', '\\s', '\\S', '^\\s*$', '[\\s,]', '[^\\s]', '[[:alpha:]', '^[[:alpha:]+$', '[\\b]', '\\bfoo\\b', '\\B',
+  '\\u00e9', '\\u{1F600}', '\\ud83d\\ude00', '\\cJ', '\\0', '[^]', '^a{2,3}$', '^(?<name>a)b?$', '(?<=a)b', '(?<!a)b', '^\\d+$',
+  '[\\d-]', '[a\\-z]', '\\x41', '^$', '', 'a|', '\\.', '\\/', '[\\^\\]]', '^[-a]+$', '^[a-]+$', '\\w+', '\\W', '\\D', '[\\w.]',
+  '^(?:a|b)*?c??$', '\\t\\n\\r\\v\\f', '[\\t-\\r]', '^[^\\n]*$', '\\$', '\\(\\)', '[.]', '[$^]',
+];
+
+test('hostile schemas: every built-in pattern and a set of edge cases, rewritten for RE2, match exactly what JavaScript matches', () => {
+  const builtin = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.yaml')) patternsIn(loadBinding(join(dir, e.name), host).json, builtin);
+    }
+  };
+  walk(builtinSchemaDir());
+  assert.ok(builtin.size > 20, `${builtin.size} built-in patterns`);
+  const strings = trickyStrings();
+  for (const p of [...builtin, ...EDGE_PATTERNS]) {
+    const js = new RegExp(p, 'u');
+    const tester = userPattern(p);
+    assert.equal(tester.engine, 're2', `${p} is not run by RE2`);
+    for (const s of strings) assert.equal(tester.test(s), js.test(s), `${JSON.stringify(p)} on ${JSON.stringify(s)}`);
+  }
+});
+
+test('hostile schemas: a pattern JavaScript refuses is refused as before (RE2 accepting it changes nothing)', () => {
+  for (const p of ['(?i)abc', 'a{', '\\-', '[z-a]', '(?P<n>a)']) assert.throws(() => userPattern(p), SyntaxError, p);
 });

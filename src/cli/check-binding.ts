@@ -79,6 +79,7 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
       diagnostics.push({ ...d, message: `example ${example.index}: ${d.message}` });
     }
   }
+  diagnostics.push(...schemas.patternProblems);
   diagnostics.push(...reviewBinding(binding, examples));
   return { file, fatal: false, diagnostics };
 }

@@ -243,6 +243,10 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
+  // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
+  for (const set of schemaSets.values()) {
+    if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
+  }
   return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, inputBytes);
 }
 

@@ -17,6 +17,7 @@ import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { isObject } from './json-pointer.js';
 import { loadBinding, type LoadedBinding } from './load.js';
 import { findRefLoops, type RefHop } from './ref-loops.js';
+import { ajvRegExpEngine, patternsIn, type AjvRegExpEngine } from './user-pattern.js';
 import {
   artefactEntries,
   builtinFiles,
@@ -53,7 +54,7 @@ const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
  * keeps the generated source (as an ES module) for scripts/build-schemas.ts;
  * it changes nothing else.
  */
-export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
+export function makeAjv(options: { standalone?: boolean; regExp?: AjvRegExpEngine } = {}): Ajv2019 {
   const ajv = new Ajv2019({
     allErrors: true,
     strict: false,
@@ -61,7 +62,7 @@ export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
     // Binding ids end in '#'; several schemas may refer to each other in any order.
     addUsedSchema: false,
     validateFormats: true,
-    ...(options.standalone ? { code: { source: true } } : {}),
+    ...(options.standalone ? { code: { source: true } } : options.regExp ? { code: { regExp: options.regExp } } : {}),
   });
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2019,
@@ -190,9 +191,18 @@ class SchemaCompiler {
 
   constructor(private readonly standalone = false) {}
 
-  /** Made on first use: a run on precompiled built-ins alone never needs one. */
+  /**
+   * Made on first use: a run on precompiled built-ins alone never needs one.
+   * Every schema is in by then; patterns that are not the built-in schemas'
+   * are matched as user patterns (schema/user-pattern.ts). The build
+   * (standalone) compiles the built-ins alone, with RegExp.
+   */
   get ajv(): Ajv2019 {
-    return (this.ajvInstance ??= makeAjv({ standalone: this.standalone }));
+    if (this.ajvInstance) return this.ajvInstance;
+    if (this.standalone) return (this.ajvInstance = makeAjv({ standalone: true }));
+    const trusted = new Set<string>();
+    for (const e of this.entries) if (!e.user) patternsIn(e.fixed, trusted);
+    return (this.ajvInstance = makeAjv({ regExp: ajvRegExpEngine(trusted) }));
   }
 
   finish(): SchemaSet {
@@ -232,11 +242,11 @@ class SchemaCompiler {
     return [path];
   }
 
-  addFile(file: string, host: FileHost, core: boolean): void {
-    this.addLoaded(loadBinding(file, host), core);
+  addFile(file: string, host: FileHost, core: boolean, user: boolean): void {
+    this.addLoaded(loadBinding(file, host), core, user);
   }
 
-  addLoaded(loaded: LoadedBinding, core: boolean): void {
+  addLoaded(loaded: LoadedBinding, core: boolean, user: boolean): void {
     if (loaded.diagnostics.length > 0) {
       this.diagnostics.push(...loaded.diagnostics);
       return;
@@ -267,7 +277,7 @@ class SchemaCompiler {
       this.diagnostics.push(diag('schema_compile', failureMessage(loaded.path, err, 'cannot be read as a schema'), loaded.path));
       return;
     }
-    this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded });
+    this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded, ...(user ? { user } : {}) });
   }
 
   compileAll(): void {
@@ -346,7 +356,7 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
   const builtinDir = builtinSchemaDir();
   const coreDir = join(builtinDir, 'core');
   const addPath = (p: string): void => {
-    for (const file of set.expand(p, host)) set.addFile(file, host, file.startsWith(coreDir + sep));
+    for (const file of set.expand(p, host)) set.addFile(file, host, file.startsWith(coreDir + sep), !file.startsWith(builtinDir + sep));
   };
   for (const p of paths) addPath(p);
   if (options.builtin !== false) {
@@ -369,10 +379,10 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
 /** Compile bindings already in memory (tests, check-binding's examples), with the core schemas when a host is given. */
 export function compileLoaded(bindings: readonly LoadedBinding[], coreHost?: SchemaHost): SchemaSet {
   const set = new SchemaCompiler();
-  for (const b of bindings) set.addLoaded(b, false);
+  for (const b of bindings) set.addLoaded(b, false, true);
   if (coreHost) {
     const coreDir = join(builtinSchemaDir(), 'core');
-    for (const file of set.expand(coreDir, coreHost)) set.addFile(file, coreHost, true);
+    for (const file of set.expand(coreDir, coreHost)) set.addFile(file, coreHost, true, false);
   }
   set.compileAll();
   return set.finish();
@@ -396,7 +406,7 @@ export function precompileBuiltins(
   if (!files) return fail([`cannot list the schema files in ${dir}`]);
   const expanded = set.expand(dir, host);
   if (expanded.join('\0') !== files.join('\0')) return fail([`the schema files in ${dir} are not listed consistently`]);
-  for (const file of expanded) set.addFile(file, host, file.startsWith(coreDir + sep));
+  for (const file of expanded) set.addFile(file, host, file.startsWith(coreDir + sep), false);
   set.compileAll();
   if (set.diagnostics.length > 0) return fail(set.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.check}]`));
   // Read once: the key and sources.bin are made from the same bytes.

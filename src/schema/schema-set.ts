@@ -11,6 +11,8 @@ import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixu
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
+import { patternsIn, patternTester, type PatternTester } from './user-pattern.js';
+import { PatternBudgetError } from './pattern-fallback.js';
 
 
 /** The property types dt-schema knows (types.yaml definition names, plus `node`). */
@@ -59,6 +61,8 @@ export interface SchemaEntry {
   fixed: JsonObject;
   /** Compatible strings the binding documents (regex sources included). */
   compatibles: string[];
+  /** Read from a file the user gave (--schema, check-binding), not one of the built-in schemas: its patterns are matched as user patterns (schema/user-pattern.ts). */
+  user?: boolean;
 }
 
 
@@ -89,7 +93,10 @@ const TOP_LEVEL_CALL: ValidatorCall = Object.freeze({ instancePath: '', dynamicA
  */
 export function selectTest(entry: SchemaEntry, compiled: Validator | boolean): Predicate | boolean {
   if (typeof compiled === 'boolean') return compiled;
-  return selectPredicate(entry.fixed['select']) ?? ((data: unknown) => check(compiled, data) === true);
+  const viaAjv = (data: unknown) => check(compiled, data) === true;
+  // The predicates match patterns with RegExp: a user's select with patterns stays with Ajv's user-pattern engine.
+  if (entry.user && patternsIn(entry.fixed['select']).size > 0) return viaAjv;
+  return selectPredicate(entry.fixed['select']) ?? viaAjv;
 }
 
 /** Run a validator on a node as a top-level call. */
@@ -141,9 +148,11 @@ export class SchemaSet {
   private readonly validators: ReadonlyMap<string, Validator | null>;
   private readonly selectors: ReadonlyMap<string, Validator | boolean>;
   private readonly byCompatible = new Map<string, SchemaEntry>();
-  private readonly byPattern: { re: RegExp; entry: SchemaEntry }[] = [];
-  private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: RegExp; types: PropertyType[] }[] } | null =
+  private readonly byPattern: { re: PatternTester; entry: SchemaEntry }[] = [];
+  private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: PatternTester; types: PropertyType[] }[] } | null =
     null;
+  /** The pattern texts of the built-in schemas (reviewed: matched with RegExp); made on first use. */
+  private trustedPatterns: Set<string> | null = null;
   private readonly presetTypes: TypeTableData | null;
   private dims = new Map<string, MatrixDim>();
   private readonly typesByName = new Map<string, readonly PropertyType[]>();
@@ -171,15 +180,19 @@ export class SchemaSet {
   private indexCompatibles(e: SchemaEntry): void {
     for (const c of e.compatibles) {
       if (/[\^[{($]/.test(c)) {
-        try {
-          this.byPattern.push({ re: new RegExp(c, 'u'), entry: e });
-        } catch {
-          /* an invalid regex documents nothing */
-        }
+        // An invalid regex documents nothing.
+        const re = this.patternOf(c);
+        if (re) this.byPattern.push({ re, entry: e });
       } else if (!this.byCompatible.has(c)) {
         this.byCompatible.set(c, e);
       }
     }
+  }
+
+  /** A pattern of these schemas, compiled as its origin deserves (see trustedPatterns); null when JavaScript refuses it. */
+  private patternOf(source: string): PatternTester | null {
+    this.trustedPatterns ??= this.entries.reduce((set, e) => (e.user ? set : patternsIn(e.fixed, set)), new Set<string>());
+    return patternTester(source, this.trustedPatterns);
   }
 
   /** The entry with this `$id` (with or without the trailing '#'). */
@@ -201,10 +214,32 @@ export class SchemaSet {
       const c = compatibles[i]!;
       const exact = this.byCompatible.get(c);
       if (exact) return exact;
-      const pat = this.byPattern.find((p) => p.re.test(c));
+      const pat = this.byPattern.find((p) => this.matches(p.re, c, p.entry));
       if (pat) return pat.entry;
     }
     return undefined;
+  }
+
+  /**
+   * User patterns that could not be matched within their time budget
+   * (schema/pattern-fallback.ts), outside validate() (which reports them on
+   * the node): each counted as no match, and said here, for the run's report.
+   */
+  readonly patternProblems: Diagnostic[] = [];
+
+  /** A pattern's verdict; one past its budget is no match, and a problem said once per pattern. */
+  private matches(re: PatternTester, s: string, from?: SchemaEntry): boolean {
+    try {
+      return re.test(s);
+    } catch (err) {
+      if (!(err instanceof PatternBudgetError)) throw err;
+      if (!this.patternProblems.some((d) => d.message.includes(quotedPattern(err.pattern)))) {
+        const d: Diagnostic = { severity: 'error', check: 'schema_pattern_budget', message: patternBudgetMessage(err, from?.path) };
+        if (from) d.file = from.path;
+        this.patternProblems.push(d);
+      }
+      return false;
+    }
   }
 
   /** Whether some binding documents this compatible string. */
@@ -243,6 +278,7 @@ export class SchemaSet {
     try {
       if (check(v, node)) return [];
     } catch (err) {
+      if (err instanceof PatternBudgetError) return [{ keyword: 'pattern', instancePath: '', schemaPath: '#', params: {}, message: `cannot be checked: ${patternBudgetMessage(err, binding.path)}`, schemaId: binding.id }];
       if (!(err instanceof RangeError)) throw err;
       return [outOfStack(binding)];
     }
@@ -291,7 +327,7 @@ export class SchemaSet {
     if (exact && exact.length) return nonNode(exact);
     const found: PropertyType[] = [];
     for (const p of t.patterns) {
-      if (p.re.test(name)) for (const ty of p.types) if (!found.includes(ty)) found.push(ty);
+      if (this.matches(p.re, name)) for (const ty of p.types) if (!found.includes(ty)) found.push(ty);
     }
     if (found.length === 0 && UNIT_SUFFIX.test(name)) found.push('uint32-matrix');
     return nonNode(found);
@@ -379,20 +415,27 @@ export class SchemaSet {
     };
     for (const e of this.entries) visitNode(e.fixed, e.fixed);
 
-    const patterns: { source: string; re: RegExp; types: PropertyType[] }[] = [];
+    const patterns: { source: string; re: PatternTester; types: PropertyType[] }[] = [];
     for (const [src, types] of patternMap) {
       // Generic name patterns say nothing about a particular property
       // (dt-schema also drops the alias-name and catch-all patterns by name).
       if (!/[0-9a-zA-F-]{3}/.test(src) || GENERIC_PATTERNS.has(src)) continue;
-      try {
-        patterns.push({ source: src, re: new RegExp(src, 'u'), types });
-      } catch {
-        /* skip */
-      }
+      const re = this.patternOf(src);
+      if (re) patterns.push({ source: src, re, types });
     }
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** A pattern as messages quote it: whole when short (a hostile one may be megabytes). */
+function quotedPattern(pattern: string): string {
+  return `'${pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern}'`;
+}
+
+function patternBudgetMessage(err: PatternBudgetError, file: string | undefined): string {
+  const what = `pattern ${quotedPattern(err.pattern)}${file ? ` of ${file}` : ''}`;
+  return `${what} is one RE2 cannot run (lookahead, a backreference, a property escape, a repeat past 1000), so it is matched by backtracking under a time budget; against a string of ${err.subjectLength} characters, ${err.message}`;
 }
 
 /** A select's verdict; one that runs out of stack selects, so that validate() says what is wrong with the binding rather than it going unused in silence. */
@@ -400,7 +443,7 @@ function runSelect(select: Predicate, node: unknown): boolean {
   try {
     return select(node);
   } catch (err) {
-    if (err instanceof RangeError) return true;
+    if (err instanceof RangeError || err instanceof PatternBudgetError) return true;
     throw err;
   }
 }

@@ -197,3 +197,42 @@ test('hostile schemas: every built-in pattern and a set of edge cases, rewritten
 test('hostile schemas: a pattern JavaScript refuses is refused as before (RE2 accepting it changes nothing)', () => {
   for (const p of ['(?i)abc', 'a{', '\\-', '[z-a]', '(?P<n>a)']) assert.throws(() => userPattern(p), SyntaxError, p);
 });
+
+// ------------------------------------------------------------ a built-in $id given again
+
+const board = projectPath('fixtures/example/board.dts');
+
+test('hostile schemas: a --schema with the $id of a built-in schema is an error (exit 2), shown under -q too', async () => {
+  for (const quiet of [[], ['-q']]) {
+    const r = await cli([...quiet, '--schema', fixture('override-vmgenid.yaml'), board]);
+    assert.equal(r.code, 2, `${quiet.join(' ')}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, /override-vmgenid\.yaml:4:1: error: \$id 'http:\/\/devicetree\.org\/schemas\/rng\/microsoft,vmgenid\.yaml#' is the id of the built-in schema .*microsoft,vmgenid\.yaml: given with --schema it would replace it \(pass --override-schema if that is what you mean\) \[schema_override\]/);
+    // The built-in binding stays in charge.
+    assert.doesNotMatch(r.stdout, /hostile,marker is required/);
+  }
+});
+
+test('hostile schemas: --override-schema lets a --schema replace the built-in schema with its $id', async () => {
+  const r = await cli(['--override-schema', '--schema', fixture('override-vmgenid.yaml'), board]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /hostile,marker is required/);
+  assert.doesNotMatch(r.stdout, /schema_override/);
+});
+
+test('hostile schemas: the built-in schema file itself given with --schema is no override', async () => {
+  const r = await cli(['--schema', projectPath('schemas/rng/microsoft,vmgenid.yaml'), board]);
+  assert.notEqual(r.code, 2, r.stdout + r.stderr);
+  assert.doesNotMatch(r.stdout, /schema_override/);
+});
+
+test('hostile schemas: check-binding may check a binding with a built-in $id, but a --schema with one needs --override-schema', async () => {
+  const subject = await cli(['check-binding', fixture('override-vmgenid.yaml')]);
+  assert.doesNotMatch(subject.stdout, /schema_override/);
+  assert.notEqual(subject.code, 2, subject.stdout + subject.stderr);
+  const extra = await cli(['check-binding', '-q', '--schema', fixture('override-vmgenid.yaml'), fixture('recursive-tree.yaml')]);
+  assert.equal(extra.code, 2, extra.stdout + extra.stderr);
+  assert.match(extra.stdout, /override-vmgenid\.yaml:4:1: error: .*\[schema_override\]/);
+  const allowed = await cli(['check-binding', '--override-schema', '--schema', fixture('override-vmgenid.yaml'), fixture('recursive-tree.yaml')]);
+  assert.doesNotMatch(allowed.stdout, /schema_override/);
+  assert.notEqual(allowed.code, 2, allowed.stdout + allowed.stderr);
+});

@@ -24,6 +24,8 @@ import { builtinIncludeDir } from './source-options.js';
 export interface CheckBindingOptions extends ReportOptions {
   include: string[];
   schema: string[];
+  /** `--override-schema`: a --schema file may take a built-in schema's `$id` (the binding under test always may). */
+  overrideSchema?: boolean;
 }
 
 
@@ -45,7 +47,7 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
 }
 
 /** Schema problems that make the set unusable (exit 2), not findings about the binding. */
-const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop']);
+const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop', 'schema_override']);
 
 function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   const host = nodeSchemaHost(nodeFileHost);
@@ -60,7 +62,7 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
   const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
-  const schemas = compileSchemas([file, ...opts.schema], host);
+  const schemas = compileSchemas([file, ...opts.schema], host, { override: opts.overrideSchema === true ? true : [file] });
   const schemaProblems = schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate');
   diagnostics.push(...schemaProblems);
   // A set that cannot be used as given: nothing is checked against it, and the run fails as for an unreadable input.

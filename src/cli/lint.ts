@@ -26,6 +26,8 @@ import { loadOptions, readInput, type SourceOptions } from './source-options.js'
 
 export interface LintCommandOptions extends SourceOptions {
   schema: string[];
+  /** `--override-schema`: a --schema file may take a built-in schema's `$id` and replace it. */
+  overrideSchema?: boolean;
   all: boolean;
   format: ReportFormat;
   output?: string;
@@ -206,7 +208,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const key = JSON.stringify(paths);
     let set = schemaSets.get(key);
     if (!set) {
-      set = await loadSchemaSet(paths, nodeSchemaHost(nodeFileHost));
+      set = await loadSchemaSet(paths, nodeSchemaHost(nodeFileHost), { override: opts.overrideSchema === true });
       schemaSets.set(key, set);
       if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
     }

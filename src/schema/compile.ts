@@ -6,7 +6,8 @@
  * writes those artefacts.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { join, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
@@ -17,7 +18,7 @@ import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { isObject } from './json-pointer.js';
 import { loadBinding, type LoadedBinding } from './load.js';
 import { findRefLoops, type RefHop } from './ref-loops.js';
-import { ajvRegExpEngine, patternsIn, type AjvRegExpEngine } from './user-pattern.js';
+import { ajvRegExpEngine, patternsIn, patternTester, type AjvRegExpEngine } from './user-pattern.js';
 import {
   artefactEntries,
   builtinFiles,
@@ -45,6 +46,12 @@ export interface CompileOptions {
   builtin?: boolean;
   /** false: always compile the built-ins; a string: another artefact folder (tests). */
   precompiled?: boolean | string;
+  /**
+   * Which given files may take the `$id` of a built-in schema (and so
+   * replace it): all (`--override-schema`), those listed (check-binding's
+   * binding under test), or none (the default: an error).
+   */
+  override?: boolean | readonly string[];
 }
 
 const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
@@ -75,6 +82,15 @@ export function makeAjv(options: { standalone?: boolean; regExp?: AjvRegExpEngin
   // Binding-level annotations that are not validation keywords.
   for (const k of ['select', '$filename', 'maintainers', 'historical']) if (!ajv.getKeyword(k)) ajv.addKeyword({ keyword: k });
   return ajv;
+}
+
+/** Whether two paths name one file (a built-in schema given again with --schema is no override). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
+  }
 }
 
 /** Remove the keys Ajv must not interpret (`$schema` names our meta-schema, not a draft). */
@@ -189,7 +205,10 @@ class SchemaCompiler {
   readonly selectors = new Map<string, Validator | boolean>();
   private readonly documented: SchemaEntry[] = [];
 
-  constructor(private readonly standalone = false) {}
+  constructor(
+    private readonly standalone = false,
+    private readonly override: boolean | readonly string[] = false,
+  ) {}
 
   /**
    * Made on first use: a run on precompiled built-ins alone never needs one.
@@ -200,12 +219,11 @@ class SchemaCompiler {
   get ajv(): Ajv2019 {
     if (this.ajvInstance) return this.ajvInstance;
     if (this.standalone) return (this.ajvInstance = makeAjv({ standalone: true }));
-    const trusted = new Set<string>();
-    for (const e of this.entries) if (!e.user) patternsIn(e.fixed, trusted);
-    return (this.ajvInstance = makeAjv({ regExp: ajvRegExpEngine(trusted) }));
+    return (this.ajvInstance = makeAjv({ regExp: ajvRegExpEngine(this.trustedPatterns()) }));
   }
 
   finish(): SchemaSet {
+    const trusted = this.trustedPatterns();
     return new SchemaSet({
       entries: this.entries,
       diagnostics: this.diagnostics,
@@ -213,7 +231,15 @@ class SchemaCompiler {
       selectors: this.selectors,
       documented: this.documented,
       builtinSource: this.builtinSource,
+      patternOf: (source) => patternTester(source, trusted),
     });
+  }
+
+  /** The built-in schemas' patterns: reviewed, so matched with RegExp wherever they appear. */
+  private trustedPatterns(): Set<string> {
+    const trusted = new Set<string>();
+    for (const e of this.entries) if (!e.user) patternsIn(e.fixed, trusted);
+    return trusted;
   }
 
   /** The built-in entries from the build's artefacts: compiled already, their files never parsed. */
@@ -258,7 +284,16 @@ class SchemaCompiler {
     }
     const id = raw.$id;
     if (id.startsWith(META_ID_PREFIX)) return;
-    if (this.entries.some((e) => sameId(e.id, id))) {
+    const first = this.entries.find((e) => sameId(e.id, id));
+    if (first && !user && first.user && !sameFile(first.path, loaded.path) && !this.mayOverride(first.path)) {
+      // A user schema would replace a built-in one, and every check that relies on it, without a word.
+      const p = first.loaded?.locate('/$id');
+      this.diagnostics.push(
+        diag('schema_override', `$id '${id}' is the id of the built-in schema ${loaded.path}: given with --schema it would replace it (pass --override-schema if that is what you mean)`, first.path, p?.line, p?.col),
+      );
+      // The built-in one stays.
+      this.entries.splice(this.entries.indexOf(first), 1);
+    } else if (first) {
       const p = loaded.locate('/$id');
       this.diagnostics.push({
         ...diag('schema_duplicate', `duplicate $id '${id}' (already loaded); ignoring ${loaded.path}`, loaded.path, p.line, p.col),
@@ -278,6 +313,10 @@ class SchemaCompiler {
       return;
     }
     this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded, ...(user ? { user } : {}) });
+  }
+
+  private mayOverride(path: string): boolean {
+    return typeof this.override === 'boolean' ? this.override : this.override.some((p) => sameFile(p, path));
   }
 
   compileAll(): void {
@@ -352,7 +391,7 @@ class SchemaCompiler {
  * wins, and built-ins may refer to it), they are compiled here.
  */
 export function compileSchemas(paths: readonly string[], host: SchemaHost, options: CompileOptions = {}): SchemaSet {
-  const set = new SchemaCompiler();
+  const set = new SchemaCompiler(false, options.override ?? false);
   const builtinDir = builtinSchemaDir();
   const coreDir = join(builtinDir, 'core');
   const addPath = (p: string): void => {

@@ -12,6 +12,9 @@
  * and is unref'd: it never keeps the process alive.
  */
 import { Worker } from 'node:worker_threads';
+import { PatternBudgetError } from './pattern-budget.js';
+
+export { PatternBudgetError };
 
 /** The longest one match may take. */
 export const FALLBACK_MATCH_BUDGET_MS = 1000;
@@ -19,18 +22,6 @@ export const FALLBACK_MATCH_BUDGET_MS = 1000;
 export const FALLBACK_RUN_BUDGET_MS = 5000;
 /** How long the worker may take to start (not counted in the budgets: a loaded machine starts it slowly). */
 const WORKER_START_MS = 30000;
-
-/** A fallback match that did not finish within its budget. */
-export class PatternBudgetError extends Error {
-  constructor(
-    readonly pattern: string,
-    readonly subjectLength: number,
-    reason: string,
-  ) {
-    super(reason);
-    this.name = 'PatternBudgetError';
-  }
-}
 
 // Slot 0 of the shared word: 0 while waiting, then the answer.
 const PENDING = 0;

@@ -11,8 +11,7 @@ import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixu
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
-import { patternsIn, patternTester, type PatternTester } from './user-pattern.js';
-import { PatternBudgetError } from './pattern-fallback.js';
+import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
 /** The property types dt-schema knows (types.yaml definition names, plus `node`). */
@@ -95,7 +94,7 @@ export function selectTest(entry: SchemaEntry, compiled: Validator | boolean): P
   if (typeof compiled === 'boolean') return compiled;
   const viaAjv = (data: unknown) => check(compiled, data) === true;
   // The predicates match patterns with RegExp: a user's select with patterns stays with Ajv's user-pattern engine.
-  if (entry.user && patternsIn(entry.fixed['select']).size > 0) return viaAjv;
+  if (entry.user && /"pattern(Properties)?":/.test(JSON.stringify(entry.fixed['select']))) return viaAjv;
   return selectPredicate(entry.fixed['select']) ?? viaAjv;
 }
 
@@ -119,6 +118,27 @@ export interface SchemaSetParts {
   builtinSource: 'precompiled' | 'runtime' | 'none';
   /** The property-type tables, when the build worked them out for these very entries (the built-in set). */
   typeTables?: TypeTableData;
+  /**
+   * How a pattern of these schemas (a documented compatible, a property name
+   * pattern) is compiled; null when JavaScript refuses it. The compiler
+   * passes one that matches user patterns in linear time
+   * (schema/user-pattern.ts); without one (the built-in schemas alone),
+   * RegExp.
+   */
+  patternOf?: (source: string) => PatternTester | null;
+}
+
+/** What a pattern needs to be: RegExp has it. */
+export interface PatternTester {
+  test(s: string): boolean;
+}
+
+function nativePattern(source: string): RegExp | null {
+  try {
+    return new RegExp(source, 'u');
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -151,8 +171,8 @@ export class SchemaSet {
   private readonly byPattern: { re: PatternTester; entry: SchemaEntry }[] = [];
   private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: PatternTester; types: PropertyType[] }[] } | null =
     null;
-  /** The pattern texts of the built-in schemas (reviewed: matched with RegExp); made on first use. */
-  private trustedPatterns: Set<string> | null = null;
+  /** How this set's patterns are compiled (see SchemaSetParts.patternOf). */
+  private readonly patternOf: (source: string) => PatternTester | null;
   private readonly presetTypes: TypeTableData | null;
   private dims = new Map<string, MatrixDim>();
   private readonly typesByName = new Map<string, readonly PropertyType[]>();
@@ -164,6 +184,7 @@ export class SchemaSet {
     this.selectors = parts.selectors;
     this.builtinSource = parts.builtinSource;
     this.presetTypes = parts.typeTables ?? null;
+    this.patternOf = parts.patternOf ?? nativePattern;
     for (const e of parts.documented) this.indexCompatibles(e);
   }
 
@@ -187,12 +208,6 @@ export class SchemaSet {
         this.byCompatible.set(c, e);
       }
     }
-  }
-
-  /** A pattern of these schemas, compiled as its origin deserves (see trustedPatterns); null when JavaScript refuses it. */
-  private patternOf(source: string): PatternTester | null {
-    this.trustedPatterns ??= this.entries.reduce((set, e) => (e.user ? set : patternsIn(e.fixed, set)), new Set<string>());
-    return patternTester(source, this.trustedPatterns);
   }
 
   /** The entry with this `$id` (with or without the trailing '#'). */
@@ -232,7 +247,7 @@ export class SchemaSet {
     try {
       return re.test(s);
     } catch (err) {
-      if (!(err instanceof PatternBudgetError)) throw err;
+      if (!isPatternBudgetError(err)) throw err;
       if (!this.patternProblems.some((d) => d.message.includes(quotedPattern(err.pattern)))) {
         const d: Diagnostic = { severity: 'error', check: 'schema_pattern_budget', message: patternBudgetMessage(err, from?.path) };
         if (from) d.file = from.path;
@@ -278,7 +293,7 @@ export class SchemaSet {
     try {
       if (check(v, node)) return [];
     } catch (err) {
-      if (err instanceof PatternBudgetError) return [{ keyword: 'pattern', instancePath: '', schemaPath: '#', params: {}, message: `cannot be checked: ${patternBudgetMessage(err, binding.path)}`, schemaId: binding.id }];
+      if (isPatternBudgetError(err)) return [{ keyword: 'pattern', instancePath: '', schemaPath: '#', params: {}, message: `cannot be checked: ${patternBudgetMessage(err, binding.path)}`, schemaId: binding.id }];
       if (!(err instanceof RangeError)) throw err;
       return [outOfStack(binding)];
     }
@@ -443,7 +458,7 @@ function runSelect(select: Predicate, node: unknown): boolean {
   try {
     return select(node);
   } catch (err) {
-    if (err instanceof RangeError || err instanceof PatternBudgetError) return true;
+    if (err instanceof RangeError || isPatternBudgetError(err)) return true;
     throw err;
   }
 }

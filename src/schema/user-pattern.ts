@@ -12,11 +12,9 @@ import { isObject } from './json-pointer.js';
 import { fallbackTest } from './pattern-fallback.js';
 import { toRe2Syntax } from './re2-syntax.js';
 
-/** What Ajv (and the schema set) need of a compiled pattern. */
+/** What Ajv (and the schema set) need of a compiled pattern: RegExp's `test`, and a `toString` Ajv keys its compiled patterns by (one text per pattern). */
 export interface PatternTester {
-  /** Whether the pattern matches somewhere in `s` (RegExp.prototype.test's question). */
   test(s: string): boolean;
-  /** Ajv keys its compiled patterns by this: one text per pattern. */
   toString(): string;
 }
 

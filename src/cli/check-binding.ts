@@ -25,6 +25,8 @@ import { builtinIncludeDir } from './source-options.js';
 export interface CheckBindingOptions extends ReportOptions {
   include: string[];
   schema: string[];
+  /** `--override-schema`: a --schema file may take a built-in schema's `$id` (the binding under test always may). */
+  overrideSchema?: boolean;
 }
 
 
@@ -45,6 +47,9 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
   return agreeing ? [agreeing] : undefined;
 }
 
+/** Schema problems that make the set unusable (exit 2), not findings about the binding. */
+const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop', 'schema_override']);
+
 function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): FileReport {
   const host = nodeSchemaHost(reads.host);
   const binding = loadBinding(file, host);
@@ -58,8 +63,11 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): F
   const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
-  const schemas = compileSchemas([file, ...opts.schema], host);
-  diagnostics.push(...schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate'));
+  const schemas = compileSchemas([file, ...opts.schema], host, { override: opts.overrideSchema === true ? true : [file] });
+  const schemaProblems = schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate');
+  diagnostics.push(...schemaProblems);
+  // A set that cannot be used as given: nothing is checked against it, and the run fails as for an unreadable input.
+  if (schemaProblems.some((d) => UNUSABLE_SCHEMA_SET.has(d.check))) return { file, fatal: true, diagnostics };
   for (const example of examples) {
     const report = lintBytes(file, latin1Bytes(example.dts), {
       host: reads.host,
@@ -74,6 +82,7 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): F
       diagnostics.push({ ...d, message: `example ${example.index}: ${d.message}` });
     }
   }
+  diagnostics.push(...schemas.patternProblems);
   diagnostics.push(...reviewBinding(binding, examples));
   return { file, fatal: false, diagnostics };
 }

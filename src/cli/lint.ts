@@ -29,6 +29,8 @@ import { loadOptions, readInput, type SourceOptions } from './source-options.js'
 
 export interface LintCommandOptions extends SourceOptions {
   schema: string[];
+  /** `--override-schema`: a --schema file may take a built-in schema's `$id` and replace it. */
+  overrideSchema?: boolean;
   all: boolean;
   format: ReportFormat;
   output?: string;
@@ -212,7 +214,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const key = JSON.stringify(paths);
     let set = schemaSets.get(key);
     if (!set) {
-      set = await loadSchemaSet(paths, nodeSchemaHost(reads.host));
+      set = await loadSchemaSet(paths, nodeSchemaHost(reads.host), { override: opts.overrideSchema === true });
       schemaSets.set(key, set);
       if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
     }
@@ -250,6 +252,10 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (!inputBytes.has(name)) inputBytes.set(name, bytes);
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+  }
+  // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
+  for (const set of schemaSets.values()) {
+    if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
   }
   return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { inputs: inputBytes, reads });
 }

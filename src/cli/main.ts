@@ -43,6 +43,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     'search folder for #include and /include/ (repeatable)',
   )
     .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
+    .option('--override-schema', 'let a --schema file replace the built-in schema with the same $id (otherwise an error)', false)
     .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
     .option('--base <file>', 'apply each overlay input onto this board (DTS or DTB), as fdtoverlay does, and judge the result')
     .option('--config <file>', 'read settings from this file (default: the nearest .vmgenid-lint.yaml/.json or package.json "vmgenid-lint" above each input)')
@@ -83,6 +84,7 @@ Examples:
     .argument('<bindings...>', 'binding YAML files')
     .option('-I, --include <dir>', 'search folder for the examples\' #include (repeatable; our own dt-bindings headers come last)', collect, [])
     .option('--schema <path>', 'add bindings the examples need, from a YAML file or a folder (repeatable)', collect, [])
+    .option('--override-schema', 'let a --schema file replace the built-in schema with the same $id (the binding checked always may)', false)
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .option('-o, --output <file>', 'write the report here (atomically)')
     .option('-q, --quiet', 'report errors only', false)

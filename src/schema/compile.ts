@@ -6,7 +6,8 @@
  * writes those artefacts.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { join, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import standaloneCodeModule from 'ajv/dist/standalone/index.js';
@@ -16,6 +17,8 @@ import { compatiblesOf, fixupBinding, type JsonObject } from './fixups.js';
 import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { isObject } from './json-pointer.js';
 import { loadBinding, type LoadedBinding } from './load.js';
+import { findRefLoops, type RefHop } from './ref-loops.js';
+import { ajvRegExpEngine, patternsIn, patternTester, type AjvRegExpEngine } from './user-pattern.js';
 import {
   artefactEntries,
   builtinFiles,
@@ -43,6 +46,12 @@ export interface CompileOptions {
   builtin?: boolean;
   /** false: always compile the built-ins; a string: another artefact folder (tests). */
   precompiled?: boolean | string;
+  /**
+   * Which given files may take the `$id` of a built-in schema (and so
+   * replace it): all (`--override-schema`), those listed (check-binding's
+   * binding under test), or none (the default: an error).
+   */
+  override?: boolean | readonly string[];
 }
 
 const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
@@ -52,7 +61,7 @@ const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
  * keeps the generated source (as an ES module) for scripts/build-schemas.ts;
  * it changes nothing else.
  */
-export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
+export function makeAjv(options: { standalone?: boolean; regExp?: AjvRegExpEngine } = {}): Ajv2019 {
   const ajv = new Ajv2019({
     allErrors: true,
     strict: false,
@@ -60,7 +69,7 @@ export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
     // Binding ids end in '#'; several schemas may refer to each other in any order.
     addUsedSchema: false,
     validateFormats: true,
-    ...(options.standalone ? { code: { source: true } } : {}),
+    ...(options.standalone ? { code: { source: true } } : options.regExp ? { code: { regExp: options.regExp } } : {}),
   });
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2019,
@@ -73,6 +82,15 @@ export function makeAjv(options: { standalone?: boolean } = {}): Ajv2019 {
   // Binding-level annotations that are not validation keywords.
   for (const k of ['select', '$filename', 'maintainers', 'historical']) if (!ajv.getKeyword(k)) ajv.addKeyword({ keyword: k });
   return ajv;
+}
+
+/** Whether two paths name one file (a built-in schema given again with --schema is no override). */
+function sameFile(a: string, b: string): boolean {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return resolve(a) === resolve(b);
+  }
 }
 
 /** Remove the keys Ajv must not interpret (`$schema` names our meta-schema, not a draft). */
@@ -125,6 +143,17 @@ function refPointer(schema: unknown, ref: string, path = ''): string | null {
   return null;
 }
 
+/** A stack overflow (JavaScript's RangeError) while working on a schema: said as what it means, never as JavaScript's words. */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError;
+}
+
+/** What went wrong compiling `path`, in words for the user. */
+function failureMessage(path: string, err: unknown, doing = 'cannot be compiled'): string {
+  if (isStackOverflow(err)) return `${path}: ${doing}: it nests or refers to itself too deeply to process`;
+  return `${path}: ${(err as Error).message}`;
+}
+
 /**
  * Why a binding did not compile, at the line that caused it where we can
  * tell: a `$ref` to a schema nobody loaded is the usual case (a kernel
@@ -143,7 +172,22 @@ function compileProblem(e: CompiledEntry, err: unknown): Diagnostic {
     }
     return diag('schema_ref', `${e.path}: ${message}`, e.path);
   }
-  return diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path);
+  return diag('schema_compile', failureMessage(e.path, err), e.path);
+}
+
+/** One hop of a loop as the user reads it: file, pointer, line, and the keyword it goes on through. */
+function hopText(entry: CompiledEntry, hop: RefHop): string {
+  const line = entry.loaded ? `, line ${entry.loaded.locate(hop.pointer).line}` : '';
+  return `${entry.path}#${hop.pointer} (${hop.via}${line})`;
+}
+
+/** The error for a `$ref` loop, at its first hop. */
+function refLoopProblem(entries: readonly CompiledEntry[], loop: readonly RefHop[]): Diagnostic {
+  const first = entries[loop[0]!.doc]!;
+  const chain = [...loop.map((h) => hopText(entries[h.doc]!, h)), `back to ${first.path}#${loop[0]!.pointer}`].join(' → ');
+  const message = `$ref loop: validation would go round this chain forever, looking at no data in between: ${chain}`;
+  const at = first.loaded?.locate(loop[0]!.pointer);
+  return diag('schema_ref_loop', message, first.path, at?.line, at?.col);
 }
 
 /**
@@ -161,14 +205,25 @@ class SchemaCompiler {
   readonly selectors = new Map<string, Validator | boolean>();
   private readonly documented: SchemaEntry[] = [];
 
-  constructor(private readonly standalone = false) {}
+  constructor(
+    private readonly standalone = false,
+    private readonly override: boolean | readonly string[] = false,
+  ) {}
 
-  /** Made on first use: a run on precompiled built-ins alone never needs one. */
+  /**
+   * Made on first use: a run on precompiled built-ins alone never needs one.
+   * Every schema is in by then; patterns that are not the built-in schemas'
+   * are matched as user patterns (schema/user-pattern.ts). The build
+   * (standalone) compiles the built-ins alone, with RegExp.
+   */
   get ajv(): Ajv2019 {
-    return (this.ajvInstance ??= makeAjv({ standalone: this.standalone }));
+    if (this.ajvInstance) return this.ajvInstance;
+    if (this.standalone) return (this.ajvInstance = makeAjv({ standalone: true }));
+    return (this.ajvInstance = makeAjv({ regExp: ajvRegExpEngine(this.trustedPatterns()) }));
   }
 
   finish(): SchemaSet {
+    const trusted = this.trustedPatterns();
     return new SchemaSet({
       entries: this.entries,
       diagnostics: this.diagnostics,
@@ -176,7 +231,15 @@ class SchemaCompiler {
       selectors: this.selectors,
       documented: this.documented,
       builtinSource: this.builtinSource,
+      patternOf: (source) => patternTester(source, trusted),
     });
+  }
+
+  /** The built-in schemas' patterns: reviewed, so matched with RegExp wherever they appear. */
+  private trustedPatterns(): Set<string> {
+    const trusted = new Set<string>();
+    for (const e of this.entries) if (!e.user) patternsIn(e.fixed, trusted);
+    return trusted;
   }
 
   /** The built-in entries from the build's artefacts: compiled already, their files never parsed. */
@@ -205,11 +268,11 @@ class SchemaCompiler {
     return [path];
   }
 
-  addFile(file: string, host: FileHost, core: boolean): void {
-    this.addLoaded(loadBinding(file, host), core);
+  addFile(file: string, host: FileHost, core: boolean, user: boolean): void {
+    this.addLoaded(loadBinding(file, host), core, user);
   }
 
-  addLoaded(loaded: LoadedBinding, core: boolean): void {
+  addLoaded(loaded: LoadedBinding, core: boolean, user: boolean): void {
     if (loaded.diagnostics.length > 0) {
       this.diagnostics.push(...loaded.diagnostics);
       return;
@@ -221,7 +284,16 @@ class SchemaCompiler {
     }
     const id = raw.$id;
     if (id.startsWith(META_ID_PREFIX)) return;
-    if (this.entries.some((e) => sameId(e.id, id))) {
+    const first = this.entries.find((e) => sameId(e.id, id));
+    if (first && !user && first.user && !sameFile(first.path, loaded.path) && !this.mayOverride(first.path)) {
+      // A user schema would replace a built-in one, and every check that relies on it, without a word.
+      const p = first.loaded?.locate('/$id');
+      this.diagnostics.push(
+        diag('schema_override', `$id '${id}' is the id of the built-in schema ${loaded.path}: given with --schema it would replace it (pass --override-schema if that is what you mean)`, first.path, p?.line, p?.col),
+      );
+      // The built-in one stays.
+      this.entries.splice(this.entries.indexOf(first), 1);
+    } else if (first) {
       const p = loaded.locate('/$id');
       this.diagnostics.push({
         ...diag('schema_duplicate', `duplicate $id '${id}' (already loaded); ignoring ${loaded.path}`, loaded.path, p.line, p.col),
@@ -229,10 +301,22 @@ class SchemaCompiler {
       });
       return;
     }
-    const fixed = fixupBinding(raw);
-    const props = isObject(raw.properties) ? raw.properties : {};
-    const compatibles = 'compatible' in props ? compatiblesOf(props.compatible) : [];
-    this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded });
+    let fixed: JsonObject;
+    let compatibles: string[];
+    try {
+      fixed = fixupBinding(raw);
+      const props = isObject(raw.properties) ? raw.properties : {};
+      compatibles = 'compatible' in props ? compatiblesOf(props.compatible) : [];
+    } catch (err) {
+      if (!isStackOverflow(err)) throw err;
+      this.diagnostics.push(diag('schema_compile', failureMessage(loaded.path, err, 'cannot be read as a schema'), loaded.path));
+      return;
+    }
+    this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded, ...(user ? { user } : {}) });
+  }
+
+  private mayOverride(path: string): boolean {
+    return typeof this.override === 'boolean' ? this.override : this.override.some((p) => sameFile(p, path));
   }
 
   compileAll(): void {
@@ -241,11 +325,13 @@ class SchemaCompiler {
       for (const e of this.entries) if (!e.core) this.documented.push(e);
       return;
     }
+    // Still added below (other schemas' $refs name them), but never compiled.
+    const looping = this.refLoopMembers();
     for (const e of this.entries) {
       try {
         this.ajv.addSchema(forAjv(e.fixed), e.id);
       } catch (err) {
-        this.diagnostics.push(diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path));
+        this.diagnostics.push(diag('schema_compile', failureMessage(e.path, err), e.path));
         this.validators.set(e.id, null);
       }
     }
@@ -254,6 +340,7 @@ class SchemaCompiler {
         if (!e.core) this.documented.push(e);
         continue;
       }
+      if (looping.has(e.id)) this.validators.set(e.id, null);
       if (this.validators.get(e.id) === null) continue;
       try {
         const v = this.ajv.getSchema(e.id.replace(/#$/, ''));
@@ -269,7 +356,7 @@ class SchemaCompiler {
         try {
           this.selectors.set(e.id, this.ajv.compile(verdictOnly(withoutId(select as JsonObject)) as never));
         } catch (err) {
-          this.diagnostics.push(diag('schema_compile', `${e.path}: select: ${(err as Error).message}`, e.path));
+          this.diagnostics.push(diag('schema_compile', failureMessage(e.path, err).replace(`${e.path}: `, `${e.path}: select: `), e.path));
           this.selectors.set(e.id, false);
         }
       }
@@ -277,6 +364,19 @@ class SchemaCompiler {
     }
   }
 
+  /**
+   * Every `$ref` loop is an error at its first hop; the ids of the schemas on
+   * one, which are not compiled: validating with them would recurse until
+   * the stack ran out.
+   */
+  private refLoopMembers(): Set<string> {
+    const members = new Set<string>();
+    for (const loop of findRefLoops(this.entries.map((e) => ({ id: e.id, json: e.fixed })))) {
+      this.diagnostics.push(refLoopProblem(this.entries, loop));
+      for (const hop of loop) members.add(this.entries[hop.doc]!.id);
+    }
+    return members;
+  }
 }
 
 /**
@@ -291,11 +391,11 @@ class SchemaCompiler {
  * wins, and built-ins may refer to it), they are compiled here.
  */
 export function compileSchemas(paths: readonly string[], host: SchemaHost, options: CompileOptions = {}): SchemaSet {
-  const set = new SchemaCompiler();
+  const set = new SchemaCompiler(false, options.override ?? false);
   const builtinDir = builtinSchemaDir();
   const coreDir = join(builtinDir, 'core');
   const addPath = (p: string): void => {
-    for (const file of set.expand(p, host)) set.addFile(file, host, file.startsWith(coreDir + sep));
+    for (const file of set.expand(p, host)) set.addFile(file, host, file.startsWith(coreDir + sep), !file.startsWith(builtinDir + sep));
   };
   for (const p of paths) addPath(p);
   if (options.builtin !== false) {
@@ -318,10 +418,10 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
 /** Compile bindings already in memory (tests, check-binding's examples), with the core schemas when a host is given. */
 export function compileLoaded(bindings: readonly LoadedBinding[], coreHost?: SchemaHost): SchemaSet {
   const set = new SchemaCompiler();
-  for (const b of bindings) set.addLoaded(b, false);
+  for (const b of bindings) set.addLoaded(b, false, true);
   if (coreHost) {
     const coreDir = join(builtinSchemaDir(), 'core');
-    for (const file of set.expand(coreDir, coreHost)) set.addFile(file, coreHost, true);
+    for (const file of set.expand(coreDir, coreHost)) set.addFile(file, coreHost, true, false);
   }
   set.compileAll();
   return set.finish();
@@ -345,7 +445,7 @@ export function precompileBuiltins(
   if (!files) return fail([`cannot list the schema files in ${dir}`]);
   const expanded = set.expand(dir, host);
   if (expanded.join('\0') !== files.join('\0')) return fail([`the schema files in ${dir} are not listed consistently`]);
-  for (const file of expanded) set.addFile(file, host, file.startsWith(coreDir + sep));
+  for (const file of expanded) set.addFile(file, host, file.startsWith(coreDir + sep), false);
   set.compileAll();
   if (set.diagnostics.length > 0) return fail(set.diagnostics.map((d) => `${d.severity}: ${d.message} [${d.check}]`));
   // Read once: the key and sources.bin are made from the same bytes.

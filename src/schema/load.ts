@@ -1,9 +1,17 @@
-import { yamlErrorText } from '../source/yaml-error.js';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
 import type { Span } from '../source/span.js';
 import { isObject, joinPointer, splitPointer } from './json-pointer.js';
+
+/**
+ * How deep a binding's mappings and lists may nest. Real bindings stay
+ * under 20 (dt-schema's own deepest is 12); every walk over a schema (the
+ * fix-ups, the meta-check, Ajv's compiler) recurses once per level, so a
+ * hostile file thousands of levels deep would otherwise end in a stack
+ * overflow somewhere past this point.
+ */
+export const SCHEMA_MAX_DEPTH = 64;
 
 /** A 1-based position in a binding file. */
 export interface Position {
@@ -69,7 +77,7 @@ export function parseBinding(path: string, text: string): LoadedBinding {
     diagnostics.push({
       severity: 'error',
       check: 'binding_yaml',
-      message: `YAML syntax error: ${yamlErrorText(e.message)}`,
+      message: isStackOverflow(e) ? `YAML nested too deeply to read (a binding nests at most ${SCHEMA_MAX_DEPTH} levels)` : `YAML syntax error: ${firstLine(e.message)}`,
       span: { file: path, line: p.line, col: p.col, endLine: p.line, endCol: p.col + 1 },
     });
   }
@@ -81,7 +89,7 @@ export function parseBinding(path: string, text: string): LoadedBinding {
       diagnostics.push({
         severity: 'error',
         check: 'binding_yaml',
-        message: `YAML error: ${yamlErrorText((err as Error).message)}`,
+        message: isStackOverflow(err) ? `YAML nested too deeply to read (a binding nests at most ${SCHEMA_MAX_DEPTH} levels)` : `YAML error: ${firstLine((err as Error).message)}`,
         span: { file: path, line: 1, col: 1, endLine: 1, endCol: 1 },
       });
     }
@@ -92,9 +100,19 @@ export function parseBinding(path: string, text: string): LoadedBinding {
     const p = locate(pointer);
     return { file: path, line: p.line, col: p.col, endLine: p.line, endCol: p.col + 1 };
   };
+  const tooDeep = json === undefined ? null : pointerPastDepth(json, SCHEMA_MAX_DEPTH);
+  if (tooDeep !== null) {
+    diagnostics.push({
+      severity: 'error',
+      check: 'binding_yaml',
+      message: `nested more than ${SCHEMA_MAX_DEPTH} levels deep (at ${tooDeep}); a binding needs far fewer`,
+      span: spanAt(tooDeep),
+    });
+    json = undefined;
+  }
   const id = isObject(json) && typeof json.$id === 'string' ? json.$id : undefined;
   const needlessQuotes: { pointer: string; value: string }[] = [];
-  if (doc.errors.length === 0) findNeedlessQuotes(root, [], needlessQuotes);
+  if (doc.errors.length === 0 && json !== undefined) findNeedlessQuotes(root, [], needlessQuotes);
   return { id, path, json, locate, spanAt, diagnostics, needlessQuotes };
 }
 
@@ -140,6 +158,24 @@ function findNeedlessQuotes(node: unknown, at: string[], out: { pointer: string;
       findNeedlessQuotes(item, [...at, String(i)], out);
     });
   }
+}
+
+/** The first value nested deeper than `limit` levels, as a JSON pointer; null when there is none. Iterative: the value may be very deep. */
+export function pointerPastDepth(json: unknown, limit: number): string | null {
+  const todo: [unknown, (string | number)[]][] = [[json, []]];
+  while (todo.length > 0) {
+    const [v, at] = todo.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (at.length > limit) return joinPointer(at);
+    const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    for (const [k, x] of entries) if (typeof x === 'object' && x !== null) todo.push([x, [...at, k]]);
+  }
+  return null;
+}
+
+/** JavaScript's "Maximum call stack size exceeded", from the YAML parser on a deeply nested file: reported as what it is. */
+function isStackOverflow(err: unknown): boolean {
+  return err instanceof RangeError || /call stack/i.test(String((err as Error | undefined)?.message ?? ''));
 }
 
 function firstLine(s: string): string {

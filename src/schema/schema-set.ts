@@ -11,6 +11,7 @@ import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixu
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
+import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
 /** The property types dt-schema knows (types.yaml definition names, plus `node`). */
@@ -59,6 +60,8 @@ export interface SchemaEntry {
   fixed: JsonObject;
   /** Compatible strings the binding documents (regex sources included). */
   compatibles: string[];
+  /** Read from a file the user gave (--schema, check-binding), not one of the built-in schemas: its patterns are matched as user patterns (schema/user-pattern.ts). */
+  user?: boolean;
 }
 
 
@@ -89,7 +92,10 @@ const TOP_LEVEL_CALL: ValidatorCall = Object.freeze({ instancePath: '', dynamicA
  */
 export function selectTest(entry: SchemaEntry, compiled: Validator | boolean): Predicate | boolean {
   if (typeof compiled === 'boolean') return compiled;
-  return selectPredicate(entry.fixed['select']) ?? ((data: unknown) => check(compiled, data) === true);
+  const viaAjv = (data: unknown) => check(compiled, data) === true;
+  // The predicates match patterns with RegExp: a user's select with patterns stays with Ajv's user-pattern engine.
+  if (entry.user && /"pattern(Properties)?":/.test(JSON.stringify(entry.fixed['select']))) return viaAjv;
+  return selectPredicate(entry.fixed['select']) ?? viaAjv;
 }
 
 /** Run a validator on a node as a top-level call. */
@@ -112,6 +118,27 @@ export interface SchemaSetParts {
   builtinSource: 'precompiled' | 'runtime' | 'none';
   /** The property-type tables, when the build worked them out for these very entries (the built-in set). */
   typeTables?: TypeTableData;
+  /**
+   * How a pattern of these schemas (a documented compatible, a property name
+   * pattern) is compiled; null when JavaScript refuses it. The compiler
+   * passes one that matches user patterns in linear time
+   * (schema/user-pattern.ts); without one (the built-in schemas alone),
+   * RegExp.
+   */
+  patternOf?: (source: string) => PatternTester | null;
+}
+
+/** What a pattern needs to be: RegExp has it. */
+export interface PatternTester {
+  test(s: string): boolean;
+}
+
+function nativePattern(source: string): RegExp | null {
+  try {
+    return new RegExp(source, 'u');
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -141,9 +168,11 @@ export class SchemaSet {
   private readonly validators: ReadonlyMap<string, Validator | null>;
   private readonly selectors: ReadonlyMap<string, Validator | boolean>;
   private readonly byCompatible = new Map<string, SchemaEntry>();
-  private readonly byPattern: { re: RegExp; entry: SchemaEntry }[] = [];
-  private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: RegExp; types: PropertyType[] }[] } | null =
+  private readonly byPattern: { re: PatternTester; entry: SchemaEntry }[] = [];
+  private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: PatternTester; types: PropertyType[] }[] } | null =
     null;
+  /** How this set's patterns are compiled (see SchemaSetParts.patternOf). */
+  private readonly patternOf: (source: string) => PatternTester | null;
   private readonly presetTypes: TypeTableData | null;
   private dims = new Map<string, MatrixDim>();
   private readonly typesByName = new Map<string, readonly PropertyType[]>();
@@ -155,6 +184,7 @@ export class SchemaSet {
     this.selectors = parts.selectors;
     this.builtinSource = parts.builtinSource;
     this.presetTypes = parts.typeTables ?? null;
+    this.patternOf = parts.patternOf ?? nativePattern;
     for (const e of parts.documented) this.indexCompatibles(e);
   }
 
@@ -171,11 +201,9 @@ export class SchemaSet {
   private indexCompatibles(e: SchemaEntry): void {
     for (const c of e.compatibles) {
       if (/[\^[{($]/.test(c)) {
-        try {
-          this.byPattern.push({ re: new RegExp(c, 'u'), entry: e });
-        } catch {
-          /* an invalid regex documents nothing */
-        }
+        // An invalid regex documents nothing.
+        const re = this.patternOf(c);
+        if (re) this.byPattern.push({ re, entry: e });
       } else if (!this.byCompatible.has(c)) {
         this.byCompatible.set(c, e);
       }
@@ -201,10 +229,32 @@ export class SchemaSet {
       const c = compatibles[i]!;
       const exact = this.byCompatible.get(c);
       if (exact) return exact;
-      const pat = this.byPattern.find((p) => p.re.test(c));
+      const pat = this.byPattern.find((p) => this.matches(p.re, c, p.entry));
       if (pat) return pat.entry;
     }
     return undefined;
+  }
+
+  /**
+   * User patterns that could not be matched within their time budget
+   * (schema/pattern-fallback.ts), outside validate() (which reports them on
+   * the node): each counted as no match, and said here, for the run's report.
+   */
+  readonly patternProblems: Diagnostic[] = [];
+
+  /** A pattern's verdict; one past its budget is no match, and a problem said once per pattern. */
+  private matches(re: PatternTester, s: string, from?: SchemaEntry): boolean {
+    try {
+      return re.test(s);
+    } catch (err) {
+      if (!isPatternBudgetError(err)) throw err;
+      if (!this.patternProblems.some((d) => d.message.includes(quotedPattern(err.pattern)))) {
+        const d: Diagnostic = { severity: 'error', check: 'schema_pattern_budget', message: patternBudgetMessage(err, from?.path) };
+        if (from) d.file = from.path;
+        this.patternProblems.push(d);
+      }
+      return false;
+    }
   }
 
   /** Whether some binding documents this compatible string. */
@@ -219,7 +269,7 @@ export class SchemaSet {
 
   private selects(e: SchemaEntry, node: unknown): boolean {
     const s = this.selectTestOf(e);
-    return typeof s === 'boolean' ? s : s(node);
+    return typeof s === 'boolean' ? s : runSelect(s, node);
   }
 
   /** Each entry's select as it runs, made on first use. */
@@ -243,9 +293,9 @@ export class SchemaSet {
     try {
       if (check(v, node)) return [];
     } catch (err) {
-      // A binding whose $ref leads back to itself with nothing consumed (`allOf: [{$ref: '#'}]`) never ends.
+      if (isPatternBudgetError(err)) return [{ keyword: 'pattern', instancePath: '', schemaPath: '#', params: {}, message: `cannot be checked: ${patternBudgetMessage(err, binding.path)}`, schemaId: binding.id }];
       if (!(err instanceof RangeError)) throw err;
-      return [{ keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message: 'cannot be checked: the binding refers to itself without end (a $ref loop)', schemaId: binding.id }];
+      return [outOfStack(binding)];
     }
     // Each call hands back fresh error objects: tagged in place rather than copied.
     const errors = (v.errors ?? []) as RawError[];
@@ -259,7 +309,7 @@ export class SchemaSet {
     const core = (this.core ??= this.entries.filter((e) => e.core).map((entry) => ({ entry, select: this.selectTestOf(entry) })));
     for (let i = 0; i < core.length; i++) {
       const { entry, select } = core[i]!;
-      if (select === false || (select !== true && !select(node))) continue;
+      if (select === false || (select !== true && !runSelect(select, node))) continue;
       const errors = this.validate(node, entry);
       if (errors.length > 0) out.push(...errors);
     }
@@ -292,7 +342,7 @@ export class SchemaSet {
     if (exact && exact.length) return nonNode(exact);
     const found: PropertyType[] = [];
     for (const p of t.patterns) {
-      if (p.re.test(name)) for (const ty of p.types) if (!found.includes(ty)) found.push(ty);
+      if (this.matches(p.re, name)) for (const ty of p.types) if (!found.includes(ty)) found.push(ty);
     }
     if (found.length === 0 && UNIT_SUFFIX.test(name)) found.push('uint32-matrix');
     return nonNode(found);
@@ -338,17 +388,22 @@ export class SchemaSet {
       kept.push(type);
       map.set(name, kept);
     };
+    // Each (schema, name) is visited once: a $ref chain that comes back, or allOf lists that
+    // $ref the same schema over and over, would otherwise go round forever or fan out exponentially.
+    const visitedProps = new Map<object, Set<string>>();
+    const visitedNodes = new Set<object>();
     const visitProp = (name: string, sub: unknown, isPattern: boolean, root: JsonObject): void => {
       if (!isObject(sub) || name.startsWith('$')) return;
+      const names = visitedProps.get(sub) ?? new Set<string>();
+      const key = `${isPattern ? 'p' : 'e'}${name}`;
+      if (names.has(key)) return;
+      visitedProps.set(sub, names.add(key));
       visitNode(sub as JsonObject, root);
       for (const k of ['allOf', 'oneOf', 'anyOf']) {
         const list = sub[k];
         if (Array.isArray(list)) for (const s of list) visitProp(name, s, isPattern, root);
       }
-      if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/')) {
-        const target = resolveLocal(root, sub.$ref);
-        if (target !== sub) visitProp(name, target, isPattern, root);
-      }
+      if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/')) visitProp(name, resolveLocal(root, sub.$ref), isPattern, root);
       const type = typeOf(name, sub as JsonObject);
       if (!type) return;
       add(isPattern ? patternMap : exact, name, type);
@@ -359,6 +414,8 @@ export class SchemaSet {
       }
     };
     const visitNode = (schema: JsonObject, root: JsonObject): void => {
+      if (visitedNodes.has(schema)) return;
+      visitedNodes.add(schema);
       if (isObject(schema.additionalProperties)) visitNode(schema.additionalProperties as JsonObject, root);
       for (const k of ['properties', 'patternProperties'] as const) {
         const m = schema[k];
@@ -373,20 +430,47 @@ export class SchemaSet {
     };
     for (const e of this.entries) visitNode(e.fixed, e.fixed);
 
-    const patterns: { source: string; re: RegExp; types: PropertyType[] }[] = [];
+    const patterns: { source: string; re: PatternTester; types: PropertyType[] }[] = [];
     for (const [src, types] of patternMap) {
       // Generic name patterns say nothing about a particular property
       // (dt-schema also drops the alias-name and catch-all patterns by name).
       if (!/[0-9a-zA-F-]{3}/.test(src) || GENERIC_PATTERNS.has(src)) continue;
-      try {
-        patterns.push({ source: src, re: new RegExp(src, 'u'), types });
-      } catch {
-        /* skip */
-      }
+      const re = this.patternOf(src);
+      if (re) patterns.push({ source: src, re, types });
     }
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** A pattern as messages quote it: whole when short (a hostile one may be megabytes). */
+function quotedPattern(pattern: string): string {
+  return `'${pattern.length > 80 ? `${pattern.slice(0, 77)}...` : pattern}'`;
+}
+
+function patternBudgetMessage(err: PatternBudgetError, file: string | undefined): string {
+  const what = `pattern ${quotedPattern(err.pattern)}${file ? ` of ${file}` : ''}`;
+  return `${what} is one RE2 cannot run (lookahead, a backreference, a property escape, a repeat past 1000), so it is matched by backtracking under a time budget; against a string of ${err.subjectLength} characters, ${err.message}`;
+}
+
+/** A select's verdict; one that runs out of stack selects, so that validate() says what is wrong with the binding rather than it going unused in silence. */
+function runSelect(select: Predicate, node: unknown): boolean {
+  try {
+    return select(node);
+  } catch (err) {
+    if (err instanceof RangeError || isPatternBudgetError(err)) return true;
+    throw err;
+  }
+}
+
+/**
+ * A binding whose checking ran out of stack: a $ref loop the loader did not
+ * see (schema/ref-loops.ts refuses the ones it finds), or recursion as deep as
+ * the data. Said as an error on the node, naming the binding's file.
+ */
+function outOfStack(binding: SchemaEntry): RawError {
+  const message = `cannot be checked: the binding ${binding.path} refers to itself without end (a $ref loop), or nests too deeply`;
+  return { keyword: '$ref', instancePath: '', schemaPath: '#', params: {}, message, schemaId: binding.id };
 }
 
 function hasDisabledStatus(data: unknown): boolean {

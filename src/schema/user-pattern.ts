@@ -1,0 +1,92 @@
+/**
+ * How the patterns of user schemas (`--schema`, check-binding) are matched:
+ * in linear time by RE2 (re2js), the pattern first rewritten so that it
+ * means what it means to JavaScript (schema/re2-syntax.ts); a pattern RE2
+ * cannot run goes to JavaScript's engine under a time budget
+ * (schema/pattern-fallback.ts). Patterns of the built-in schemas, reviewed
+ * and free of backtracking, keep JavaScript's RegExp: it is faster, and the
+ * agreement with dt-validate was measured with it.
+ */
+import { RE2JS } from 're2js';
+import { isObject } from './json-pointer.js';
+import { fallbackTest } from './pattern-fallback.js';
+import { toRe2Syntax } from './re2-syntax.js';
+
+/** What Ajv (and the schema set) need of a compiled pattern: RegExp's `test`, and a `toString` Ajv keys its compiled patterns by (one text per pattern). */
+export interface PatternTester {
+  test(s: string): boolean;
+  toString(): string;
+}
+
+/** How each user pattern is matched, for the tests and the report. */
+export type PatternEngine = 're2' | 'fallback';
+
+const compiled = new Map<string, PatternTester & { engine: PatternEngine }>();
+
+/**
+ * A user pattern, compiled once. Throws SyntaxError, as `new RegExp(p, 'u')`
+ * does, for a pattern JavaScript would refuse: a user schema is held to the
+ * same syntax as before, RE2 accepting more changes nothing.
+ */
+export function userPattern(source: string): PatternTester & { engine: PatternEngine } {
+  let tester = compiled.get(source);
+  if (tester) return tester;
+  // Compiling is cheap and linear; only matching backtracks.
+  new RegExp(source, 'u');
+  const text = `/${source}/u`;
+  const re2 = re2Of(source);
+  tester = re2
+    ? { engine: 're2', test: (s: string) => re2.test(s), toString: () => text }
+    : { engine: 'fallback', test: (s: string) => fallbackTest(source, s), toString: () => text };
+  compiled.set(source, tester);
+  return tester;
+}
+
+function re2Of(source: string): RE2JS | null {
+  const rewritten = toRe2Syntax(source);
+  if (!rewritten) return null;
+  try {
+    return RE2JS.compile(rewritten.source, rewritten.lookbehind ? RE2JS.LOOKBEHINDS : 0);
+  } catch {
+    // Past RE2's limits (a repeat count over 1000, a program too large): the bounded fallback.
+    return null;
+  }
+}
+
+/** Ajv's `code.regExp`: trusted (built-in) patterns as RegExp, every other one as a user pattern. */
+export interface AjvRegExpEngine {
+  (pattern: string, flags: string): PatternTester;
+  code: string;
+}
+
+export function ajvRegExpEngine(trusted: ReadonlySet<string>): AjvRegExpEngine {
+  const engine = (pattern: string, flags: string): PatternTester => (trusted.has(pattern) ? new RegExp(pattern, flags) : userPattern(pattern));
+  // Only standalone code (the build's, which never uses this engine) would print it.
+  return Object.assign(engine, { code: 'vmgenid-lint user patterns' });
+}
+
+/** A pattern's tester: RegExp when trusted, else a user pattern; null when JavaScript refuses it. */
+export function patternTester(source: string, trusted: ReadonlySet<string>): PatternTester | null {
+  try {
+    return trusted.has(source) ? new RegExp(source, 'u') : userPattern(source);
+  } catch {
+    return null;
+  }
+}
+
+/** Every pattern text in a schema: `pattern` values and `patternProperties` names, at any depth. */
+export function patternsIn(schema: unknown, into: Set<string> = new Set()): Set<string> {
+  const todo: unknown[] = [schema];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (Array.isArray(v)) todo.push(...v);
+    else if (isObject(v)) {
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'pattern' && typeof x === 'string') into.add(x);
+        if (k === 'patternProperties' && isObject(x)) for (const name of Object.keys(x)) into.add(name);
+        todo.push(x);
+      }
+    }
+  }
+  return into;
+}

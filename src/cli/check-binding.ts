@@ -15,6 +15,7 @@ import { MetaChecker } from '../schema/meta-check.js';
 import { reviewBinding } from '../schema/review.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { bytesToLatin1, nodeFileHost } from '../source/host.js';
+import { fencedFileHost, includeFence } from '../source/include-policy.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
 import { emitReport, refuseOutputOverInput, type ReportOptions } from './lint.js';
@@ -44,7 +45,7 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
   return agreeing ? [agreeing] : undefined;
 }
 
-function checkOne(file: string, opts: CheckBindingOptions): FileReport {
+function checkOne(file: string, opts: CheckBindingOptions, sources: Map<string, Uint8Array>): FileReport {
   const host = nodeSchemaHost(nodeFileHost);
   const binding = loadBinding(file, host);
   if (binding.diagnostics.some((d) => d.severity === 'error')) return { file, fatal: true, diagnostics: binding.diagnostics };
@@ -55,14 +56,18 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
 
   const bytes = nodeFileHost.readBytes(file);
   const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
+  if (bytes instanceof Uint8Array) sources.set(file, bytes);
+  const includeDirs = [...opts.include, builtinIncludeDir()];
+  // The examples' includes are fenced as a board's are: a binding under review is a stranger's too.
+  const exampleHost = fencedFileHost(includeFence([file], includeDirs, false));
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
   const schemas = compileSchemas([file, ...opts.schema], host);
   diagnostics.push(...schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate'));
   for (const example of examples) {
     const report = lintBytes(file, latin1Bytes(example.dts), {
-      host: nodeFileHost,
-      includeDirs: [...opts.include, builtinIncludeDir()],
+      host: exampleHost,
+      includeDirs,
       cpp: 'on',
       schemas,
       checks: false,
@@ -79,5 +84,7 @@ function checkOne(file: string, opts: CheckBindingOptions): FileReport {
 
 export function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): number {
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
-  return emitReport(files.map((f) => checkOne(f, opts)), opts, io);
+  const sources = new Map<string, Uint8Array>();
+  const reports = files.map((f) => checkOne(f, opts, sources));
+  return emitReport(reports, opts, io, sources);
 }

@@ -60,7 +60,7 @@ export function compileCommand(input: string, opts: CompileCommandOptions, io: C
     return ExitCode.BadInput;
   }
   const result = loadTree(name, bytes, {
-    ...loadOptions(opts),
+    ...loadOptions(opts, [input]),
     phandleFormat: opts.phandle,
     symbols: opts.symbols,
     ...(opts.from !== undefined ? { from: opts.from } : {}),

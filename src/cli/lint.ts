@@ -80,16 +80,16 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
 }
 
 /**
- * Reads source lines for the caret display, once per file. Inputs already
- * read are not read again: standard input or a pipe would not give them twice.
+ * Source lines for the caret display, made text once per file, from the
+ * bytes the run compiled and nothing else: a position can name any file (a
+ * line marker), and a file not compiled is never opened to show a line of.
  */
-function sourceLines(inputs: ReadonlyMap<string, Uint8Array>): (file: string, line: number) => string | null {
+function sourceLines(sources: ReadonlyMap<string, Uint8Array>): (file: string, line: number) => string | null {
   const cache = new Map<string, string[] | null>();
   return (file, line) => {
     if (!cache.has(file)) {
-      const bytes = inputs.get(file) ?? (file === '<stdin>' ? null : nodeFileHost.readBytes(file));
-      const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null;
-      cache.set(file, text === null ? null : text.split(/\r?\n/));
+      const bytes = sources.get(file);
+      cache.set(file, bytes ? bytesToLatin1(bytes).split(/\r?\n/) : null);
     }
     return cache.get(file)?.[line - 1] ?? null;
   };
@@ -107,7 +107,7 @@ function sarifRules(): SarifRule[] {
   return CHECKS.map((c) => ({ id: c.name, description: c.description, help: c.docs, level: c.severity }));
 }
 
-function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, inputs: ReadonlyMap<string, Uint8Array>): string {
+function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, sources: ReadonlyMap<string, Uint8Array>): string {
   switch (opts.format) {
     case 'json':
       return formatJson(reports);
@@ -116,7 +116,7 @@ function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: C
     case 'github':
       return formatGithub(reports);
     default:
-      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(inputs), verbose: opts.verbose });
+      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(sources), verbose: opts.verbose });
   }
 }
 
@@ -213,8 +213,8 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     return set;
   };
   if (files.length === 0) await schemasFor(opts.schema);
-  // The bytes read, for the caret display: made text only for a file a finding shows a line of.
-  const inputBytes = new Map<string, Uint8Array>();
+  // The source files compiled, for the caret display: made text only for a file a finding shows a line of.
+  const sources = new Map<string, Uint8Array>();
   const directiveCache = new Map<string, Directive[]>();
   let maxWarnings = opts.maxWarnings;
   for (const input of files) {
@@ -223,7 +223,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
     const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
     const lintOptions = {
-      ...loadOptions(source),
+      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input]),
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
       all: opts.all || config?.all === true,
       rules: config ? { ...config.rules, ...cliRules } : cliRules,
@@ -239,11 +239,11 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;
     }
-    if (!inputBytes.has(name)) inputBytes.set(name, bytes);
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
+    for (const [path, read] of report.sources) if (!sources.has(path)) sources.set(path, read);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
-  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, inputBytes);
+  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, sources);
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -256,11 +256,14 @@ export interface ReportOptions {
   maxWarnings?: number;
 }
 
-/** Write the report where it was asked for and return the run's exit code. */
-export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, inputs: ReadonlyMap<string, Uint8Array> = new Map()): number {
+/**
+ * Write the report where it was asked for and return the run's exit code.
+ * `sources`: the files the run read as source, the only ones whose lines are shown.
+ */
+export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, sources: ReadonlyMap<string, Uint8Array> = new Map()): number {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const text = formatReport(shown, opts, io, toFile, inputs);
+  const text = formatReport(shown, opts, io, toFile, sources);
   if (toFile) {
     try {
       writeFileAtomic(opts.output!, text);

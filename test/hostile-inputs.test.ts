@@ -241,6 +241,36 @@ test('hostile: includes stay inside the repository: ../common.dtsi works, a file
   assert.equal((await runChild(['compile', '-I', outside, viaI], { cwd: repo })).code, 0);
 });
 
+test('hostile: a configuration file\'s include folders are searched but widen no fence (it is the repository\'s, open to a stranger)', async () => {
+  const repo = folder(true);
+  const outside = folder();
+  write(join(outside, 'secret.h'), '#define SECRET 1\n');
+  write(join(repo, '.vmgenid-lint.yaml'), `include: [${outside}]\n`);
+  const board = write(join(repo, 'board.dts'), '#include "secret.h"\n/dts-v1/;\n/ { };\n');
+  const r = await runChild([board], { cwd: repo });
+  assert.equal(r.code, 2, r.stdout);
+  assert.match(r.stdout, /board\.dts:1:10: error: fatal error: secret\.h: .*secret\.h is outside the input's repository/);
+  // Named on the command line, the same folder is the user's choice.
+  const named = await runChild(['-I', outside, board], { cwd: repo });
+  assert.equal(named.code, 0, named.stdout);
+});
+
+test('hostile: a file found below a folder argument is read as an include is: a link to /proc or out of the repository is refused', async () => {
+  const repo = folder(true);
+  const outside = folder();
+  const secret = write(join(outside, 'secret.dts'), '/dts-v1/;\n/ { s = "TOP-SECRET"; x = &nope; };\n');
+  mkdirSync(join(repo, 'dts'));
+  symlinkSync('/proc/self/environ', join(repo, 'dts', 'env.dts'));
+  symlinkSync(secret, join(repo, 'dts', 'out.dts'));
+  write(join(repo, 'dts', 'fine.dts'), '/dts-v1/;\n/ { };\n');
+  const r = await runChild([join(repo, 'dts')], { cwd: repo });
+  assert.equal(r.code, 2);
+  assert.ok(!r.stdout.includes('TOP-SECRET') && !r.stdout.includes(SECRET.split('=')[1]!), r.stdout);
+  assert.match(r.stdout, /env\.dts: error: cannot read: \/proc\/\d+\/environ is a special file/);
+  assert.match(r.stdout, /out\.dts: error: cannot read: .*secret\.dts is outside the input's repository/);
+  assert.match(r.stdout, /in 3 files/);
+});
+
 test('hostile: without a repository the working folder is the fence; the package\'s own dt-bindings headers are always reachable', async () => {
   const top = folder();
   mkdirSync(join(top, 'sub'));

@@ -17,6 +17,7 @@ import { packageVersion } from './version.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
+import { includeFence, readIncluded } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
@@ -39,9 +40,15 @@ export interface LintCommandOptions extends SourceOptions {
   config?: string | boolean;
 }
 
-/** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
-export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string> } {
+/**
+ * Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo)
+ * below a folder argument, in sorted order. `found` holds those found below a
+ * folder: named by nobody, they are read as includes are (include-policy.ts),
+ * so that a link `evil.dts -> /proc/self/environ` in a stranger's tree is refused.
+ */
+export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string>; found: Set<string> } {
   const files: string[] = [];
+  const found = new Set<string>();
   const problems: FileReport[] = [];
   // A /proc/device-tree-style folder is one input (a live tree), not a folder of sources.
   const liveFolders = new Set<string>();
@@ -49,7 +56,10 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name)) files.push(path);
+      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name)) {
+        files.push(path);
+        found.add(path);
+      }
     }
   };
   for (const input of inputs) {
@@ -76,7 +86,7 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
       files.push(input);
     }
   }
-  return { files, problems, liveFolders };
+  return { files, problems, liveFolders, found };
 }
 
 /**
@@ -223,7 +233,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
     const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
     const lintOptions = {
-      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input]),
+      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], opts.include),
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
       all: opts.all || config?.all === true,
       rules: config ? { ...config.rules, ...cliRules } : cliRules,
@@ -234,7 +244,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
       continue;
     }
-    const bytes = readInput(input, io);
+    const bytes = expanded.found.has(input) ? readIncluded(input, includeFence([input], opts.include, opts.allowIncludeOutside === true)) : readInput(input, io);
     if (!(bytes instanceof Uint8Array)) {
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;

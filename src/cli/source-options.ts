@@ -60,12 +60,14 @@ let includeDir: string | undefined;
  * system under the include policy (include-policy.ts) fenced for `inputs`
  * (the files compiled with them, `-` for standard input; with --base, the
  * board too): `#include <dt-bindings/…>` finds the headers the package ships
- * when none of the user's -I folders holds them.
+ * when none of the user's -I folders holds them. `fenceDirs` are the search
+ * folders that widen the fence: the command line's, not a configuration
+ * file's (it is the repository's own, as open to a stranger as the sources).
  */
-export function loadOptions(opts: SourceOptions, inputs: readonly string[]): LoadOptions {
+export function loadOptions(opts: SourceOptions, inputs: readonly string[], fenceDirs: readonly string[] = opts.include): LoadOptions {
   const includeDirs = [...opts.include, builtinIncludeDir()];
   return {
-    host: fencedFileHost(includeFence(inputs, includeDirs, opts.allowIncludeOutside === true)),
+    host: fencedFileHost(includeFence(inputs, [...fenceDirs, builtinIncludeDir()], opts.allowIncludeOutside === true)),
     includeDirs,
     defines: opts.define.map(parseDefine),
     undefines: opts.undefine,

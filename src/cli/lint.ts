@@ -232,8 +232,10 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const config = perFile.get(input) ?? null;
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
     const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
+    // The fence: the command line's -I folders and the configuration file's own folder, not the folders it names.
+    const trusted = config ? [...opts.include, dirname(config.file)] : opts.include;
     const lintOptions = {
-      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], opts.include),
+      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], trusted),
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
       all: opts.all || config?.all === true,
       rules: config ? { ...config.rules, ...cliRules } : cliRules,
@@ -244,7 +246,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
       continue;
     }
-    const bytes = expanded.found.has(input) ? readIncluded(input, includeFence([input], opts.include, opts.allowIncludeOutside === true)) : readInput(input, io);
+    const bytes = expanded.found.has(input) ? readIncluded(input, includeFence([input], trusted, opts.allowIncludeOutside === true)) : readInput(input, io);
     if (!(bytes instanceof Uint8Array)) {
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;

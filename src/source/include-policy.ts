@@ -11,8 +11,12 @@
  * - inside the fence: the input's repository (the nearest folder above it
  *   holding `.git`, else the working folder; firmware trees include
  *   `../common.dtsi`, so the repository and not the input's folder is the
- *   fence), the input's own folder, the `-I` folders and the package's own
- *   headers; `--allow-include-outside` lifts the fence (not the first rule).
+ *   fence), the input's own folder, the folder of the configuration file
+ *   that applies to it, the `-I` folders of the command line and the
+ *   package's own headers; `--allow-include-outside` lifts the fence (not
+ *   the first rule). A configuration file's own include folders are searched
+ *   but widen nothing: inside a repository it is as open to a stranger's
+ *   pull request as the sources are.
  *
  * Paths are compared after resolving symbolic links, so a link inside the
  * repository that points out of it is caught. The file that is opened is
@@ -30,8 +34,8 @@ import { describeError, MAX_INPUT_BYTES, readDescriptor, specialKind, tooLargeBy
 export interface IncludeFence {
   /** The folders (real paths) whose files may be included. */
   readonly roots: readonly string[];
-  /** The input's repository, for messages. */
-  readonly repository: string;
+  /** What the fence is, for messages: "the input's repository (/src/fw)". */
+  readonly described: string;
   /** `--allow-include-outside`: any regular file may be included. */
   readonly allowOutside: boolean;
 }
@@ -54,25 +58,27 @@ function realFolder(path: string): string | null {
 
 /**
  * The fence for compiling `inputs` (files as named, `-` for standard input)
- * with these include folders: each input's repository (else the working
- * folder) and own folder, the include folders, resolved to real paths.
- * Folders that do not exist fence nothing.
+ * with these trusted folders (the command line's -I, the package's headers,
+ * the configuration file's folder): each input's repository (else the
+ * working folder) and own folder, and the folders, as real paths. Folders
+ * that do not exist fence nothing.
  */
-export function includeFence(inputs: readonly string[], includeDirs: readonly string[], allowOutside: boolean, cwd = process.cwd()): IncludeFence {
+export function includeFence(inputs: readonly string[], folders: readonly string[], allowOutside: boolean, cwd = process.cwd()): IncludeFence {
   const roots = new Set<string>();
-  let repository: string | null = null;
+  let described: string | null = null;
   for (const input of inputs) {
     const folder = input === '-' ? cwd : dirname(resolve(cwd, input));
-    const repo = realFolder(repositoryAbove(folder) ?? cwd);
-    repository ??= repo;
+    const repository = repositoryAbove(folder);
+    const top = realFolder(repository ?? cwd);
+    described ??= repository !== null ? `the input's repository (${top})` : `the working folder (${top}; no repository above the input)`;
     const own = input === '-' ? null : realFolder(folder);
-    for (const r of [repo, own]) if (r !== null) roots.add(r);
+    for (const r of [top, own]) if (r !== null) roots.add(r);
   }
-  for (const dir of includeDirs) {
+  for (const dir of folders) {
     const real = realFolder(resolve(cwd, dir));
     if (real !== null) roots.add(real);
   }
-  return { roots: [...roots], repository: repository ?? realFolder(cwd) ?? cwd, allowOutside };
+  return { roots: [...roots], described: described ?? `the working folder (${cwd})`, allowOutside };
 }
 
 function inside(path: string, root: string): boolean {
@@ -121,7 +127,7 @@ const REFUSED = 'includes and /incbin/ read only regular files';
 /** Why `real` may not be included under `fence`, or null when it may. */
 function outsideFence(real: string, fence: IncludeFence): string | null {
   if (fence.allowOutside || fence.roots.some((r) => inside(real, r))) return null;
-  return `${real} is outside the input's repository (${fence.repository}), its folder, the -I folders and the package's headers; --allow-include-outside reads it`;
+  return `${real} is outside ${fence.described}, the input's folder and the -I folders; --allow-include-outside reads it`;
 }
 
 /** Open flags for reading a file that was checked: never blocking on a FIFO swapped in, never following a link. */

@@ -255,6 +255,16 @@ test('hostile: a configuration file\'s include folders are searched but widen no
   assert.equal(named.code, 0, named.stdout);
 });
 
+test('hostile: a configuration file found by walking up is read only if it is a regular file (a link to /proc/self/environ is refused)', async () => {
+  const repo = folder(true);
+  symlinkSync('/proc/self/environ', join(repo, '.vmgenid-lint.yaml'));
+  const board = write(join(repo, 'board.dts'), '/dts-v1/;\n/ { };\n');
+  const r = await runChild([board], { cwd: repo });
+  assert.equal(r.code, 2);
+  assert.ok(!(r.stdout + r.stderr).includes(SECRET.split('=')[1]!), r.stderr);
+  assert.match(r.stderr, /\.vmgenid-lint\.yaml: error: cannot read: \/proc\/\d+\/environ is a special file/);
+});
+
 test('hostile: a file found below a folder argument is read as an include is: a link to /proc or out of the repository is refused', async () => {
   const repo = folder(true);
   const outside = folder();

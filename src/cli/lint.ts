@@ -184,7 +184,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (opts.config === false) return null;
     const file = typeof opts.config === 'string' ? opts.config : findConfigFile(input === '-' ? '.' : liveFolders.has(input) ? input : dirname(input), found);
     if (file === null) return null;
-    if (!configs.has(file)) configs.set(file, await loadConfig(file));
+    if (!configs.has(file)) configs.set(file, await loadConfig(file, typeof opts.config === 'string'));
     return configs.get(file)!;
   };
   const perFile = new Map<string, LintConfig | null>();

@@ -171,6 +171,17 @@ export function readIncluded(path: string, fence: IncludeFence): Uint8Array | { 
   }
 }
 
+/** No fence: for files found rather than named that may lie anywhere (a configuration file above the repository). */
+const UNFENCED: IncludeFence = { roots: [], described: 'anywhere', allowOutside: true };
+
+/**
+ * Read a file that was found, not named (a configuration file): a regular
+ * file only, never one on a kernel file system, never blocking; anywhere.
+ */
+export function readRegularFile(path: string): Uint8Array | { error: string } {
+  return readIncluded(path, UNFENCED);
+}
+
 /** The host the CLI compiles with: every file a source brings in is read under the fence. */
 export function fencedFileHost(fence: IncludeFence): FileHost {
   return { readBytes: (path) => readIncluded(path, fence) };

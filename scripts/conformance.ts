@@ -13,7 +13,8 @@ import { readDtb } from '../src/dtb/read.js';
 import { writeDtb, type WriteDtbOptions } from '../src/dtb/write.js';
 import { writeDts } from '../src/dtb/dts-write.js';
 import { InputError } from '../src/source/diagnostic.js';
-import { bytesToLatin1, nodeFileHost } from '../src/source/host.js';
+import { bytesToLatin1, nodeFileHost, type FileHost } from '../src/source/host.js';
+import { fencedFileHost, includeFence } from '../src/source/include-policy.js';
 import type { PhandleFormat } from '../src/tree/resolve.js';
 import { preprocessCorpusCase } from './corpus-cpp.js';
 
@@ -65,9 +66,18 @@ function parseFlags(flags: string, baseDir: string): { compile: Partial<CompileO
   return { compile, write };
 }
 
-function compileFile(path: string, text: string, compile: Partial<CompileOptions>, write: WriteDtbOptions): Uint8Array | string {
+/**
+ * The host the CLI compiles with, fenced as if the corpus folder were the
+ * repository checked out (it holds no .git): every case must compile under
+ * the include policy exactly as dtc compiled it.
+ */
+function corpusHost(root: string, input: string, includeDirs: readonly string[]): FileHost {
+  return fencedFileHost(includeFence([input], includeDirs, false, root));
+}
+
+function compileFile(path: string, text: string, compile: Partial<CompileOptions>, write: WriteDtbOptions, host: FileHost): Uint8Array | string {
   try {
-    const result = compileDtsText(path, text, { host: nodeFileHost, ...compile });
+    const result = compileDtsText(path, text, { host, ...compile });
     if (!result.tree) return result.diagnostics.map((d) => d.message).join('; ') || 'refused';
     return writeDtb(result.tree, write);
   } catch (err) {
@@ -84,7 +94,8 @@ function dtcTests(corpus: string): Outcome[] {
     const input = join(dir, row['input']!);
     const { compile, write } = parseFlags(row['flags']!, dir);
     const source = nodeFileHost.readBytes(input);
-    const got = source instanceof Uint8Array ? compileFile(input, bytesToLatin1(source), compile, write) : source.error;
+    const host = corpusHost(dir, input, compile.includeDirs ?? []);
+    const got = source instanceof Uint8Array ? compileFile(input, bytesToLatin1(source), compile, write, host) : source.error;
     if (row['outcome'] === 'fatal') {
       outcomes.push(typeof got === 'string' ? { name, ok: true } : { name, ok: false, why: 'compiled, but dtc refuses it' });
     } else if (typeof got === 'string') {
@@ -128,7 +139,7 @@ function roundTrips(corpus: string): { decompile: Outcome[]; roundTrip: Outcome[
     }
     // The blob's header options (-b, -p, -S, -R) are not in DTS: give them again.
     const { compile, write } = parseFlags(row['flags']!, dir);
-    const again = compileFile(`${name}.dts`, dts, { ...compile, includeDirs: [] }, write);
+    const again = compileFile(`${name}.dts`, dts, { ...compile, includeDirs: [] }, write, corpusHost(dir, blobPath, []));
     if (typeof again === 'string') roundTrip.push({ name, ok: false, why: `recompile refused: ${again}` });
     else roundTrip.push(sha256(again) === sha256(blob) ? { name, ok: true } : { name, ok: false, why: 'DTB → DTS → DTB differs' });
   }
@@ -142,13 +153,14 @@ function realBoards(corpus: string): Outcome[] {
     const name = row['case']!;
     const input = join(dir, row['input']!);
     const includeDirs = row['include_dirs']!.split(/\s+/).map((d) => join(dir, d));
-    const pre = preprocessCorpusCase(input, includeDirs);
+    const host = corpusHost(dir, input, includeDirs);
+    const pre = preprocessCorpusCase(input, includeDirs, host);
     if (typeof pre !== 'string' && 'error' in pre) {
       outcomes.push({ name, ok: false, why: `preprocessor: ${pre.error}` });
       continue;
     }
     const text = typeof pre === 'string' ? pre : pre.text;
-    const got = compileFile(input, text, { includeDirs: [] }, {});
+    const got = compileFile(input, text, { includeDirs: [] }, {}, host);
     if (row['outcome'] !== 'ok') {
       outcomes.push(typeof got === 'string' ? { name, ok: true } : { name, ok: false, why: 'compiled, but dtc refuses it' });
     } else if (typeof got === 'string') {

@@ -5,6 +5,7 @@
  */
 import type { Diagnostic } from './source/diagnostic.js';
 import type { FileHost } from './source/host.js';
+import { recordingHost, type SourceFiles } from './source/compiled-sources.js';
 import { TokenStream } from './dts/lexer.js';
 import { parseDts } from './dts/parser.js';
 import { buildTree } from './tree/build.js';
@@ -35,10 +36,12 @@ export interface CompileResult {
  * Compile DTS source to a tree, as `dtc -f` would before writing it.
  * @param path the file name, used in positions and for relative includes
  * @param text the source as latin1 (one character per byte)
+ * @param sources filled with the files `/include/`d, by the names positions carry
  */
-export function compileDtsText(path: string, text: string, options: CompileOptions): CompileResult {
+export function compileDtsText(path: string, text: string, options: CompileOptions, sources?: SourceFiles): CompileResult {
   const lexOptions = { host: options.host, includeDirs: options.includeDirs ?? [] };
-  const tokens = new TokenStream(path, text, lexOptions);
+  // Only what the lexer reads is source; an /incbin/ file (read by the parser) is data, never shown as lines.
+  const tokens = new TokenStream(path, text, sources ? { ...lexOptions, host: recordingHost(options.host, sources) } : lexOptions);
   const parsed = parseDts(tokens, lexOptions);
   // The lexer's verdict on the whole input, as when it ran to the end before
   // parsing: its diagnostics first, and a fatal one (an include that cannot

@@ -8,6 +8,7 @@
  * dt-validate does.
  */
 import { loadTree, type LoadOptions } from './load-tree.js';
+import type { SourceFiles } from './source/compiled-sources.js';
 import type { Diagnostic } from './source/diagnostic.js';
 import type { Span } from './source/span.js';
 import type { InputKind } from './source/detect.js';
@@ -57,6 +58,8 @@ export interface LintReport {
   diagnostics: Diagnostic[];
   /** The tree, when it compiled (for later checks and dumps). */
   tree: DeviceTree | null;
+  /** The source files the compile read, by name: the only text a report may quote. */
+  sources: SourceFiles;
 }
 
 export { compatiblesOf, isVmgenid, VMGENID_COMPATIBLES };
@@ -192,8 +195,8 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
 /** Lint one input given as bytes (DTS or DTB, told apart by content). */
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions): LintReport {
   const loaded = loadTree(file, bytes, options);
-  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
-  return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options, { file, bytes });
+  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null, sources: loaded.sources };
+  return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options, loaded.sources);
 }
 
 /** The board an overlay is applied onto (`--base`): its name and bytes, DTS or DTB. */
@@ -212,30 +215,31 @@ export interface BaseInput {
 export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, options: LintOptions): LintReport {
   // Overlays are built with -@ (their labels join the board's), as the kernel builds them for fdtoverlay.
   const loaded = loadTree(file, bytes, { ...options, symbols: true });
-  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null };
+  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null, sources: loaded.sources };
   // A board given with --base is linted as it is, compiled as without it (no labels made into phandles).
   if (!isOverlay(loaded.tree)) return lintBytes(file, bytes, options);
   const board = loadTree(base.file, base.bytes, { ...options, symbols: true });
-  if (!board.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null };
+  const sources: SourceFiles = new Map([...board.sources, ...loaded.sources]);
+  if (!board.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null, sources };
   const problems = applyOverlay(board.tree, loaded.tree);
   const compiled = [...board.diagnostics, ...loaded.diagnostics];
   if (problems.length > 0) {
     // fdtoverlay stops at the first; all are said here, and nothing is judged on a half-applied tree.
     const failed = problems.map((message): Diagnostic => ({ severity: 'error', check: 'overlay_apply', message: `cannot apply onto ${base.file}: ${message}`, file }));
-    return { file, kind: loaded.kind, fatal: true, diagnostics: [...compiled, ...failed], tree: null };
+    return { file, kind: loaded.kind, fatal: true, diagnostics: [...compiled, ...failed], tree: null, sources };
   }
-  return lintTree(file, loaded.kind, board.tree, compiled, options, { file, bytes });
+  return lintTree(file, loaded.kind, board.tree, compiled, options, sources);
 }
 
 /** Lint the devicetree a running system was given: a `/proc/device-tree`-style folder. */
 export function lintFolder(dir: string, options: LintOptions): LintReport {
   try {
     const finished = finishTree(readDeviceTreeFolder(dir), options);
-    if (!finished.tree) return { file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null };
-    return lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options, null);
+    if (!finished.tree) return { file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null, sources: new Map() };
+    return lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options, new Map());
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null };
+    return { file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null, sources: new Map() };
   }
 }
 
@@ -253,7 +257,7 @@ function lintTree(
   tree: DeviceTree,
   compileDiagnostics: readonly Diagnostic[],
   options: LintOptions,
-  input: { file: string; bytes: Uint8Array } | null,
+  sources: SourceFiles,
 ): LintReport {
   const diagnostics: Diagnostic[] = compileDiagnostics.map((d) => ({ ...d }));
   const phandles = phandleIndex(tree.root);
@@ -292,16 +296,21 @@ function lintTree(
   const refused = graded.some(isDtcRefusal);
   let found = oneFindingPerFault(graded);
   if (kind === 'dts') {
-    const { kept, reports } = applySuppressions(found, directivesOf(tree, input, options.host, options.directiveCache));
+    const { kept, reports } = applySuppressions(found, directivesOf(tree, file, sources, options.directiveCache));
     found = [...kept, ...applyRules(reports, rules)];
   }
-  return { file, kind, fatal: refused, diagnostics: sortByPosition(found), tree };
+  return { file, kind, fatal: refused, diagnostics: sortByPosition(found), tree, sources };
 }
 
 const CHECK_NAMES: ReadonlySet<string> = new Set(CHECKS.map((c) => c.name));
 
-/** The suppressions in the input and the files its nodes came from (read again only when not seen this run). */
-function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array } | null, host: LintOptions['host'], cache: Map<string, Directive[]> | undefined): Directive[] {
+/**
+ * The suppressions in the input and the files its nodes came from, as the
+ * compile read them: a file a position names but the compile did not read
+ * (a line marker can name any) has none. Directives of included files are
+ * found once a run; the input's own each time (standard input has one name).
+ */
+function directivesOf(tree: DeviceTree, input: string, sources: SourceFiles, cache: Map<string, Directive[]> | undefined): Directive[] {
   const files = new Set<string>();
   for (const node of liveNodes(tree.root)) {
     for (const span of node.spans) files.add(span.file);
@@ -309,14 +318,15 @@ function directivesOf(tree: DeviceTree, input: { file: string; bytes: Uint8Array
   }
   const out: Directive[] = [];
   for (const path of files) {
-    if (input && path === input.file) {
-      out.push(...directivesIn(path, input.bytes));
+    const bytes = sources.get(path);
+    if (!bytes) continue;
+    if (path === input) {
+      out.push(...directivesIn(path, bytes));
       continue;
     }
     let found = cache?.get(path);
     if (!found) {
-      const bytes = path === '<stdin>' ? null : host.readBytes(path);
-      found = bytes instanceof Uint8Array ? directivesIn(path, bytes) : [];
+      found = directivesIn(path, bytes);
       cache?.set(path, found);
     }
     // Each board judges its own findings against them: fresh directives, not another board's `used`.

@@ -11,6 +11,7 @@ import { readDtb } from './dtb/read.js';
 import { InputError, type Diagnostic } from './source/diagnostic.js';
 import { detectInputKind, type InputKind } from './source/detect.js';
 import { bytesToLatin1 } from './source/host.js';
+import { recordingHost, type SourceFiles } from './source/compiled-sources.js';
 import type { Span } from './source/span.js';
 import type { DeviceTree, Node } from './tree/node.js';
 
@@ -29,6 +30,11 @@ export interface LoadOptions extends CompileOptions {
 
 export interface LoadResult extends CompileResult {
   kind: InputKind;
+  /**
+   * The source files this compile read (the input and its includes, not
+   * `/incbin/` data), by the names positions carry: empty for a blob.
+   */
+  sources: SourceFiles;
 }
 
 function wantsCpp(name: string, text: string, mode: CppMode): boolean {
@@ -74,25 +80,27 @@ function remapTree(tree: DeviceTree | null, diagnostics: Diagnostic[], origins: 
 /** Compile an input to a tree, as `dtc -f` would after `cpp` (tree is null when it cannot be compiled). */
 export function loadTree(name: string, bytes: Uint8Array, options: LoadOptions): LoadResult {
   const kind = options.from ?? detectInputKind(bytes);
+  const sources: SourceFiles = new Map();
   if (kind === 'dtb') {
     try {
       const tree = readDtb(bytes, name);
-      return { kind, ...finishTree(tree, options) };
+      return { kind, sources, ...finishTree(tree, options) };
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
-      return { kind, tree: null, diagnostics: err.diagnostics };
+      return { kind, sources, tree: null, diagnostics: err.diagnostics };
     }
   }
+  sources.set(name, bytes);
   const text = bytesToLatin1(bytes);
-  if (!wantsCpp(name, text, options.cpp ?? 'auto')) return { kind, ...compileDtsText(name, text, options) };
+  if (!wantsCpp(name, text, options.cpp ?? 'auto')) return { kind, sources, ...compileDtsText(name, text, options, sources) };
   const pre = preprocess(name, text, {
-    host: options.host,
+    host: recordingHost(options.host, sources),
     includeDirs: options.includeDirs ?? [],
     ...(options.defines ? { defines: options.defines } : {}),
     ...(options.undefines ? { undefines: options.undefines } : {}),
   });
-  if (!pre.ok) return { kind, tree: null, diagnostics: pre.diagnostics };
-  const compiled = compileDtsText(name, pre.output, options);
+  if (!pre.ok) return { kind, sources, tree: null, diagnostics: pre.diagnostics };
+  const compiled = compileDtsText(name, pre.output, options, sources);
   remapTree(compiled.tree, compiled.diagnostics, pre.origins);
-  return { kind, tree: compiled.tree, diagnostics: [...pre.diagnostics, ...compiled.diagnostics] };
+  return { kind, sources, tree: compiled.tree, diagnostics: [...pre.diagnostics, ...compiled.diagnostics] };
 }

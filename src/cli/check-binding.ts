@@ -15,6 +15,7 @@ import { MetaChecker } from '../schema/meta-check.js';
 import { reviewBinding } from '../schema/review.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { bytesToLatin1, nodeFileHost } from '../source/host.js';
+import { fencedFileHost, includeFence } from '../source/include-policy.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
 import { emitReport, refuseOutputOverInput, type ReportOptions } from './lint.js';
@@ -50,7 +51,7 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
 /** Schema problems that make the set unusable (exit 2), not findings about the binding. */
 const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop', 'schema_override']);
 
-function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): FileReport {
+function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord, sources: Map<string, Uint8Array>): FileReport {
   const host = nodeSchemaHost(reads.host);
   const binding = loadBinding(file, host);
   if (binding.diagnostics.some((d) => d.severity === 'error')) return { file, fatal: true, diagnostics: binding.diagnostics };
@@ -61,6 +62,10 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): F
 
   const bytes = reads.host.readBytes(file);
   const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : '';
+  if (bytes instanceof Uint8Array) sources.set(file, bytes);
+  const includeDirs = [...opts.include, builtinIncludeDir()];
+  // The examples' includes are fenced as a board's are: a binding under review is a stranger's too.
+  const exampleHost = reads.wrap(fencedFileHost(includeFence([file], includeDirs, false)));
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
   const schemas = compileSchemas([file, ...opts.schema], host, { override: opts.overrideSchema === true ? true : [file] });
@@ -70,8 +75,8 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): F
   if (schemaProblems.some((d) => UNUSABLE_SCHEMA_SET.has(d.check))) return { file, fatal: true, diagnostics };
   for (const example of examples) {
     const report = lintBytes(file, latin1Bytes(example.dts), {
-      host: reads.host,
-      includeDirs: [...opts.include, builtinIncludeDir()],
+      host: exampleHost,
+      includeDirs,
       cpp: 'on',
       schemas,
       checks: false,
@@ -90,5 +95,7 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord): F
 export async function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): Promise<number> {
   if (refuseOutputOverInput(opts.output, [...files, ...opts.schema], io)) return ExitCode.Usage;
   const reads = new ReadRecord(nodeFileHost);
-  return emitReport(files.map((f) => checkOne(f, opts, reads)), opts, io, { reads });
+  const sources = new Map<string, Uint8Array>();
+  const reports = files.map((f) => checkOne(f, opts, reads, sources));
+  return emitReport(reports, opts, io, { sources, reads });
 }

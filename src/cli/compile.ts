@@ -66,7 +66,7 @@ export async function compileCommand(input: string, opts: CompileCommandOptions,
     return ExitCode.BadInput;
   }
   const result = loadTree(name, bytes, {
-    ...loadOptions(opts, reads.host),
+    ...loadOptions(opts, [input], opts.include, (host) => reads.wrap(host)),
     phandleFormat: opts.phandle,
     symbols: opts.symbols,
     ...(opts.from !== undefined ? { from: opts.from } : {}),

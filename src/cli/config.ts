@@ -26,6 +26,7 @@ import type { RuleSetting } from '../checks/index.js';
 import { RULE_SETTINGS } from '../checks/index.js';
 import { isRuleName } from '../rules.js';
 import { bytesToLatin1, nodeFileHost } from '../source/host.js';
+import { readRegularFile } from '../source/include-policy.js';
 
 export interface LintConfig {
   /** The file it was read from. */
@@ -48,8 +49,9 @@ const PACKAGE_KEY = 'vmgenid-lint';
 const KEYS: ReadonlySet<string> = new Set(['include', 'define', 'schema', 'rules', 'all', 'maxWarnings', 'ignore']);
 
 /** The raw object a configuration file holds (for package.json, its "vmgenid-lint" key), or null when it holds none. */
-async function readRaw(file: string): Promise<unknown> {
-  const bytes = nodeFileHost.readBytes(file);
+async function readRaw(file: string, named: boolean): Promise<unknown> {
+  // One found by walking up is a stranger's as much as the sources: a regular file only (never a FIFO, never /proc).
+  const bytes = named ? nodeFileHost.readBytes(file) : readRegularFile(file);
   if (!(bytes instanceof Uint8Array)) throw new ConfigError(`${file}: error: cannot read: ${bytes.error}`);
   const text = bytesToLatin1(bytes);
   if (/\.ya?ml$/.test(file)) {
@@ -75,8 +77,8 @@ function strings(file: string, key: string, value: unknown): string[] {
 }
 
 /** A configuration's settings, checked, with its paths made relative to the working folder as the command line's are. */
-export async function loadConfig(file: string): Promise<LintConfig | null> {
-  const raw = await readRaw(file);
+export async function loadConfig(file: string, named = false): Promise<LintConfig | null> {
+  const raw = await readRaw(file, named);
   if (raw === null || raw === undefined) return null;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${file}: error: a configuration must be a mapping of settings`);
   const settings = raw as Record<string, unknown>;
@@ -141,7 +143,7 @@ export function findConfigFile(dir: string, memo: Map<string, string | null>): s
 /** package.json counts only when it has the key; the other names always. */
 function holdsConfig(file: string): boolean {
   if (!file.endsWith('package.json')) return true;
-  const bytes = nodeFileHost.readBytes(file);
+  const bytes = readRegularFile(file);
   if (!(bytes instanceof Uint8Array)) return false;
   try {
     const value = JSON.parse(bytesToLatin1(bytes)) as unknown;

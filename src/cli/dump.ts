@@ -26,7 +26,7 @@ export async function dumpCommand(input: string, opts: DumpOptions, io: CliIo): 
     io.stderr(`${name}: error: cannot read: ${bytes.error}\n`);
     return ExitCode.BadInput;
   }
-  const loaded = loadTree(name, bytes, loadOptions(opts));
+  const loaded = loadTree(name, bytes, loadOptions(opts, [input]));
   if (!loaded.tree) {
     for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
     return ExitCode.BadInput;

@@ -8,8 +8,8 @@ import { resolve } from 'node:path';
 export interface CliIo {
   stdout(chunk: string | Uint8Array): void;
   stderr(text: string): void;
-  /** Standard input, read whole (only called when an input is `-`). */
-  readStdin(): Uint8Array;
+  /** Standard input, read whole up to MAX_INPUT_BYTES (only called when an input is `-`). */
+  readStdin(): Uint8Array | { error: string };
   /** Whether stdout is a terminal (colours, refusing to dump a blob on it). */
   stdoutIsTTY: boolean;
   env: Record<string, string | undefined>;

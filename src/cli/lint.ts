@@ -18,6 +18,7 @@ import { packageVersion } from './version.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
+import { includeFence, readIncluded } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
@@ -44,9 +45,15 @@ export interface LintCommandOptions extends SourceOptions {
   config?: string | boolean;
 }
 
-/** Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo) below a folder argument, in sorted order. */
-export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string> } {
+/**
+ * Files to lint: each argument, and every .dts/.dtb (and overlay .dtso/.dtbo)
+ * below a folder argument, in sorted order. `found` holds those found below a
+ * folder: named by nobody, they are read as includes are (include-policy.ts),
+ * so that a link `evil.dts -> /proc/self/environ` in a stranger's tree is refused.
+ */
+export function expandInputs(inputs: readonly string[]): { files: string[]; problems: FileReport[]; liveFolders: Set<string>; found: Set<string> } {
   const files: string[] = [];
+  const found = new Set<string>();
   const problems: FileReport[] = [];
   // A /proc/device-tree-style folder is one input (a live tree), not a folder of sources.
   const liveFolders = new Set<string>();
@@ -54,7 +61,10 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name) && isReadableEntry(entry, path)) files.push(path);
+      else if (/\.(dts|dtb|dtso|dtbo)$/.test(entry.name) && isReadableEntry(entry, path)) {
+        files.push(path);
+        found.add(path);
+      }
     }
   };
   for (const input of inputs) {
@@ -81,20 +91,20 @@ export function expandInputs(inputs: readonly string[]): { files: string[]; prob
       files.push(input);
     }
   }
-  return { files, problems, liveFolders };
+  return { files, problems, liveFolders, found };
 }
 
 /**
- * Reads source lines for the caret display, once per file. Inputs already
- * read are not read again: standard input or a pipe would not give them twice.
+ * Source lines for the caret display, made text once per file, from the
+ * bytes the run compiled and nothing else: a position can name any file (a
+ * line marker), and a file not compiled is never opened to show a line of.
  */
-function sourceLines(inputs: ReadonlyMap<string, Uint8Array>): (file: string, line: number) => string | null {
+function sourceLines(sources: ReadonlyMap<string, Uint8Array>): (file: string, line: number) => string | null {
   const cache = new Map<string, string[] | null>();
   return (file, line) => {
     if (!cache.has(file)) {
-      const bytes = inputs.get(file) ?? (file === '<stdin>' ? null : nodeFileHost.readBytes(file));
-      const text = bytes instanceof Uint8Array ? bytesToLatin1(bytes) : null;
-      cache.set(file, text === null ? null : text.split(/\r?\n/));
+      const bytes = sources.get(file);
+      cache.set(file, bytes ? bytesToLatin1(bytes).split(/\r?\n/) : null);
     }
     return cache.get(file)?.[line - 1] ?? null;
   };
@@ -112,7 +122,7 @@ function sarifRules(): SarifRule[] {
   return CHECKS.map((c) => ({ id: c.name, description: c.description, help: c.docs, level: c.severity }));
 }
 
-function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, inputs: ReadonlyMap<string, Uint8Array>): string {
+function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, toFile: boolean, sources: ReadonlyMap<string, Uint8Array>): string {
   switch (opts.format) {
     case 'json':
       return formatJson(reports);
@@ -121,7 +131,7 @@ function formatReport(reports: readonly FileReport[], opts: ReportOptions, io: C
     case 'github':
       return formatGithub(reports);
     default:
-      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(inputs), verbose: opts.verbose });
+      return formatText(reports, { color: useColor(io, toFile), sourceLine: sourceLines(sources), verbose: opts.verbose });
   }
 }
 
@@ -179,7 +189,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (opts.config === false) return null;
     const file = typeof opts.config === 'string' ? opts.config : findConfigFile(input === '-' ? '.' : liveFolders.has(input) ? input : dirname(input), found);
     if (file === null) return null;
-    if (!configs.has(file)) configs.set(file, await loadConfig(file));
+    if (!configs.has(file)) configs.set(file, await loadConfig(file, typeof opts.config === 'string'));
     return configs.get(file)!;
   };
   const perFile = new Map<string, LintConfig | null>();
@@ -221,8 +231,8 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     return set;
   };
   if (files.length === 0) await schemasFor(opts.schema);
-  // The bytes read, for the caret display: made text only for a file a finding shows a line of.
-  const inputBytes = new Map<string, Uint8Array>();
+  // The source files compiled, for the caret display: made text only for a file a finding shows a line of.
+  const sources = new Map<string, Uint8Array>();
   const directiveCache = new Map<string, Directive[]>();
   let maxWarnings = opts.maxWarnings;
   for (const input of files) {
@@ -230,8 +240,10 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const config = perFile.get(input) ?? null;
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
     const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
+    // The fence: the command line's -I folders and the configuration file's own folder, not the folders it names.
+    const trusted = config ? [...opts.include, dirname(config.file)] : opts.include;
     const lintOptions = {
-      ...loadOptions(source, reads.host),
+      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], trusted, (host) => reads.wrap(host)),
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
       all: opts.all || config?.all === true,
       rules: config ? { ...config.rules, ...cliRules } : cliRules,
@@ -243,21 +255,21 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
       reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
       continue;
     }
-    const bytes = readInput(input, io, reads.host);
-    if (input === '-' && io.stdinPath !== undefined) reads.noteFile(io.stdinPath);
+    const bytes = expanded.found.has(input) ? readIncluded(input, includeFence([input], trusted, opts.allowIncludeOutside === true)) : readInput(input, io, reads.host);
+    if (bytes instanceof Uint8Array) reads.noteFile(input === '-' ? (io.stdinPath ?? input) : input);
     if (!(bytes instanceof Uint8Array)) {
       reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
       continue;
     }
-    if (!inputBytes.has(name)) inputBytes.set(name, bytes);
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
+    for (const [path, read] of report.sources) if (!sources.has(path)) sources.set(path, read);
     reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
   }
   // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
   for (const set of schemaSets.values()) {
     if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
   }
-  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { inputs: inputBytes, reads });
+  return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { sources, reads });
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';
@@ -272,7 +284,8 @@ export interface ReportOptions {
 
 /** What emitReport knows of the run: the bytes read (for the caret display), and every file read (never written over). */
 export interface RunReads {
-  inputs?: ReadonlyMap<string, Uint8Array>;
+  /** The files the run compiled as source, the only ones whose lines are shown. */
+  sources?: ReadonlyMap<string, Uint8Array>;
   reads?: ReadRecord;
 }
 
@@ -280,7 +293,7 @@ export interface RunReads {
 export async function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, run: RunReads = {}): Promise<number> {
   const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
-  const text = formatReport(shown, opts, io, toFile, run.inputs ?? new Map());
+  const text = formatReport(shown, opts, io, toFile, run.sources ?? new Map());
   if (toFile) {
     if (run.reads && refuseOutputOverRead(opts.output!, run.reads, io)) return ExitCode.Usage;
     if (!(await writeOutputSaying(opts.output!, text, io))) return ExitCode.BadInput;

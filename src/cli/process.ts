@@ -4,7 +4,8 @@
  * failure reported without a stack trace (set VMGENID_LINT_DEBUG=1 to see
  * one).
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { readDescriptor } from '../source/host.js';
 import { run } from './main.js';
 import type { CliIo } from './io.js';
 import { causeOf } from './output-file.js';
@@ -51,7 +52,7 @@ export async function main(): Promise<void> {
         // Nowhere left to report to.
       }
     },
-    readStdin: () => new Uint8Array(readFileSync(0)),
+    readStdin: () => readDescriptor(0, 'standard input'),
     // Not process.stdout.isTTY: making the stdout stream loads Node's stream modules, and we write with writeSync.
     stdoutIsTTY: await isTerminal(1),
     env: process.env,

@@ -18,15 +18,23 @@ export class ReadRecord {
   readonly host: FileHost;
 
   constructor(base: FileHost) {
+    this.host = this.wrap(base);
+  }
+
+  /**
+   * `host` with each file it returns recorded: on top of it, not a copy of it,
+   * so whatever else the host offers is still there, through the record. (A
+   * compile's host is fenced for its own input, so there is one per input.)
+   */
+  wrap(host: FileHost): FileHost {
     const files = this.files;
-    // On top of `base`, not a copy of it: whatever else the host offers is still there, through the record.
-    const host = Object.create(base) as FileHost;
-    host.readBytes = (...args: Parameters<FileHost['readBytes']>) => {
-      const got = base.readBytes(...args);
+    const recording = Object.create(host) as FileHost;
+    recording.readBytes = (...args: Parameters<FileHost['readBytes']>) => {
+      const got = host.readBytes(...args);
       if (got instanceof Uint8Array) files.add(args[0]);
       return got;
     };
-    this.host = host;
+    return recording;
   }
 
   /** A file read some other way (a configuration file). */

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { CppMode, LoadOptions } from '../load-tree.js';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, type FileHost } from '../source/host.js';
+import { fencedFileHost, includeFence } from '../source/include-policy.js';
 import type { CliIo } from './io.js';
 
 export interface SourceOptions {
@@ -15,6 +16,8 @@ export interface SourceOptions {
   undefine: string[];
   /** `--cpp` true, `--no-cpp` false, neither undefined (automatic). */
   cpp?: boolean;
+  /** `--allow-include-outside`: includes may reach regular files outside the repository and the -I folders. */
+  allowIncludeOutside?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -28,7 +31,11 @@ export function withSourceOptions(command: Command, includeHelp: string): Comman
     .option('-D, --define <name[=value]>', 'define a preprocessor macro (repeatable)', collect, [])
     .option('-U, --undefine <name>', 'undefine a preprocessor macro (repeatable)', collect, [])
     .option('--cpp', 'always run the C preprocessor (default: when the source has directives)')
-    .option('--no-cpp', 'never run the C preprocessor');
+    .option('--no-cpp', 'never run the C preprocessor')
+    .option(
+      '--allow-include-outside',
+      "let #include, /include/ and /incbin/ read regular files outside the input's repository, its folder and the -I folders (special files stay refused)",
+    );
 }
 
 /** `NAME=VALUE` or `NAME` (which cpp defines as 1). */
@@ -50,13 +57,19 @@ let includeDir: string | undefined;
 
 /**
  * The loader's options for these command-line options, reading the real file
- * system (through `host`, which may record what is read): `#include <dt-bindings/…>` finds the headers the package ships
- * when none of the user's -I folders holds them.
+ * system under the include policy (include-policy.ts) fenced for `inputs`
+ * (the files compiled with them, `-` for standard input; with --base, the
+ * board too): `#include <dt-bindings/…>` finds the headers the package ships
+ * when none of the user's -I folders holds them. `fenceDirs` are the search
+ * folders that widen the fence: the command line's, not a configuration
+ * file's (it is the repository's own, as open to a stranger as the sources).
+ * `record` wraps the host so that the run knows every file it read.
  */
-export function loadOptions(opts: SourceOptions, host: FileHost = nodeFileHost): LoadOptions {
+export function loadOptions(opts: SourceOptions, inputs: readonly string[], fenceDirs: readonly string[] = opts.include, record: (host: FileHost) => FileHost = (host) => host): LoadOptions {
+  const includeDirs = [...opts.include, builtinIncludeDir()];
   return {
-    host,
-    includeDirs: [...opts.include, builtinIncludeDir()],
+    host: record(fencedFileHost(includeFence(inputs, [...fenceDirs, builtinIncludeDir()], opts.allowIncludeOutside === true))),
+    includeDirs,
     defines: opts.define.map(parseDefine),
     undefines: opts.undefine,
     cpp: cppMode(opts),

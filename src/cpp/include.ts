@@ -4,7 +4,7 @@
  * directories. Paths are joined as gcc joins them (`dir/name`, no
  * normalisation), because that is the name the line markers carry.
  */
-import type { FileHost } from '../source/host.js';
+import { isNotFound, type FileHost } from '../source/host.js';
 
 export interface FoundFile {
   readonly path: string;
@@ -23,7 +23,6 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** Search for an include file; null when it is nowhere. */
 /** The folders findInclude looks in, in order, for the message when it finds nothing. */
 export function searchedFolders(name: string, angled: boolean, includer: string, includeDirs: readonly string[], startDir = 0): string[] {
   if (name.startsWith('/')) return [];
@@ -32,6 +31,11 @@ export function searchedFolders(name: string, angled: boolean, includer: string,
   return dirs;
 }
 
+/**
+ * Search for an include file: null when it is nowhere, the first reason
+ * that is more than "not there" (a file refused, too large, unreadable)
+ * when no candidate could be read.
+ */
 export function findInclude(
   host: FileHost,
   name: string,
@@ -39,16 +43,18 @@ export function findInclude(
   includer: string,
   includeDirs: readonly string[],
   startDir = 0,
-): FoundFile | null {
+): FoundFile | { error: string } | null {
   const candidates: Array<[string, number]> = [];
   if (name.startsWith('/')) candidates.push([name, -1]);
   else {
     if (!angled && startDir === 0) candidates.push([joinPath(dirnameOf(includer), name), -1]);
     for (let i = startDir; i < includeDirs.length; i++) candidates.push([joinPath(includeDirs[i]!.replace(/\/+$/, '') || '/', name), i]);
   }
+  let refused: string | null = null;
   for (const [path, dirIndex] of candidates) {
     const bytes = host.readBytes(path);
     if (bytes instanceof Uint8Array) return { path, bytes, dirIndex };
+    refused ??= isNotFound(bytes.error) ? null : bytes.error;
   }
-  return null;
+  return refused === null ? null : { error: refused };
 }

@@ -489,6 +489,10 @@ export class Driver implements TokenFeed, ExpansionHost {
     }
     const startDir = next && file.dirIndex >= 0 ? file.dirIndex + 1 : 0;
     const found = findInclude(this.options.host, operand.name, operand.angled || (next && file.dirIndex >= 0), file.path, this.options.includeDirs, startDir);
+    if (found && 'error' in found) {
+      this.report('error', 'cpp_include', `fatal error: ${operand.name}: ${found.error}`, rest[0] ?? at);
+      throw new FatalError();
+    }
     if (!found) {
       const dirs = searchedFolders(operand.name, operand.angled || (next && file.dirIndex >= 0), file.path, this.options.includeDirs, startDir);
       const searched = dirs.length > 0 ? `searched ${dirs.join(', ')}` : 'no folder to search';

@@ -9,7 +9,7 @@
  */
 import { bomWarning, UTF8_BOM } from '../source/bom.js';
 import type { Diagnostic } from '../source/diagnostic.js';
-import { bytesToLatin1, MAX_INPUT_BYTES, type FileHost } from '../source/host.js';
+import { bytesToLatin1, isNotFound, MAX_INPUT_BYTES, NOT_FOUND, type FileHost } from '../source/host.js';
 import { MAX_PROPERTY_BYTES } from '../tree/node.js';
 import { plainSpan, type Span } from '../source/span.js';
 import { unescape } from './escapes.js';
@@ -325,14 +325,16 @@ export function openRelative(
   options: LexOptions,
 ): { path: string; bytes: Uint8Array } | { error: string } {
   const candidates = [joinSourcePath(fromDir, name), ...options.includeDirs.map((d) => joinSourcePath(d, name))];
+  // The first reason that is more than "not there" (a file refused, too large, unreadable) is the one to give.
   let firstError = '';
   for (const path of candidates) {
     const got = options.host.readBytes(path);
     if (got instanceof Uint8Array) return { path, bytes: got };
-    if (!firstError || got.error !== 'No such file or directory') firstError ||= got.error;
+    if (!firstError && !isNotFound(got.error)) firstError = got.error;
   }
+  if (firstError) return { error: `Couldn't open "${name}": ${firstError}` };
   const searched = name.startsWith('/') ? '' : ` (searched ${[fromDir ?? '.', ...options.includeDirs].join(', ')}; add the folder that holds it with -I DIR)`;
-  return { error: `Couldn't open "${name}": ${firstError || 'No such file or directory'}${searched}` };
+  return { error: `Couldn't open "${name}": ${NOT_FOUND}${searched}` };
 }
 
 export class Lexer {

@@ -60,6 +60,19 @@ test('hostile schemas: a property schema whose allOf, oneOf and not lead back to
   assert.ok(r.ms < 3000, `${r.ms} ms`);
 });
 
+test('hostile schemas: $ref fanning out without a loop (each level naming the next twice, thirty deep) is refused before compiling, not 2^30 checks', async () => {
+  // Found while merging issue 18's schema work: no loop, so the loop finder let it through, and Ajv
+  // (as dt-validate) would check the property 2^30 times.
+  const r = await cli(['--all', '--schema', fixture('fan-out.yaml'), fixture('fan-out.dts')]);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stdout, /fan-out\.yaml:\d+:\d+: error: .*#\/definitions\/d0: applies more than 50000 subschemas to one value .*\[schema_fan_out\]/);
+  assert.equal(r.stdout.match(/\[schema_fan_out\]/g)?.length, 1, 'one error for the document, not one per level');
+  assert.ok(r.ms < 3000, `${r.ms} ms`);
+  const binding = await cli(['check-binding', fixture('fan-out.yaml')]);
+  assert.equal(binding.code, 2, binding.stdout + binding.stderr);
+  assert.match(binding.stdout, /\[schema_fan_out\]/);
+});
+
 test('hostile schemas: check-binding on a binding whose $ref loops is exit 2 with the chain, not a finding per example', async () => {
   const r = await cli(['check-binding', fixture('loop-same-file.yaml')]);
   assert.equal(r.code, 2, r.stdout + r.stderr);

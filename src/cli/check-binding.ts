@@ -49,7 +49,7 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
 }
 
 /** Schema problems that make the set unusable (exit 2), not findings about the binding. */
-const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop', 'schema_override']);
+const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop', 'schema_fan_out', 'schema_override']);
 
 function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord, sources: Map<string, Uint8Array>): FileReport {
   const host = nodeSchemaHost(reads.host);

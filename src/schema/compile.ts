@@ -17,7 +17,7 @@ import { compatiblesOf, fixupBinding, type JsonObject } from './fixups.js';
 import { builtinSchemaDir, type SchemaHost } from './host.js';
 import { isObject } from './json-pointer.js';
 import { loadBinding, type LoadedBinding } from './load.js';
-import { findRefLoops, type RefHop } from './ref-loops.js';
+import { findFanOuts, findRefLoops, MAX_SCHEMA_EXPANSION, type RefHop } from './ref-loops.js';
 import { ajvRegExpEngine, patternsIn, patternTester, type AjvRegExpEngine } from './user-pattern.js';
 import {
   artefactEntries,
@@ -365,15 +365,28 @@ class SchemaCompiler {
   }
 
   /**
-   * Every `$ref` loop is an error at its first hop; the ids of the schemas on
-   * one, which are not compiled: validating with them would recurse until
+   * Every `$ref` loop is an error at its first hop, and so is a fan-out past
+   * MAX_SCHEMA_EXPANSION; the ids of the schemas on one, which are not compiled: validating with them would recurse until
    * the stack ran out.
    */
   private refLoopMembers(): Set<string> {
     const members = new Set<string>();
-    for (const loop of findRefLoops(this.entries.map((e) => ({ id: e.id, json: e.fixed })))) {
+    const docs = this.entries.map((e) => ({ id: e.id, json: e.fixed }));
+    for (const loop of findRefLoops(docs)) {
       this.diagnostics.push(refLoopProblem(this.entries, loop));
       for (const hop of loop) members.add(this.entries[hop.doc]!.id);
+    }
+    // A fan-out does not loop but is as fatal: exponential checks of every node. Only the user's schemas can hold one.
+    const users = new Set<number>();
+    this.entries.forEach((e, i) => {
+      if (e.user && !members.has(e.id)) users.add(i);
+    });
+    for (const fan of findFanOuts(docs, users)) {
+      const e = this.entries[fan.doc]!;
+      const at = e.loaded?.locate(fan.pointer);
+      const message = `${e.path}#${fan.pointer}: applies more than ${MAX_SCHEMA_EXPANSION} subschemas to one value ($ref and allOf/anyOf/oneOf fanning out without end in sight); not compiled`;
+      this.diagnostics.push(diag('schema_fan_out', message, e.path, at?.line, at?.col));
+      members.add(e.id);
     }
     return members;
   }

@@ -190,3 +190,78 @@ function canonicalLoop(loop: RefHop[]): RefHop[] {
   }
   return [...loop.slice(best), ...loop.slice(0, best)];
 }
+
+/**
+ * Past this many subschemas applied to one value, a schema is refused: `$ref`
+ * and `allOf` may fan out without looping (each level referring to the next
+ * twice, thirty levels down, is 2^30 checks of every node). dt-schema's own
+ * schemas and the kernel's bindings stay in the hundreds.
+ */
+export const MAX_SCHEMA_EXPANSION = 50_000;
+
+/** A subschema that applies more than MAX_SCHEMA_EXPANSION subschemas to one value. */
+export interface FanOut {
+  doc: number;
+  pointer: string;
+}
+
+/**
+ * The first subschema of each document in `from` that expands past `limit`: how many
+ * subschemas validation applies to the value one of them is given, counted
+ * through the same-instance hops, each subschema counted once per path to it
+ * (so a fan-out is counted as Ajv would walk it). Loops are found and refused
+ * before this: a hop back into a subschema still being counted adds nothing.
+ */
+export function findFanOuts(docs: readonly RefDocument[], from: ReadonlySet<number>, limit = MAX_SCHEMA_EXPANSION): FanOut[] {
+  const byKey = new Map<string, number>();
+  docs.forEach((d, i) => {
+    if (!byKey.has(docKey(d.id))) byKey.set(docKey(d.id), i);
+  });
+  const key = (doc: number, pointer: string): string => `${doc}\0${pointer}`;
+  // Counts saturate just past the limit: enough to tell, and no overflow however wide the fan.
+  const size = new Map<string, number>();
+  const open = new Set<string>();
+  const out: FanOut[] = [];
+  interface Frame {
+    doc: number;
+    pointer: string;
+    hops: [string, number, string][];
+    next: number;
+    total: number;
+  }
+  for (const d of from) {
+    for (const start of subschemaPointers(docs[d]!.json)) {
+      if (size.has(key(d, start))) continue;
+      const stack: Frame[] = [{ doc: d, pointer: start, hops: hopsFrom(d, start, docs, byKey), next: 0, total: 1 }];
+      open.add(key(d, start));
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        if (top.next >= top.hops.length) {
+          const k = key(top.doc, top.pointer);
+          open.delete(k);
+          size.set(k, top.total);
+          stack.pop();
+          const parent = stack[stack.length - 1];
+          if (parent) parent.total = Math.min(limit + 1, parent.total + top.total);
+          continue;
+        }
+        const [, doc, pointer] = top.hops[top.next++]!;
+        const k = key(doc, pointer);
+        const known = size.get(k);
+        if (known !== undefined) top.total = Math.min(limit + 1, top.total + known);
+        else if (!open.has(k)) {
+          open.add(k);
+          stack.push({ doc, pointer, hops: hopsFrom(doc, pointer, docs, byKey), next: 0, total: 1 });
+        }
+      }
+    }
+  }
+  // One per document, the first in document order: the levels below it are over the limit for the same reason.
+  for (const d of from) {
+    const first = subschemaPointers(docs[d]!.json)
+      .filter((p) => (size.get(key(d, p)) ?? 0) > limit)
+      .sort()[0];
+    if (first !== undefined) out.push({ doc: d, pointer: first });
+  }
+  return out;
+}

@@ -20,6 +20,7 @@ import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
+import { errorsOnly, severityCounts } from '../report/cap.js';
 import { ExitCode } from './exit-codes.js';
 import { sameFile, writeFileAtomic, type CliIo } from './io.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
@@ -134,18 +135,25 @@ export function parseRules(settings: readonly string[]): Record<string, RuleSett
   return rules;
 }
 
+/** What the report keeps of a lint: the tree is not kept for the run, and the findings past the cap only as counts. */
+function fileReport(file: string, report: LintReport): FileReport {
+  const out: FileReport = { file, fatal: report.fatal, diagnostics: report.diagnostics };
+  if (report.dropped) out.dropped = report.dropped;
+  return out;
+}
+
 /** The exit code for a run: errors fail it, warnings only past --max-warnings, notes never. */
 export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number | undefined): number {
   if (reports.some((r) => r.fatal)) return ExitCode.BadInput;
-  const all = reports.flatMap((r) => r.diagnostics);
-  if (all.some((d) => d.severity === 'error')) return ExitCode.Findings;
+  // Every finding counts, those a report leaves out too: the cap on printing never changes a verdict.
+  if (severityCounts(reports).error > 0) return ExitCode.Findings;
   return maxWarningsExceeded(reports, maxWarnings) ? ExitCode.Findings : ExitCode.Ok;
 }
 
 /** "3 warnings, more than --max-warnings 0" when the warnings alone fail the run, else null. */
 export function maxWarningsExceeded(reports: readonly FileReport[], maxWarnings: number | undefined): string | null {
   if (maxWarnings === undefined) return null;
-  const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  const warnings = severityCounts(reports).warning;
   if (warnings <= maxWarnings) return null;
   return `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}`;
 }
@@ -231,7 +239,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     };
     if (liveFolders.has(input)) {
       const report = lintFolder(input, lintOptions);
-      reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+      reports.push(fileReport(name, report));
       continue;
     }
     const bytes = readInput(input, io);
@@ -241,7 +249,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     }
     if (!inputBytes.has(name)) inputBytes.set(name, bytes);
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
-    reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+    reports.push(fileReport(name, report));
   }
   return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, inputBytes);
 }
@@ -258,7 +266,7 @@ export interface ReportOptions {
 
 /** Write the report where it was asked for and return the run's exit code. */
 export function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, inputs: ReadonlyMap<string, Uint8Array> = new Map()): number {
-  const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
+  const shown = opts.quiet ? reports.map(errorsOnly) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
   const text = formatReport(shown, opts, io, toFile, inputs);
   if (toFile) {

@@ -21,6 +21,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
 import { errorsOnly, severityCounts } from '../report/cap.js';
+import { safeMessage, safeName } from '../report/safe-text.js';
 import { ExitCode } from './exit-codes.js';
 import { sameFile, writeFileAtomic, type CliIo } from './io.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
@@ -163,7 +164,7 @@ export function refuseOutputOverInput(output: string | undefined, inputs: readon
   if (output === undefined || output === '-') return false;
   const input = inputs.find((i) => i !== '-' && sameFile(output, i));
   if (input === undefined) return false;
-  io.stderr(`vmgenid-lint: refusing to write the output over the input ${input}\n`);
+  io.stderr(`vmgenid-lint: refusing to write the output over the input ${safeName(input)}\n`);
   return true;
 }
 
@@ -190,7 +191,8 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     for (const input of expanded.files) perFile.set(input, await configOf(input));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`${err.message}\n`);
+    // A configuration's message may quote what the file holds.
+    io.stderr(`${safeMessage(err.message)}\n`);
     return ExitCode.Usage;
   }
   const files = expanded.files.filter((f) => {

@@ -14,6 +14,7 @@ import { MAX_PROPERTY_BYTES } from '../tree/node.js';
 import { plainSpan, type Span } from '../source/span.js';
 import { unescape } from './escapes.js';
 import type { Token, TokenKind } from './token.js';
+import { quote, shownName } from '../source/quote.js';
 
 type LexState = 'INITIAL' | 'V1' | 'BYTESTRING' | 'PROPNODENAME';
 
@@ -282,11 +283,11 @@ export function parseIntegerLiteral(text: string): { value: bigint; error?: stri
   const usable = valid.exec(body)?.[0] ?? '';
   if (usable.length !== body.length) {
     // strtoull stops at the first bad digit; dtc rejects anything but U/L after it.
-    return { value: parseRadix(usable, radix), error: `Bad integer literal '${text}'` };
+    return { value: parseRadix(usable, radix), error: `Bad integer literal ${quote(text)}` };
   }
   const value = parseRadix(usable, radix);
   if (value > 0xffff_ffff_ffff_ffffn) {
-    return { value: 0xffff_ffff_ffff_ffffn, error: `Integer literal '${text}' out of range` };
+    return { value: 0xffff_ffff_ffff_ffffn, error: `Integer literal ${quote(text)} out of range` };
   }
   return { value };
 }
@@ -331,8 +332,8 @@ export function openRelative(
     if (got instanceof Uint8Array) return { path, bytes: got };
     if (!firstError || got.error !== 'No such file or directory') firstError ||= got.error;
   }
-  const searched = name.startsWith('/') ? '' : ` (searched ${[fromDir ?? '.', ...options.includeDirs].join(', ')}; add the folder that holds it with -I DIR)`;
-  return { error: `Couldn't open "${name}": ${firstError || 'No such file or directory'}${searched}` };
+  const searched = name.startsWith('/') ? '' : ` (searched ${[fromDir ?? '.', ...options.includeDirs].map((d) => shownName(d)).join(', ')}; add the folder that holds it with -I DIR)`;
+  return { error: `Couldn't open ${quote(name, '"')}: ${firstError || 'No such file or directory'}${searched}` };
 }
 
 export class Lexer {

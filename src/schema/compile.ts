@@ -31,6 +31,7 @@ import {
   type PrecompiledManifest,
 } from './precompiled.js';
 import { sameId, SchemaSet, type SchemaEntry, type Validator } from './schema-set.js';
+import { quote, shownName } from '../source/quote.js';
 
 /** A schema of the run: the set's entry, with the file it was read from (none for precompiled ones). */
 interface CompiledEntry extends SchemaEntry {
@@ -136,14 +137,14 @@ function compileProblem(e: CompiledEntry, err: unknown): Diagnostic {
     const raw = (err as { missingSchema?: unknown }).missingSchema;
     const written = typeof raw === 'string' ? raw : missing;
     const pointer = e.loaded ? (refPointer(e.loaded.json, written) ?? refPointer(e.loaded.json, missing)) : null;
-    const message = `$ref '${written.replace(/^http:\/\/devicetree\.org/, '')}' names a schema that is not loaded (add its folder with --schema)`;
+    const message = `$ref ${quote(written.replace(/^http:\/\/devicetree\.org/, ''))} names a schema that is not loaded (add its folder with --schema)`;
     if (pointer) {
       const at = e.loaded!.locate(pointer);
       return diag('schema_ref', message, e.path, at.line, at.col);
     }
-    return diag('schema_ref', `${e.path}: ${message}`, e.path);
+    return diag('schema_ref', `${shownName(e.path)}: ${message}`, e.path);
   }
-  return diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path);
+  return diag('schema_compile', `${shownName(e.path)}: ${(err as Error).message}`, e.path);
 }
 
 /**
@@ -216,7 +217,7 @@ class SchemaCompiler {
     }
     const raw = loaded.json;
     if (!isObject(raw) || typeof raw.$id !== 'string') {
-      this.diagnostics.push(diag('schema_load', `${loaded.path}: ignoring, not a schema (no $id)`, loaded.path));
+      this.diagnostics.push(diag('schema_load', `${shownName(loaded.path)}: ignoring, not a schema (no $id)`, loaded.path));
       return;
     }
     const id = raw.$id;
@@ -224,7 +225,7 @@ class SchemaCompiler {
     if (this.entries.some((e) => sameId(e.id, id))) {
       const p = loaded.locate('/$id');
       this.diagnostics.push({
-        ...diag('schema_duplicate', `duplicate $id '${id}' (already loaded); ignoring ${loaded.path}`, loaded.path, p.line, p.col),
+        ...diag('schema_duplicate', `duplicate $id ${quote(id)} (already loaded); ignoring ${shownName(loaded.path)}`, loaded.path, p.line, p.col),
         severity: 'warning',
       });
       return;
@@ -245,7 +246,7 @@ class SchemaCompiler {
       try {
         this.ajv.addSchema(forAjv(e.fixed), e.id);
       } catch (err) {
-        this.diagnostics.push(diag('schema_compile', `${e.path}: ${(err as Error).message}`, e.path));
+        this.diagnostics.push(diag('schema_compile', `${shownName(e.path)}: ${(err as Error).message}`, e.path));
         this.validators.set(e.id, null);
       }
     }
@@ -269,7 +270,7 @@ class SchemaCompiler {
         try {
           this.selectors.set(e.id, this.ajv.compile(verdictOnly(withoutId(select as JsonObject)) as never));
         } catch (err) {
-          this.diagnostics.push(diag('schema_compile', `${e.path}: select: ${(err as Error).message}`, e.path));
+          this.diagnostics.push(diag('schema_compile', `${shownName(e.path)}: select: ${(err as Error).message}`, e.path));
           this.selectors.set(e.id, false);
         }
       }

@@ -30,6 +30,7 @@ import { applySuppressions, findDirectives, mayHoldDirectives, type Directive } 
 import { bytesToLatin1 } from './source/host.js';
 import { applyOverlay } from './tree/apply-overlay.js';
 import { inOverlayFragment, isOverlay, overlayWrapping } from './tree/overlay.js';
+import { keepFindings, type SeverityCounts } from './report/cap.js';
 
 export interface LintOptions extends LoadOptions {
   schemas: SchemaSet;
@@ -60,6 +61,18 @@ export interface LintReport {
   tree: DeviceTree | null;
   /** The source files the compile read, by name: the only text a report may quote. */
   sources: SourceFiles;
+  /** Findings past MAX_FINDINGS_PER_FILE, counted by severity but not kept (`diagnostics` holds the rest). */
+  dropped?: SeverityCounts;
+}
+
+/**
+ * The report with no more findings kept than a report can print for a file:
+ * the rest are counted by severity, so verdicts see them and memory does not
+ * hold them (a run over many generated inputs keeps a bounded number per file).
+ */
+function bounded(report: LintReport): LintReport {
+  const { kept, dropped } = keepFindings(report.diagnostics);
+  return dropped ? { ...report, diagnostics: kept, dropped } : report;
 }
 
 export { compatiblesOf, isVmgenid, VMGENID_COMPATIBLES };
@@ -195,7 +208,7 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
 /** Lint one input given as bytes (DTS or DTB, told apart by content). */
 export function lintBytes(file: string, bytes: Uint8Array, options: LintOptions): LintReport {
   const loaded = loadTree(file, bytes, options);
-  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null, sources: loaded.sources };
+  if (!loaded.tree) return bounded({ file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null, sources: loaded.sources });
   return lintTree(file, loaded.kind, loaded.tree, loaded.diagnostics, options, loaded.sources);
 }
 
@@ -215,18 +228,18 @@ export interface BaseInput {
 export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, options: LintOptions): LintReport {
   // Overlays are built with -@ (their labels join the board's), as the kernel builds them for fdtoverlay.
   const loaded = loadTree(file, bytes, { ...options, symbols: true });
-  if (!loaded.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null, sources: loaded.sources };
+  if (!loaded.tree) return bounded({ file, kind: loaded.kind, fatal: true, diagnostics: loaded.diagnostics, tree: null, sources: loaded.sources });
   // A board given with --base is linted as it is, compiled as without it (no labels made into phandles).
   if (!isOverlay(loaded.tree)) return lintBytes(file, bytes, options);
   const board = loadTree(base.file, base.bytes, { ...options, symbols: true });
   const sources: SourceFiles = new Map([...board.sources, ...loaded.sources]);
-  if (!board.tree) return { file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null, sources };
+  if (!board.tree) return bounded({ file, kind: loaded.kind, fatal: true, diagnostics: board.diagnostics, tree: null, sources });
   const problems = applyOverlay(board.tree, loaded.tree);
   const compiled = [...board.diagnostics, ...loaded.diagnostics];
   if (problems.length > 0) {
     // fdtoverlay stops at the first; all are said here, and nothing is judged on a half-applied tree.
     const failed = problems.map((message): Diagnostic => ({ severity: 'error', check: 'overlay_apply', message: `cannot apply onto ${base.file}: ${message}`, file }));
-    return { file, kind: loaded.kind, fatal: true, diagnostics: [...compiled, ...failed], tree: null, sources };
+    return bounded({ file, kind: loaded.kind, fatal: true, diagnostics: [...compiled, ...failed], tree: null, sources });
   }
   return lintTree(file, loaded.kind, board.tree, compiled, options, sources);
 }
@@ -235,11 +248,11 @@ export function lintOnBase(file: string, bytes: Uint8Array, base: BaseInput, opt
 export function lintFolder(dir: string, options: LintOptions): LintReport {
   try {
     const finished = finishTree(readDeviceTreeFolder(dir), options);
-    if (!finished.tree) return { file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null, sources: new Map() };
+    if (!finished.tree) return bounded({ file: dir, kind: 'dtb', fatal: true, diagnostics: finished.diagnostics, tree: null, sources: new Map() });
     return lintTree(dir, 'dtb', finished.tree, finished.diagnostics, options, new Map());
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return { file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null, sources: new Map() };
+    return bounded({ file: dir, kind: 'dtb', fatal: true, diagnostics: err.diagnostics, tree: null, sources: new Map() });
   }
 }
 
@@ -299,7 +312,7 @@ function lintTree(
     const { kept, reports } = applySuppressions(found, directivesOf(tree, file, sources, options.directiveCache));
     found = [...kept, ...applyRules(reports, rules)];
   }
-  return { file, kind, fatal: refused, diagnostics: sortByPosition(found), tree, sources };
+  return bounded({ file, kind, fatal: refused, diagnostics: sortByPosition(found), tree, sources });
 }
 
 const CHECK_NAMES: ReadonlySet<string> = new Set(CHECKS.map((c) => c.name));

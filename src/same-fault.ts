@@ -61,25 +61,42 @@ function fold(into: Diagnostic, folded: Diagnostic): void {
   if (!into.bindingId && folded.bindingId) into.bindingId = folded.bindingId;
 }
 
-/** The findings with each fault said once; order is kept (the survivor keeps its place). */
+/** The findings by the node they are about: only findings on one node ever fold (each pairing asks the same node). */
+function byNode(diagnostics: readonly Diagnostic[]): Map<string | undefined, Diagnostic[]> {
+  const groups = new Map<string | undefined, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const group = groups.get(d.nodePath);
+    if (group) group.push(d);
+    else groups.set(d.nodePath, [d]);
+  }
+  return groups;
+}
+
+/**
+ * The findings with each fault said once; order is kept (the survivor keeps
+ * its place). Pairs are sought within a node's findings, so a board of
+ * thousands of nodes costs the findings of each node squared, not of the board.
+ */
 export function oneFindingPerFault(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   const out = diagnostics.map((d) => ({ ...d }));
   const gone = new Set<Diagnostic>();
-  for (const cause of out) {
-    if (!CAUSES.has(cause.check)) continue;
-    for (const consequence of out) {
-      if (gone.has(consequence) || !followsFrom(cause, consequence)) continue;
-      fold(cause, consequence);
-      cause.message += `; as a result, ${consequence.message}`;
-      gone.add(consequence);
+  for (const group of byNode(out).values()) {
+    for (const cause of group) {
+      if (!CAUSES.has(cause.check)) continue;
+      for (const consequence of group) {
+        if (gone.has(consequence) || !followsFrom(cause, consequence)) continue;
+        fold(cause, consequence);
+        cause.message += `; as a result, ${consequence.message}`;
+        gone.add(consequence);
+      }
     }
-  }
-  for (const check of out) {
-    if (gone.has(check) || !SHAPE_CHECKS[check.check]) continue;
-    for (const schema of out) {
-      if (gone.has(schema) || !sameShapeFault(check, schema)) continue;
-      fold(check, schema);
-      gone.add(schema);
+    for (const check of group) {
+      if (gone.has(check) || !SHAPE_CHECKS[check.check]) continue;
+      for (const schema of group) {
+        if (gone.has(schema) || !sameShapeFault(check, schema)) continue;
+        fold(check, schema);
+        gone.add(schema);
+      }
     }
   }
   return out.filter((d) => !gone.has(d));

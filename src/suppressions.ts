@@ -10,6 +10,7 @@
  */
 import type { Diagnostic } from './source/diagnostic.js';
 import { isRuleName } from './rules.js';
+import { clipEnd, MAX_QUOTED_CHARS, quote } from './source/quote.js';
 
 export interface Directive {
   file: string;
@@ -74,7 +75,7 @@ export function applySuppressions(diagnostics: readonly Diagnostic[], directives
     if (x.names.length === 0) {
       reports.push({ severity: 'warning', check: 'unknown_suppression', message: 'a suppression must name the findings it suppresses (vmgenid-lint-disable-next-line NAME[, NAME] -- reason)', span });
     } else if (unknown.length > 0) {
-      reports.push({ severity: 'warning', check: 'unknown_suppression', message: `a suppression names ${unknown.map((n) => `'${n}'`).join(', ')}, which no finding is called (see vmgenid-lint list-checks)`, span });
+      reports.push({ severity: 'warning', check: 'unknown_suppression', message: `a suppression names ${clipEnd(unknown.map((n) => quote(n)).join(', '), 2 * MAX_QUOTED_CHARS)}, which no finding is called (see vmgenid-lint list-checks)`, span });
     } else if (!x.used) {
       const where = x.target === x.line ? 'this line' : `line ${x.target}`;
       reports.push({ severity: 'warning', check: 'unused_suppression', message: `nothing on ${where} is found by ${x.names.join(', ')}: remove the suppression`, span });

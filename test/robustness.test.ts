@@ -51,7 +51,8 @@ test('robustness: a blob repeating one property thousands of times is reported i
   const r = await cli(['-'], blob([1, 0, ...props, 2, 9], 'compatible\0'));
   assert.equal(r.code, 2); // dtc refuses a tree its checks find errors in: "cannot be compiled", findings shown
   assert.ok(r.stdout.split('\n').length < 2000, `${r.stdout.split('\n').length} lines of output`);
-  assert.match(r.stdout, /more duplicate/);
+  // dtc's own "N more duplicate" finding comes after its first pairs, past what a report prints of a file: the report's note counts it.
+  assert.match(r.stdout, /more duplicate|findings? more in this file not shown/);
   assert.ok(r.ms < 5000, `${r.ms} ms`);
 });
 
@@ -69,7 +70,8 @@ test('robustness: a blob with a hundred thousand same-named siblings is reported
   const r = await cli(['-'], blob([1, 0, ...nodes, 2, 9], ''));
   assert.equal(r.code, 2); // dtc refuses a tree its checks find errors in: "cannot be compiled", findings shown
   assert.ok(r.stdout.split('\n').length < 2000, `${r.stdout.split('\n').length} lines of output`);
-  assert.match(r.stdout, /more duplicate/);
+  // dtc's own "N more duplicate" finding comes after its first pairs, past what a report prints of a file: the report's note counts it.
+  assert.match(r.stdout, /more duplicate|findings? more in this file not shown/);
   assert.ok(r.ms < 5000, `${r.ms} ms`);
 });
 
@@ -82,7 +84,8 @@ test('robustness: --all on a blob of a hundred thousand sibling nodes (1.4 MB) s
   assert.ok(bytes.length > 1_000_000);
   const r = await cli(['--all', '-'], bytes);
   assert.equal(r.code, 2, r.stderr); // duplicate node names: dtc refuses the tree
-  assert.match(r.stdout, /reg is required/);
+  // Every node is judged (50,000 of them lack reg), though a report prints only the first findings of a file.
+  assert.ok(Number(/(\d+) errors,/.exec(r.stdout)?.[1]) > 50_000, r.stdout.slice(-500));
   assert.ok(r.ms < 2700, `${r.ms} ms`);
 });
 
@@ -178,7 +181,9 @@ test('robustness: findings on a very long line show a window of it, so the repor
   const props = Array.from({ length: 3000 }, (_, i) => `p${i} = <&missing${i}>;`).join(' ');
   const r = await cli(['--no-cpp', '-'], Buffer.from(`/dts-v1/;\n/ { ${props} };\n`, 'latin1'));
   assert.equal(r.code, 2); // dtc refuses a tree its checks find errors in: "cannot be compiled", findings shown
-  assert.match(r.stdout, /<stdin>:2:\d+: error: Reference to non-existent node or label "missing2999"/);
+  // The first thousand of them are printed (MAX_FINDINGS_PER_FILE), and the rest counted.
+  assert.match(r.stdout, /<stdin>:2:\d+: error: Reference to non-existent node or label "missing999"/);
+  assert.match(r.stdout, /2001 findings more in this file not shown/);
   assert.ok(r.stdout.length < 3000 * 600, `${r.stdout.length} bytes of report`);
   const caret = r.stdout.split('\n').find((l) => /\^/.test(l))!;
   assert.ok(caret.length < 400, `a caret line of ${caret.length} characters`);

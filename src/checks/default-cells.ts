@@ -1,6 +1,7 @@
 import { DEFAULT_ADDRESS_CELLS, DEFAULT_SIZE_CELLS } from '../tree/addresses.js';
 import { report, type Check } from './context.js';
 import { regCells } from '../tree/addresses.js';
+import { shownName } from '../source/quote.js';
 
 export const avoidDefaultAddrSize: Check = {
   name: 'avoid-default-addr-size',
@@ -20,7 +21,7 @@ export const avoidDefaultAddrSize: Check = {
       if (!cells.addressWritten) missing.push(`#address-cells (default ${DEFAULT_ADDRESS_CELLS} used)`);
       if (!cells.sizeWritten) missing.push(`#size-cells (default ${DEFAULT_SIZE_CELLS} used)`);
       if (missing.length === 0) continue;
-      out.push(report(avoidDefaultAddrSize, node, `reg of ${node.path} relies on default ${missing.join(' and ')}: ${parent.path} does not set them`, 'reg'));
+      out.push(report(avoidDefaultAddrSize, node, `reg of ${shownName(node.path)} relies on default ${missing.join(' and ')}: ${shownName(parent.path)} does not set them`, 'reg'));
     }
     return out;
   },

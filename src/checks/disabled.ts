@@ -1,6 +1,7 @@
 import { report, type Check } from './context.js';
 import { disabledAncestor, isAvailable } from '../tree/devices.js';
 import { stringValue } from '../tree/values.js';
+import { quote, shownName } from '../source/quote.js';
 
 export const disabled: Check = {
   name: 'vmgenid-disabled',
@@ -14,7 +15,7 @@ export const disabled: Check = {
     const out = [];
     for (const node of ctx.allVmgenids) {
       if (!isAvailable(node)) {
-        out.push(report(disabled, node, `${node.path} has status = "${stringValue(node, 'status') ?? ''}": Linux does not probe it, and the vmgenid checks skip it`, 'status'));
+        out.push(report(disabled, node, `${shownName(node.path)} has status = ${quote(stringValue(node, 'status') ?? '', '"')}: Linux does not probe it, and the vmgenid checks skip it`, 'status'));
         continue;
       }
       const ancestor = disabledAncestor(node);
@@ -23,7 +24,7 @@ export const disabled: Check = {
           report(
             disabled,
             node,
-            `${node.path} is under ${ancestor.path}, which has status = "${stringValue(ancestor, 'status') ?? ''}": Linux creates no device below it, and the vmgenid checks skip the node`,
+            `${shownName(node.path)} is under ${shownName(ancestor.path)}, which has status = ${quote(stringValue(ancestor, 'status') ?? '', '"')}: Linux creates no device below it, and the vmgenid checks skip the node`,
           ),
         );
       }

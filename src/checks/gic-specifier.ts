@@ -1,6 +1,7 @@
 import { report, type Check } from './context.js';
 import { interruptsOf } from '../tree/interrupts.js';
 import { gicCellRange, judgeGicSpecifier } from './gic.js';
+import { shownName } from '../source/quote.js';
 
 export const gicSpecifier: Check = {
   name: 'vmgenid-gic-specifier',
@@ -24,7 +25,7 @@ export const gicSpecifier: Check = {
             report(
               gicSpecifier,
               node,
-              `interrupt ${spec.index} of ${node.path} (<${spec.target!.cells.join(' ')}> to ${spec.target!.controller.path}): ${e.message}`,
+              `interrupt ${spec.index} of ${shownName(node.path)} (<${spec.target!.cells.join(' ')}> to ${shownName(spec.target!.controller.path)}): ${e.message}`,
               info.property ?? undefined,
               gicCellRange(spec, e.cell),
             ),

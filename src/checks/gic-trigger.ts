@@ -1,6 +1,7 @@
 import { report, type Check } from './context.js';
 import { interruptsOf } from '../tree/interrupts.js';
 import { gicCellRange, judgeGicSpecifier } from './gic.js';
+import { shownName } from '../source/quote.js';
 
 export const gicTrigger: Check = {
   name: 'vmgenid-gic-trigger',
@@ -24,7 +25,7 @@ export const gicTrigger: Check = {
           report(
             this,
             node,
-            `interrupt ${spec.index} of ${node.path}: ${notEdge.message}; every known producer uses edge-rising (1)`,
+            `interrupt ${spec.index} of ${shownName(node.path)}: ${notEdge.message}; every known producer uses edge-rising (1)`,
             info.property ?? undefined,
             // The flags cell, unless a nexus's map wrote it (then the whole specifier that went through it).
             gicCellRange(spec, notEdge.cell),

@@ -1,5 +1,6 @@
 import { report, type Check } from './context.js';
 import { interruptsOf } from '../tree/interrupts.js';
+import { shownName } from '../source/quote.js';
 
 export const interruptCells: Check = {
   name: 'vmgenid-interrupt-cells',
@@ -15,7 +16,7 @@ export const interruptCells: Check = {
       const info = interruptsOf(node, ctx.phandles);
       if (!info.property) continue;
       // No one cell is wrong when the count is: point at the whole property.
-      for (const problem of info.cellProblems) out.push(report(interruptCells, node, `${node.path}: ${problem}`, info.property));
+      for (const problem of info.cellProblems) out.push(report(interruptCells, node, `${shownName(node.path)}: ${problem}`, info.property));
     }
     return out;
   },

@@ -1,5 +1,6 @@
 import { report, type Check } from './context.js';
 import { interruptsOf } from '../tree/interrupts.js';
+import { shownName } from '../source/quote.js';
 
 export const interruptCount: Check = {
   name: 'vmgenid-interrupt-count',
@@ -14,12 +15,12 @@ export const interruptCount: Check = {
     for (const node of ctx.vmgenids) {
       const info = interruptsOf(node, ctx.phandles);
       if (!info.property) {
-        out.push(report(interruptCount, node, `vmgenid node ${node.path} has no interrupts or interrupts-extended; the driver needs interrupt 0 to learn of a new generation ID`));
+        out.push(report(interruptCount, node, `vmgenid node ${shownName(node.path)} has no interrupts or interrupts-extended; the driver needs interrupt 0 to learn of a new generation ID`));
         continue;
       }
       const prop = node.property(info.property);
       if (prop && prop.value.length === 0) {
-        out.push(report(interruptCount, node, `${info.property} of ${node.path} is empty; the driver needs interrupt 0`, info.property));
+        out.push(report(interruptCount, node, `${info.property} of ${shownName(node.path)} is empty; the driver needs interrupt 0`, info.property));
         continue;
       }
       // A parse that stopped early cannot count; the other interrupt checks say why.
@@ -33,7 +34,7 @@ export const interruptCount: Check = {
         report(
           this,
           node,
-          `${info.property} of ${node.path} has ${info.specifiers.length} interrupts; the binding allows one and the driver uses only interrupt 0`,
+          `${info.property} of ${shownName(node.path)} has ${info.specifiers.length} interrupts; the binding allows one and the driver uses only interrupt 0`,
           info.property,
           total > first ? { first, count: total - first } : undefined,
         ),

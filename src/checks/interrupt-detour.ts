@@ -1,5 +1,6 @@
 import { report, type Check } from './context.js';
 import { interruptsOf } from '../tree/interrupts.js';
+import { shownName } from '../source/quote.js';
 
 export const interruptDetour: Check = {
   name: 'vmgenid-interrupt-parent-detour',
@@ -18,7 +19,7 @@ export const interruptDetour: Check = {
       const info = interruptsOf(node, ctx.phandles);
       if (!info.property) continue;
       const where = node.property('interrupt-parent') ? 'interrupt-parent' : info.property;
-      for (const detour of info.detours) out.push(report(interruptDetour, node, `interrupt of ${node.path}: ${detour}`, where));
+      for (const detour of info.detours) out.push(report(interruptDetour, node, `interrupt of ${shownName(node.path)}: ${detour}`, where));
     }
     return out;
   },

@@ -1,5 +1,6 @@
 import { report, type Check } from './context.js';
 import { interruptsOf } from '../tree/interrupts.js';
+import { shownName } from '../source/quote.js';
 
 export const interruptParentCheck: Check = {
   name: 'vmgenid-interrupt-parent',
@@ -16,7 +17,7 @@ export const interruptParentCheck: Check = {
     for (const node of ctx.vmgenids) {
       const info = interruptsOf(node, ctx.phandles);
       if (!info.property) continue;
-      for (const problem of info.parentProblems) out.push(report(interruptParentCheck, node, `interrupt of ${node.path}: ${problem}`, info.property));
+      for (const problem of info.parentProblems) out.push(report(interruptParentCheck, node, `interrupt of ${shownName(node.path)}: ${problem}`, info.property));
     }
     return out;
   },

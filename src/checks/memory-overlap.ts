@@ -2,6 +2,7 @@ import type { DeviceTree, Node } from '../tree/node.js';
 import { firstCpuRange } from '../tree/addresses.js';
 import { intervalText, linearMapped, memoryMap, overlaps, PAGE_SIZES, type Interval, type MemoryMap } from '../tree/memory-map.js';
 import { report, type Check } from './context.js';
+import { shownName } from '../source/quote.js';
 
 /** The page sizes in words, for messages. */
 function pageText(pageSize: bigint): string {
@@ -15,7 +16,7 @@ function reasons(map: MemoryMap, tree: DeviceTree, buffer: Interval, mapped: Int
   if (reserved.ignored && reserved.node) {
     const noMap = reserved.node.liveChildren.some((c) => c.property('no-map') !== undefined);
     out.push(
-      `Linux ignores ${reserved.node.path} as a whole because ${reserved.ignored} (__reserved_mem_check_root)` +
+      `Linux ignores ${shownName(reserved.node.path)} as a whole because ${reserved.ignored} (__reserved_mem_check_root)` +
         (noMap ? ', so its no-map regions carve nothing out' : '') +
         // dtc's ranges_format check sees only an empty ranges under other cells.
         (reserved.ignored.includes('differs') && reserved.node.property('ranges')?.value.length === 0 ? '; dtc warns ranges_format on its empty ranges' : ''),
@@ -23,13 +24,13 @@ function reasons(map: MemoryMap, tree: DeviceTree, buffer: Interval, mapped: Int
   }
   for (const region of reserved.regions) {
     if (!region.noMap || !overlaps(region.range, buffer)) continue;
-    if (region.refused) out.push(`the no-map region ${region.node.path} is not honoured: ${region.refused}`);
+    if (region.refused) out.push(`the no-map region ${shownName(region.node.path)} is not honoured: ${region.refused}`);
     else if (mapped.some((p) => overlaps(p, region.range))) {
-      out.push(`the no-map region ${region.node.path} covers ${intervalText(region.range)} only`);
+      out.push(`the no-map region ${shownName(region.node.path)} covers ${intervalText(region.range)} only`);
     }
   }
   const touched: string[] = [];
-  for (const region of reserved.regions) if (!region.noMap && overlaps(region.range, buffer)) touched.push(`${region.node.path} (${intervalText(region.range)}, without no-map)`);
+  for (const region of reserved.regions) if (!region.noMap && overlaps(region.range, buffer)) touched.push(`${shownName(region.node.path)} (${intervalText(region.range)}, without no-map)`);
   for (const r of tree.reserves) {
     const range = { start: r.address, end: r.address + r.size };
     if (overlaps(range, buffer)) touched.push(`/memreserve/ ${intervalText(range)}`);
@@ -49,7 +50,7 @@ export function mappedBufferProblem(tree: DeviceTree, node: Node, pageSize: bigi
   const mapped = linearMapped(map, buffer);
   if (mapped.length === 0) return null;
   const banks = map.banks.filter((b) => b.pages && mapped.some((p) => overlaps(p, b.pages!)));
-  const ram = banks.map((b) => `${b.node.path}${b.property === 'reg' ? '' : ` ${b.property}`}: ${intervalText(b.pages!)}`).join(', ');
+  const ram = banks.map((b) => `${shownName(b.node.path)}${b.property === 'reg' ? '' : ` ${b.property}`}: ${intervalText(b.pages!)}`).join(', ');
   const inBytes = banks.some((b) => b.pages && overlaps(b.pages, buffer));
   const where = inBytes ? `lies in RAM (${ram})` : `shares a ${pageText(pageSize)} page with RAM (${ram})`;
   const why = reasons(map, tree, buffer, mapped);

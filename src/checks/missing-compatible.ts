@@ -1,5 +1,6 @@
 import { report, type Check } from './context.js';
 import { UPSTREAM_COMPATIBLE, vmgenidNodes } from '../vmgenid.js';
+import { shownName } from '../source/quote.js';
 
 export const missingCompatible: Check = {
   name: 'vmgenid-missing-compatible',
@@ -17,7 +18,7 @@ export const missingCompatible: Check = {
         report(
           missingCompatible,
           node,
-          `${node.path} is named like a VM generation ID device but has no compatible, so no driver binds it (add compatible = "${UPSTREAM_COMPATIBLE}")`,
+          `${shownName(node.path)} is named like a VM generation ID device but has no compatible, so no driver binds it (add compatible = "${UPSTREAM_COMPATIBLE}")`,
         ),
       );
   },

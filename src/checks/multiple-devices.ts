@@ -1,4 +1,5 @@
 import { report, type Check } from './context.js';
+import { shownName } from '../source/quote.js';
 
 export const multipleDevices: Check = {
   name: 'vmgenid-multiple-devices',
@@ -12,7 +13,7 @@ export const multipleDevices: Check = {
     const [first, ...rest] = ctx.vmgenids;
     if (!first) return [];
     return rest.map((node) =>
-      report(multipleDevices, node, `${node.path} is a second enabled vmgenid device (the first is ${first.path}); a VM has one generation ID`),
+      report(multipleDevices, node, `${shownName(node.path)} is a second enabled vmgenid device (the first is ${shownName(first.path)}); a VM has one generation ID`),
     );
   },
 };

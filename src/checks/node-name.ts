@@ -1,6 +1,7 @@
 import { report, type Check } from './context.js';
 import { firstRegEntry } from '../tree/addresses.js';
 import { expectedUnitAddress } from './unit-address-vs-reg.js';
+import { quote, shownName } from '../source/quote.js';
 
 /** The Devicetree Specification's generic name for a random number generator, used by the binding's example. */
 export const GENERIC_NODE_NAME = 'rng';
@@ -18,8 +19,8 @@ export const nodeName: Check = {
       .filter((node) => node.baseName !== GENERIC_NODE_NAME)
       .map((node) => {
         const entry = firstRegEntry(node);
-        const suggested = GENERIC_NODE_NAME + (entry ? `@${expectedUnitAddress(entry.address)}` : node.unitAddress ? `@${node.unitAddress}` : '');
-        return report(nodeName, node, `node name "${node.baseName}" is not the generic name "${GENERIC_NODE_NAME}" the binding's example uses (e.g. ${suggested})`);
+        const suggested = GENERIC_NODE_NAME + (entry ? `@${expectedUnitAddress(entry.address)}` : node.unitAddress ? `@${shownName(node.unitAddress)}` : '');
+        return report(nodeName, node, `node name ${quote(node.baseName, '"')} is not the generic name "${GENERIC_NODE_NAME}" the binding's example uses (e.g. ${suggested})`);
       });
   },
 };

@@ -1,4 +1,5 @@
 import { report, type Check } from './context.js';
+import { shownName } from '../source/quote.js';
 
 export const overlayFragment: Check = {
   name: 'vmgenid-overlay-fragment',
@@ -14,7 +15,7 @@ export const overlayFragment: Check = {
       report(
         overlayFragment,
         node,
-        `${node.path} is in an overlay fragment: its reg, address translation, memory and interrupt parent depend on the base tree and are not checked`,
+        `${shownName(node.path)} is in an overlay fragment: its reg, address translation, memory and interrupt parent depend on the base tree and are not checked`,
       ),
     );
   },

@@ -1,6 +1,7 @@
 import { report, type Check } from './context.js';
 import { DEFAULT_BUS_COMPATIBLES, platformPopulation } from '../tree/devices.js';
 import { compatiblesOf } from '../tree/values.js';
+import { clipEnd, MAX_QUOTED_CHARS, quote, shownName } from '../source/quote.js';
 
 const BUSES = DEFAULT_BUS_COMPATIBLES.map((c) => `"${c}"`).join(', ');
 
@@ -20,9 +21,9 @@ export const noDevice: Check = {
       if (p.created || (p.reason !== 'no-compatible' && p.reason !== 'primecell')) continue;
       const why =
         p.reason === 'no-compatible'
-          ? `${p.ancestor.path} has no compatible, and Linux's of_platform_populate skips such a node with everything below it`
-          : `${p.ancestor.path} is an arm,primecell device, whose children Linux never makes devices of`;
-      out.push(report(noDevice, node, `Linux creates no device for ${node.path}: ${why}; the driver never probes`));
+          ? `${shownName(p.ancestor.path)} has no compatible, and Linux's of_platform_populate skips such a node with everything below it`
+          : `${shownName(p.ancestor.path)} is an arm,primecell device, whose children Linux never makes devices of`;
+      out.push(report(noDevice, node, `Linux creates no device for ${shownName(node.path)}: ${why}; the driver never probes`));
     }
     return out;
   },
@@ -42,13 +43,14 @@ export const parentBus: Check = {
     for (const node of ctx.vmgenids) {
       const p = platformPopulation(node);
       if (p.created || p.reason !== 'not-a-bus') continue;
-      const compatibles = compatiblesOf(p.ancestor).map((c) => `"${c}"`).join(', ');
+      // The ancestor's compatibles are the input's: each quoted short, and the list cut.
+      const compatibles = clipEnd(compatiblesOf(p.ancestor).map((c) => quote(c, '"')).join(', '), 2 * MAX_QUOTED_CHARS);
       out.push(
         report(
           parentBus,
           node,
-          `${p.ancestor.path} (compatible ${compatibles}) is not a bus Linux populates (${BUSES}), so ${node.path} becomes a ` +
-            `device only if the driver of ${p.ancestor.path} creates its children`,
+          `${shownName(p.ancestor.path)} (compatible ${compatibles}) is not a bus Linux populates (${BUSES}), so ${shownName(node.path)} becomes a ` +
+            `device only if the driver of ${shownName(p.ancestor.path)} creates its children`,
         ),
       );
     }

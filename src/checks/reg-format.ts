@@ -1,5 +1,6 @@
 import { report, type Check } from './context.js';
 import { regEntries } from '../tree/addresses.js';
+import { shownName } from '../source/quote.js';
 
 /**
  * The buffer is reg entry 0, read with the parent's cells; if reg cannot be
@@ -19,7 +20,7 @@ export const regFormat: Check = {
     const out = [];
     for (const node of ctx.vmgenids) {
       const reg = regEntries(node);
-      if (!reg.ok) out.push(report(regFormat, node, `vmgenid node ${node.path} ${reg.problem}`, node.property('reg') ? 'reg' : undefined));
+      if (!reg.ok) out.push(report(regFormat, node, `vmgenid node ${shownName(node.path)} ${reg.problem}`, node.property('reg') ? 'reg' : undefined));
     }
     return out;
   },

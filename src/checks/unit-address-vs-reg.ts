@@ -1,5 +1,6 @@
 import { hex, report, type Check } from './context.js';
 import { regEntries } from '../tree/addresses.js';
+import { quote, shownName } from '../source/quote.js';
 
 /**
  * The unit address dtc expects for an address: lowercase hex without `0x`
@@ -35,7 +36,7 @@ export const unitAddressVsReg: Check = {
       const hasAt = node.name.includes('@');
       const reg = regEntries(node);
       if (!node.property('reg')) {
-        if (hasAt) out.push(report(unitAddressVsReg, node, `node ${node.path} has a unit name, but no reg property`));
+        if (hasAt) out.push(report(unitAddressVsReg, node, `node ${shownName(node.path)} has a unit name, but no reg property`));
         continue;
       }
       if (!reg.ok || reg.entries.length === 0) continue;
@@ -48,7 +49,7 @@ export const unitAddressVsReg: Check = {
           report(
             this,
             node,
-            `node ${node.path} has a reg property but no unit address; dtc expects the name ${node.baseName}@${expected} ` +
+            `node ${shownName(node.path)} has a reg property but no unit address; dtc expects the name ${shownName(node.baseName)}@${expected} ` +
               `(reg base ${hex(address)})`,
             'reg',
             baseCells,
@@ -62,8 +63,8 @@ export const unitAddressVsReg: Check = {
         report(
           this,
           node,
-          `unit address "${unit}" of ${node.path} ${unitProblem(unit, expected)}: reg entry 0 is at ${hex(address)}, ` +
-            `so the name should be ${node.baseName}@${expected}`,
+          `unit address ${quote(unit, '"')} of ${shownName(node.path)} ${unitProblem(unit, expected)}: reg entry 0 is at ${hex(address)}, ` +
+            `so the name should be ${shownName(node.baseName)}@${expected}`,
           'reg',
           baseCells,
         ),

@@ -18,6 +18,7 @@ import { bytesToLatin1, nodeFileHost } from '../source/host.js';
 import { fencedFileHost, includeFence } from '../source/include-policy.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
+import type { SeverityCounts } from '../report/cap.js';
 import { emitReport, refuseOutputOverInput, type ReportOptions } from './lint.js';
 import { ExitCode } from './exit-codes.js';
 import { ReadRecord } from './read-record.js';
@@ -56,6 +57,7 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord, so
   const binding = loadBinding(file, host);
   if (binding.diagnostics.some((d) => d.severity === 'error')) return { file, fatal: true, diagnostics: binding.diagnostics };
   const diagnostics: Diagnostic[] = [...binding.diagnostics];
+  const dropped: SeverityCounts = { error: 0, warning: 0, note: 0 };
   const meta = MetaChecker.load(host);
   const roots = schemaRoot(file, (binding.json as { $id?: unknown } | undefined)?.$id);
   diagnostics.push(...meta.diagnostics, ...meta.check(binding, roots ? { roots } : {}));
@@ -86,10 +88,12 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord, so
       if (d.check === 'no_vmgenid_node') continue;
       diagnostics.push({ ...d, message: `example ${example.index}: ${d.message}` });
     }
+    // An example's findings past the cap still count towards the verdict.
+    if (report.dropped) for (const s of ['error', 'warning', 'note'] as const) dropped[s] += report.dropped[s];
   }
   diagnostics.push(...schemas.patternProblems);
   diagnostics.push(...reviewBinding(binding, examples));
-  return { file, fatal: false, diagnostics };
+  return dropped.error + dropped.warning + dropped.note > 0 ? { file, fatal: false, diagnostics, dropped } : { file, fatal: false, diagnostics };
 }
 
 export async function checkBindingCommand(files: string[], opts: CheckBindingOptions, io: import('./io.js').CliIo): Promise<number> {

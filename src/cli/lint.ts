@@ -22,6 +22,8 @@ import { includeFence, readIncluded } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
+import { errorsOnly, severityCounts } from '../report/cap.js';
+import { safeMessage, safeName } from '../report/safe-text.js';
 import { ExitCode } from './exit-codes.js';
 import { sameFile, type CliIo } from './io.js';
 import { writeOutputSaying } from './output-file.js';
@@ -149,18 +151,25 @@ export function parseRules(settings: readonly string[]): Record<string, RuleSett
   return rules;
 }
 
+/** What the report keeps of a lint: the tree is not kept for the run, and the findings past the cap only as counts. */
+function fileReport(file: string, report: LintReport): FileReport {
+  const out: FileReport = { file, fatal: report.fatal, diagnostics: report.diagnostics };
+  if (report.dropped) out.dropped = report.dropped;
+  return out;
+}
+
 /** The exit code for a run: errors fail it, warnings only past --max-warnings, notes never. */
 export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number | undefined): number {
   if (reports.some((r) => r.fatal)) return ExitCode.BadInput;
-  const all = reports.flatMap((r) => r.diagnostics);
-  if (all.some((d) => d.severity === 'error')) return ExitCode.Findings;
+  // Every finding counts, those a report leaves out too: the cap on printing never changes a verdict.
+  if (severityCounts(reports).error > 0) return ExitCode.Findings;
   return maxWarningsExceeded(reports, maxWarnings) ? ExitCode.Findings : ExitCode.Ok;
 }
 
 /** "3 warnings, more than --max-warnings 0" when the warnings alone fail the run, else null. */
 export function maxWarningsExceeded(reports: readonly FileReport[], maxWarnings: number | undefined): string | null {
   if (maxWarnings === undefined) return null;
-  const warnings = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  const warnings = severityCounts(reports).warning;
   if (warnings <= maxWarnings) return null;
   return `${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}`;
 }
@@ -170,7 +179,7 @@ export function refuseOutputOverInput(output: string | undefined, inputs: readon
   if (output === undefined || output === '-') return false;
   const input = inputs.find((i) => i !== '-' && sameFile(output, i));
   if (input === undefined) return false;
-  io.stderr(`vmgenid-lint: refusing to write the output over the input ${input}\n`);
+  io.stderr(`vmgenid-lint: refusing to write the output over the input ${safeName(input)}\n`);
   return true;
 }
 
@@ -197,7 +206,8 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     for (const input of expanded.files) perFile.set(input, await configOf(input));
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    io.stderr(`${err.message}\n`);
+    // A configuration's message may quote what the file holds.
+    io.stderr(`${safeMessage(err.message)}\n`);
     return ExitCode.Usage;
   }
   // Every file read from here on goes through `reads`: the report is never written over one of them.
@@ -252,7 +262,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (liveFolders.has(input)) {
       reads.noteFolder(input);
       const report = lintFolder(input, lintOptions);
-      reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+      reports.push(fileReport(name, report));
       continue;
     }
     const bytes = expanded.found.has(input) ? readIncluded(input, includeFence([input], trusted, opts.allowIncludeOutside === true)) : readInput(input, io, reads.host);
@@ -263,7 +273,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     }
     const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
     for (const [path, read] of report.sources) if (!sources.has(path)) sources.set(path, read);
-    reports.push({ file: name, fatal: report.fatal, diagnostics: report.diagnostics });
+    reports.push(fileReport(name, report));
   }
   // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
   for (const set of schemaSets.values()) {
@@ -291,7 +301,7 @@ export interface RunReads {
 
 /** Write the report where it was asked for and return the run's exit code. */
 export async function emitReport(reports: readonly FileReport[], opts: ReportOptions, io: CliIo, run: RunReads = {}): Promise<number> {
-  const shown = opts.quiet ? reports.map((r) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity === 'error') })) : reports;
+  const shown = opts.quiet ? reports.map(errorsOnly) : reports;
   const toFile = opts.output !== undefined && opts.output !== '-';
   const text = formatReport(shown, opts, io, toFile, run.sources ?? new Map());
   if (toFile) {

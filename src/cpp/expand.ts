@@ -8,6 +8,7 @@
  */
 import { parseDefine, type Macro } from './macros.js';
 import { AVOID_PASTE, EOF_TOKEN, lexString, padding, spell, type PToken } from './tokens.js';
+import { quote } from '../source/quote.js';
 
 /** Where unexpanded tokens come from: the file being read, or one directive line. */
 export interface TokenFeed {
@@ -188,7 +189,7 @@ export class Expander {
       replacement = pasteAll(macro.body.slice(), this.host);
     }
     if (this.contexts.length >= MAX_CONTEXT_DEPTH || (this.tokenBudget -= replacement.length) < 0) {
-      if (!this.budgetReported) this.host.report('error', 'cpp_macro', `expansion of macro "${macro.name}" is too deep or too large`, nameTok);
+      if (!this.budgetReported) this.host.report('error', 'cpp_macro', `expansion of macro ${quote(macro.name, '"')} is too deep or too large`, nameTok);
       this.budgetReported = true;
       replacement = [];
     }
@@ -230,7 +231,7 @@ export class Expander {
       }
       if (tok.kind === 'eof') {
         this.backUp(tok);
-        this.host.report('error', 'cpp_macro', `unterminated argument list invoking macro "${macro.name}"`, nameTok);
+        this.host.report('error', 'cpp_macro', `unterminated argument list invoking macro ${quote(macro.name, '"')}`, nameTok);
         return null;
       }
       if (tok.kind === 'punct') {
@@ -254,11 +255,11 @@ export class Expander {
         args.push({ raw: [] });
         return args;
       }
-      this.host.report('error', 'cpp_macro', `macro "${macro.name}" requires ${want} arguments, but only ${args.length} given`, nameTok);
+      this.host.report('error', 'cpp_macro', `macro ${quote(macro.name, '"')} requires ${want} arguments, but only ${args.length} given`, nameTok);
       return null;
     }
     if (args.length > want) {
-      this.host.report('error', 'cpp_macro', `macro "${macro.name}" passed ${args.length} arguments, but takes just ${want}`, nameTok);
+      this.host.report('error', 'cpp_macro', `macro ${quote(macro.name, '"')} passed ${args.length} arguments, but takes just ${want}`, nameTok);
       return null;
     }
     return args;

@@ -7,6 +7,7 @@
  * Identifiers left over are 0. Errors are reported, never thrown.
  */
 import type { PToken } from './tokens.js';
+import { quote } from '../source/quote.js';
 
 interface Value {
   v: bigint;
@@ -34,7 +35,7 @@ export function evaluate(tokens: readonly PToken[]): EvalResult {
   const p = new Parser(toks);
   try {
     const v = p.comma(true);
-    if (p.peek()) throw new ExprError(`missing binary operator before token "${p.peek()!.text}"`, p.peek());
+    if (p.peek()) throw new ExprError(`missing binary operator before token ${quote(p.peek()!.text, '"')}`, p.peek());
     return { value: v.v !== 0n };
   } catch (e) {
     if (e instanceof ExprError) return e.at ? { error: e.message, at: e.at } : { error: e.message };
@@ -156,7 +157,7 @@ class Parser {
       case 'name':
         return { v: 0n, unsigned: false };
       default:
-        throw new ExprError(`token "${t.text}" is not valid in preprocessor expressions`, t);
+        throw new ExprError(`token ${quote(t.text, '"')} is not valid in preprocessor expressions`, t);
     }
   }
 }
@@ -202,7 +203,7 @@ function apply(op: PToken, a: Value, b: Value, live: boolean): Value {
     case '|':
       return wrap(x | y, unsigned);
     default:
-      throw new ExprError(`token "${op.text}" is not valid in preprocessor expressions`, op);
+      throw new ExprError(`token ${quote(op.text, '"')} is not valid in preprocessor expressions`, op);
   }
 }
 
@@ -224,16 +225,16 @@ export function parseNumber(t: PToken): Value {
   if (!m) {
     if (/^(0[xX])?[0-9a-fA-F.]*[.eEpP]/.test(t.text) && !/^0[xX][0-9a-fA-F]+$/.test(t.text))
       throw new ExprError('floating constant in preprocessor expression', t);
-    throw new ExprError(`invalid integer constant "${t.text}" in #if`, t);
+    throw new ExprError(`invalid integer constant ${quote(t.text, '"')} in #if`, t);
   }
   const digits = m[1]!;
   const suffix = m[2]!.toLowerCase();
-  if (!['', 'u', 'l', 'ul', 'lu', 'll', 'ull', 'llu'].includes(suffix)) throw new ExprError(`invalid suffix "${m[2]}" on integer constant`, t);
+  if (!['', 'u', 'l', 'ul', 'lu', 'll', 'ull', 'llu'].includes(suffix)) throw new ExprError(`invalid suffix ${quote(m[2] ?? '', '"')} on integer constant`, t);
   let v: bigint;
   if (/^0[bB]/.test(digits)) v = BigInt(digits);
   else if (/^0[xX]/.test(digits)) v = BigInt(digits);
   else if (digits.length > 1 && digits[0] === '0') {
-    if (/[89]/.test(digits)) throw new ExprError(`invalid digit in octal constant "${t.text}"`, t);
+    if (/[89]/.test(digits)) throw new ExprError(`invalid digit in octal constant ${quote(t.text, '"')}`, t);
     v = BigInt('0o' + digits.slice(1));
   } else v = BigInt(digits);
   if (v > (1n << 64n) - 1n) throw new ExprError('integer constant is too large for its type', t);

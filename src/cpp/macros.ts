@@ -4,6 +4,7 @@
  * `##` becomes `pasteLeft` on its left operand, as gcc stores them.
  */
 import type { PToken } from './tokens.js';
+import { quote } from '../source/quote.js';
 
 export interface Macro {
   readonly name: string;
@@ -45,7 +46,7 @@ export function parseDefine(tokens: readonly PToken[], file: string): DefineResu
           variadic = true;
           i++;
         } else if (t.kind === 'name') {
-          if (params.includes(t.text)) return { error: `duplicate macro parameter "${t.text}"`, at: t };
+          if (params.includes(t.text)) return { error: `duplicate macro parameter ${quote(t.text, '"')}`, at: t };
           if (t.text === VA_ARGS) return { error: '__VA_ARGS__ can only appear in the expansion of a C99 variadic macro', at: t };
           params.push(t.text);
           i++;
@@ -53,14 +54,14 @@ export function parseDefine(tokens: readonly PToken[], file: string): DefineResu
             variadic = true;
             i++;
           }
-        } else return { error: `expected parameter name, found "${t.text}"`, at: t };
+        } else return { error: `expected parameter name, found ${quote(t.text, '"')}`, at: t };
         const sep = tokens[i];
         if (sep?.text === ')') {
           i++;
           break;
         }
         if (variadic) return { error: 'missing \')\' in macro parameter list', at: sep ?? nameTok };
-        if (sep?.text !== ',') return { error: sep ? `expected ',' or ')', found "${sep.text}"` : 'missing \')\' in macro parameter list', at: sep ?? nameTok };
+        if (sep?.text !== ',') return { error: sep ? `expected ',' or ')', found ${quote(sep.text, '"')}` : 'missing \')\' in macro parameter list', at: sep ?? nameTok };
         i++;
       }
     }

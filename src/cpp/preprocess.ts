@@ -14,6 +14,7 @@ import { BUILTIN_NAMES, parseDefine, sameDefinition, type Macro } from './macros
 import type { OriginMap } from './origins.js';
 import { Printer } from './printer.js';
 import { EOF_TOKEN, lexFile, spell, type LogicalLine, type PToken } from './tokens.js';
+import { quote, shownName } from '../source/quote.js';
 
 /** gcc's default for -fmax-include-depth. */
 export const DEFAULT_MAX_INCLUDE_DEPTH = 200;
@@ -361,7 +362,7 @@ export class Driver implements TokenFeed, ExpansionHost {
     if ('error' in r) return this.report('error', 'cpp_define', r.error, r.at ?? at);
     const old = this.macros.get(r.macro.name);
     if (old && !sameDefinition(old, r.macro)) {
-      this.report('warning', 'cpp_redefine', `"${r.macro.name}" redefined (previous definition at ${old.file}:${old.line})`, rest[0]);
+      this.report('warning', 'cpp_redefine', `${quote(r.macro.name, '"')} redefined (previous definition at ${shownName(old.file)}:${old.line})`, rest[0]);
     }
     this.macros.set(r.macro.name, r.macro);
   }
@@ -497,7 +498,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       const dirs = searchedFolders(operand.name, operand.angled || (next && file.dirIndex >= 0), file.path, this.options.includeDirs, startDir);
       const searched = dirs.length > 0 ? `searched ${dirs.join(', ')}` : 'no folder to search';
       const hint = operand.name.startsWith('/') ? '' : ` (${searched}; add the folder that holds it with -I DIR)`;
-      this.report('error', 'cpp_include', `fatal error: ${operand.name}: No such file or directory${hint}`, rest[0] ?? at);
+      this.report('error', 'cpp_include', `fatal error: ${shownName(operand.name)}: No such file or directory${hint}`, rest[0] ?? at);
       throw new FatalError();
     }
     if (this.onceFiles.has(found.path)) return;
@@ -579,7 +580,7 @@ export class Driver implements TokenFeed, ExpansionHost {
     for (let t = expander.get(); t.kind !== 'eof'; t = expander.get()) toks.push(t);
     const num = toks[0];
     if (num?.kind !== 'number' || !/^[0-9]+$/.test(num.text)) {
-      return this.report('error', 'cpp_syntax', `"${num?.text ?? ''}" after #line is not a positive integer`, num ?? at);
+      return this.report('error', 'cpp_syntax', `${quote(num?.text ?? '', '"')} after #line is not a positive integer`, num ?? at);
     }
     // The line after the directive gets the given number.
     file.lineDelta = Number(num.text) - (line.lastLine + 1);

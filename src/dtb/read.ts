@@ -17,6 +17,7 @@ import {
   FdtToken,
   HeaderField,
 } from './fdt.js';
+import { quote, shownName } from '../source/quote.js';
 
 /** Deepest node nesting we accept, as for DTS source. */
 export const MAX_DTB_NODE_DEPTH = 512;
@@ -204,8 +205,8 @@ function readStructure(r: BlobReader, h: Header): Node {
         if (nameOffset >= h.sizeDtStrings) r.fail(`property at ${hex(at)} names string offset ${nameOffset}, outside the strings block (${h.sizeDtStrings} bytes)`, node.path);
         const name = r.cString(h.offDtStrings + nameOffset, stringsEnd);
         if (name === null) r.fail(`property name at string offset ${nameOffset} is not NUL-terminated inside the strings block`, node.path);
-        if (offset + length > limit) r.fail(`property '${name}' at ${hex(at)} has length ${length}, past the end of the structure block`, node.path);
-        if (length > MAX_PROPERTY_BYTES) r.fail(`property '${name}' at ${hex(at)} has length ${length}, more than the ${MAX_PROPERTY_BYTES} bytes a property may hold`, node.path);
+        if (offset + length > limit) r.fail(`property ${quote(name)} at ${hex(at)} has length ${length}, past the end of the structure block`, node.path);
+        if (length > MAX_PROPERTY_BYTES) r.fail(`property ${quote(name)} at ${hex(at)} has length ${length}, more than the ${MAX_PROPERTY_BYTES} bytes a property may hold`, node.path);
         if (++properties > MAX_TREE_PROPERTIES) r.fail(`more than ${MAX_TREE_PROPERTIES} properties (at ${hex(at)})`, node.path);
         node.addProperty(new Property(name, new Data(r.bytes(offset, length))));
         offset = alignUp(offset + length, 4);
@@ -214,7 +215,7 @@ function readStructure(r: BlobReader, h: Header): Node {
       case FdtToken.Nop:
         break;
       case FdtToken.End:
-        r.fail(`FDT_END at ${hex(at)} before node '${node.path}' was closed`, node.path);
+        r.fail(`FDT_END at ${hex(at)} before node '${shownName(node.path)}' was closed`, node.path);
       default:
         r.fail(`unknown structure token ${hex(token)} at ${hex(at)}`, node.path);
     }

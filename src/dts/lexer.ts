@@ -14,6 +14,7 @@ import { MAX_PROPERTY_BYTES } from '../tree/node.js';
 import { plainSpan, type Span } from '../source/span.js';
 import { unescape } from './escapes.js';
 import type { Token, TokenKind } from './token.js';
+import { quote, shownName } from '../source/quote.js';
 
 type LexState = 'INITIAL' | 'V1' | 'BYTESTRING' | 'PROPNODENAME';
 
@@ -282,11 +283,11 @@ export function parseIntegerLiteral(text: string): { value: bigint; error?: stri
   const usable = valid.exec(body)?.[0] ?? '';
   if (usable.length !== body.length) {
     // strtoull stops at the first bad digit; dtc rejects anything but U/L after it.
-    return { value: parseRadix(usable, radix), error: `Bad integer literal '${text}'` };
+    return { value: parseRadix(usable, radix), error: `Bad integer literal ${quote(text)}` };
   }
   const value = parseRadix(usable, radix);
   if (value > 0xffff_ffff_ffff_ffffn) {
-    return { value: 0xffff_ffff_ffff_ffffn, error: `Integer literal '${text}' out of range` };
+    return { value: 0xffff_ffff_ffff_ffffn, error: `Integer literal ${quote(text)} out of range` };
   }
   return { value };
 }
@@ -332,9 +333,9 @@ export function openRelative(
     if (got instanceof Uint8Array) return { path, bytes: got };
     if (!firstError && !isNotFound(got.error)) firstError = got.error;
   }
-  if (firstError) return { error: `Couldn't open "${name}": ${firstError}` };
-  const searched = name.startsWith('/') ? '' : ` (searched ${[fromDir ?? '.', ...options.includeDirs].join(', ')}; add the folder that holds it with -I DIR)`;
-  return { error: `Couldn't open "${name}": ${NOT_FOUND}${searched}` };
+  if (firstError) return { error: `Couldn't open ${quote(name, '"')}: ${firstError}` };
+  const searched = name.startsWith('/') ? '' : ` (searched ${[fromDir ?? '.', ...options.includeDirs].map((d) => shownName(d)).join(', ')}; add the folder that holds it with -I DIR)`;
+  return { error: `Couldn't open ${quote(name, '"')}: ${NOT_FOUND}${searched}` };
 }
 
 export class Lexer {

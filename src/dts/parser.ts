@@ -13,6 +13,7 @@ import type { ChildDef, DtsFile, MemreserveDef, NodeBody, PropertyDef, RefDef, T
 import { ExpressionParser, type TokenCursor } from './expression.js';
 import { openRelative, type LexOptions, type TokenStream } from './lexer.js';
 import { describeToken, tokenValue, type Token } from './token.js';
+import { quote } from '../source/quote.js';
 
 /** Thrown inside the parser to unwind on the first syntax error; never escapes `parseDts`. */
 class StopParsing extends Error {}
@@ -389,7 +390,7 @@ class Parser implements TokenCursor {
       throw new StopParsing();
     }
     if (offset >= 1n << 63n) {
-      this.semanticError(`Couldn't seek to offset ${offset} in "${fileName}": Invalid argument`, span);
+      this.semanticError(`Couldn't seek to offset ${offset} in ${quote(fileName, '"')}: Invalid argument`, span);
       throw new StopParsing();
     }
     const bytes = opened.bytes;

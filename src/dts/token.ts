@@ -1,4 +1,5 @@
 import type { Span } from '../source/span.js';
+import { quote } from '../source/quote.js';
 
 /** The token kinds of dtc 1.6.1's lexer, plus single-character punctuation. */
 export const TokenKind = {
@@ -67,23 +68,23 @@ export function tokenValue(t: Token): bigint {
 export function describeToken(t: Token): string {
   switch (t.kind) {
     case 'char':
-      return `'${t.text}'`;
+      return quote(t.text);
     case 'end of input':
       return 'end of input';
     case 'label':
-      return `label '${t.text}:'`;
+      return `label ${quote(t.text + ':')}`;
     case 'label reference':
-      return `'&${t.text}'`;
+      return quote('&' + t.text);
     case 'path reference':
-      return `'&{${t.text}}'`;
+      return quote(`&{${t.text}}`);
     case 'name':
-      return `name '${t.text}'`;
+      return `name ${quote(t.text)}`;
     case 'string':
       return 'string';
     case 'literal':
     case 'char literal':
     case 'byte':
-      return `${t.kind} '${t.text}'`;
+      return `${t.kind} ${quote(t.text)}`;
     default:
       return `'${t.kind}'`;
   }

@@ -5,6 +5,7 @@
  * line for the run; a rule that raises it keeps it per file.
  */
 import type { FileReport } from './text.js';
+import { safeName } from './safe-text.js';
 
 export const ONCE_PER_RUN = 'no_vmgenid_node';
 
@@ -25,7 +26,7 @@ export function gatherOncePerRun(reports: readonly FileReport[]): Gathered {
     return diagnostics.length === r.diagnostics.length ? r : { ...r, diagnostics };
   });
   if (files.length === 0) return { reports: kept, summary: null };
-  const named = files.slice(0, LISTED).join(', ') + (files.length > LISTED ? ` and ${files.length - LISTED} more` : '');
+  const named = files.slice(0, LISTED).map((f) => safeName(f)).join(', ') + (files.length > LISTED ? ` and ${files.length - LISTED} more` : '');
   const count = `${files.length} file${files.length === 1 ? ' has' : 's have'}`;
   return { reports: kept, summary: `${count} no vmgenid node (nothing to judge there): ${named}` };
 }

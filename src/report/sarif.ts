@@ -7,8 +7,16 @@
  *
  * Columns map one to one: our spans are 1-based with `endCol` one past the
  * last character, which is exactly SARIF's `endColumn`.
+ *
+ * At most MAX_FINDINGS_PER_FILE results of a file and MAX_FINDINGS_PER_RUN in
+ * all (cap.ts); how many were left out is said in the invocation's
+ * notifications. Text from the input is escaped and bounded (safe-text.ts);
+ * artifact URIs are percent-encoded, which leaves no control character either.
  */
 import { gatherOncePerRun, ONCE_PER_RUN } from './once-per-run.js';
+import { capFindings, DEFAULT_CAP, omittedInFile, omittedInRun, type CapLimits } from './cap.js';
+import { safeMessage, safeName } from './safe-text.js';
+import { clipMiddle } from '../source/quote.js';
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import type { FileReport } from './text.js';
@@ -34,9 +42,14 @@ export interface SarifOptions {
    * Left out, paths are used as given (which keeps the output machine-independent).
    */
   root?: string;
+  /** How many results are listed (the default: MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RUN). */
+  cap?: CapLimits;
 }
 
 type Json = Record<string, unknown>;
+
+/** The notification's id for findings a report left out. */
+const OMITTED = 'findings_omitted';
 
 /** Severity to SARIF level: the names happen to match. */
 function level(severity: Severity): 'error' | 'warning' | 'note' {
@@ -60,7 +73,8 @@ function isAbsolute(path: string): boolean {
  * start a query, a fragment or look like a scheme. Commas and the like stay.
  */
 function encodePath(path: string): string {
-  return encodeURI(path).replace(/[?#:]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+  // encodeURI throws on half a surrogate pair; a name never has one, but a report must not fail over it.
+  return encodeURI(path.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')).replace(/[?#:]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
 }
 
 /** A `file://` URI for an absolute path (a Windows drive letter keeps its colon). */
@@ -80,7 +94,8 @@ function rootFolder(root: string): string {
  * those against its `checkout_path`).
  */
 export function artifactLocation(file: string, options: SarifOptions = {}): Json {
-  let p = slashPath(file);
+  // Cut to its shown length (middle ellipsis): a name from a line marker may be 100 KB, in every result.
+  let p = slashPath(clipMiddle(file));
   const root = options.root === undefined ? undefined : rootFolder(options.root);
   if (root && p.startsWith(root)) p = p.slice(root.length);
   if (isAbsolute(p)) {
@@ -117,7 +132,7 @@ function genericRule(id: string, severity: Severity): SarifRule {
 function logicalLocation(d: Diagnostic): Json | null {
   if (!d.nodePath) return null;
   const name = d.nodePath === '/' ? '/' : d.nodePath.slice(d.nodePath.lastIndexOf('/') + 1);
-  return { name, fullyQualifiedName: d.nodePath, kind: 'object' };
+  return { name: safeName(name), fullyQualifiedName: safeName(d.nodePath), kind: 'object' };
 }
 
 function location(d: Diagnostic, reportFile: string, options: SarifOptions): Json {
@@ -133,11 +148,11 @@ function location(d: Diagnostic, reportFile: string, options: SarifOptions): Jso
 /** What we know beyond the message, in the result's property bag (tools and humans reading the raw file). */
 function resultProperties(d: Diagnostic): Json | null {
   const props: Json = {};
-  if (d.nodePath) props.node = d.nodePath;
-  if (d.property) props.property = d.property;
-  if (d.bindingId) props.binding = d.bindingId;
-  if (d.span?.macro) props.macro = d.span.macro;
-  if (d.also) props.also = d.also;
+  if (d.nodePath) props.node = safeName(d.nodePath);
+  if (d.property) props.property = safeName(d.property);
+  if (d.bindingId) props.binding = safeName(d.bindingId);
+  if (d.span?.macro) props.macro = safeName(d.span.macro);
+  if (d.also) props.also = d.also.map((c) => safeName(c));
   return Object.keys(props).length > 0 ? props : null;
 }
 
@@ -148,7 +163,10 @@ export function formatSarif(
   options: SarifOptions = {},
 ): string {
   // "No vmgenid node" as a note is one notification for the run, not a code-scanning alert per file.
-  const { reports, summary } = gatherOncePerRun(all);
+  const { reports: gathered, summary } = gatherOncePerRun(all);
+  const limits = options.cap ?? DEFAULT_CAP;
+  const capped = capFindings(gathered, limits);
+  const notifications: Json[] = [];
   const allRules: SarifRule[] = [];
   const index = new Map<string, number>();
   const addRule = (rule: SarifRule) => {
@@ -159,21 +177,28 @@ export function formatSarif(
   for (const rule of rules) addRule(rule);
 
   const results: Json[] = [];
-  for (const report of reports) {
+  for (const report of capped.reports) {
     for (const d of report.diagnostics) {
-      addRule(genericRule(d.check, d.severity));
+      // The tool's checks have plain names; a user schema's keyword or a suppression's may not.
+      const ruleId = safeName(d.check);
+      addRule(genericRule(ruleId, d.severity));
       const result: Json = {
-        ruleId: d.check,
-        ruleIndex: index.get(d.check)!,
+        ruleId,
+        ruleIndex: index.get(ruleId)!,
         level: level(d.severity),
-        message: { text: d.message },
+        message: { text: safeMessage(d.message) },
         locations: [location(d, report.file, options)],
       };
       const props = resultProperties(d);
       if (props) result.properties = props;
       results.push(result);
     }
+    if (report.omitted > 0 && report.diagnostics.length > 0) {
+      notifications.push({ level: 'note', message: { text: omittedInFile(report.omitted, limits) }, descriptor: { id: OMITTED }, locations: [{ physicalLocation: { artifactLocation: artifactLocation(report.file, options) } }] });
+    }
   }
+  if (capped.omitted > 0) notifications.push({ level: 'note', message: { text: omittedInRun(capped.omitted, limits) }, descriptor: { id: OMITTED } });
+  if (summary) notifications.push({ level: 'note', message: { text: summary }, descriptor: { id: ONCE_PER_RUN } });
 
   const run: Json = {
     tool: {
@@ -190,14 +215,7 @@ export function formatSarif(
     run.originalUriBaseIds = { '%SRCROOT%': { uri: fileUri(rootFolder(options.root)) } };
   }
   run.results = results;
-  if (summary) {
-    run.invocations = [
-      {
-        executionSuccessful: true,
-        toolExecutionNotifications: [{ level: 'note', message: { text: summary }, descriptor: { id: ONCE_PER_RUN } }],
-      },
-    ];
-  }
+  if (notifications.length > 0) run.invocations = [{ executionSuccessful: true, toolExecutionNotifications: notifications }];
 
   const log = { $schema: SARIF_SCHEMA_URI, version: SARIF_VERSION, runs: [run] };
   return JSON.stringify(log, null, 2) + '\n';

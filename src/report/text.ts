@@ -5,6 +5,8 @@
  * terminal, NO_COLOR, FORCE_COLOR). For a blob the node path stands in for a position.
  */
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
+import { capFindings, DEFAULT_CAP, omittedInFile, omittedInRun, severityCounts, type CapLimits, type SeverityCounts } from './cap.js';
+import { escapeControls, safeMessage, safeName } from './safe-text.js';
 
 export interface FileReport {
   file: string;
@@ -12,6 +14,11 @@ export interface FileReport {
   diagnostics: Diagnostic[];
   /** Not an input but the run's configuration (bindings that failed to load): not counted as a file. */
   configuration?: boolean;
+  /**
+   * Findings past MAX_FINDINGS_PER_FILE the linter counted but did not keep
+   * (cap.ts): in every count and verdict, never printed.
+   */
+  dropped?: SeverityCounts;
 }
 
 /** How many inputs a run had (problems with its bindings are not an input). */
@@ -24,6 +31,8 @@ export interface TextOptions {
   /** The text of a source file, for the caret line; null when unavailable. */
   sourceLine(file: string, line: number): string | null;
   verbose?: boolean;
+  /** How many findings are printed (the default: MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RUN). */
+  cap?: CapLimits;
 }
 
 const COLORS: Record<Severity, string> = { error: '\x1b[1;31m', warning: '\x1b[1;35m', note: '\x1b[1;36m' };
@@ -36,8 +45,8 @@ function paint(color: boolean, code: string, text: string): string {
 }
 
 function where(d: Diagnostic): string {
-  if (d.span) return `${d.span.file}:${d.span.line}:${d.span.col}`;
-  const parts = [d.file, d.nodePath].filter((p): p is string => Boolean(p));
+  if (d.span) return `${safeName(d.span.file)}:${d.span.line}:${d.span.col}`;
+  const parts = [d.file, d.nodePath].filter((p): p is string => Boolean(p)).map((p) => safeName(p));
   // Nothing to point at (a schema that could not be read): name the tool, as compilers do.
   return parts.length > 0 ? parts.join(': ') : 'vmgenid-lint';
 }
@@ -58,17 +67,19 @@ function excerpt(d: Diagnostic, options: TextOptions): string[] {
   const to = text.length > MAX_EXCERPT ? Math.min(text.length, from + MAX_EXCERPT) : text.length;
   end = Math.min(end, Math.max(to, start + 1));
   const before = from > 0 ? '…' : '';
-  const pad = (before + text.slice(from, start)).replace(/[^\t]/g, ' ');
-  const marks = '^' + '~'.repeat(Math.max(0, end - start - 1));
-  return [`  ${before}${text.slice(from, to)}${to < text.length ? '…' : ''}`, `  ${pad}${paint(options.color, GREEN, marks)}`];
+  // Escaped as shown (tabs kept), the caret measured on the escaped text so that it still lines up.
+  const shown = (a: number, b: number) => escapeControls(text.slice(a, b), '\t');
+  const pad = (before + shown(from, start)).replace(/[^\t]/g, ' ');
+  const marks = '^' + '~'.repeat(Math.max(0, shown(start, end).length - 1));
+  return [`  ${before}${shown(from, to)}${to < text.length ? '…' : ''}`, `  ${pad}${paint(options.color, GREEN, marks)}`];
 }
 
 export function formatDiagnosticText(d: Diagnostic, options: TextOptions): string {
-  const head = `${paint(options.color, BOLD, where(d) + ':')} ${paint(options.color, COLORS[d.severity], d.severity + ':')} ${d.message} [${checkNames(d)}]`;
+  const head = `${paint(options.color, BOLD, where(d) + ':')} ${paint(options.color, COLORS[d.severity], d.severity + ':')} ${safeMessage(d.message)} [${checkNames(d)}]`;
   const lines = [head];
-  if (d.nodePath && d.span) lines.push(`  in ${d.nodePath}${d.bindingId ? ` (${d.bindingId})` : ''}`);
-  if (d.span?.macro) lines.push(`  (from the expansion of macro '${d.span.macro}')`);
-  if (options.verbose && d.detail) lines.push(`  ${d.detail}`);
+  if (d.nodePath && d.span) lines.push(`  in ${safeName(d.nodePath)}${d.bindingId ? ` (${safeName(d.bindingId)})` : ''}`);
+  if (d.span?.macro) lines.push(`  (from the expansion of macro '${safeName(d.span.macro)}')`);
+  if (options.verbose && d.detail) lines.push(`  ${safeMessage(d.detail)}`);
   lines.push(...excerpt(d, options));
   return lines.join('\n');
 }
@@ -79,17 +90,16 @@ function plural(n: number, word: string): string {
 
 export function formatText(reports: readonly FileReport[], options: TextOptions): string {
   const out: string[] = [];
-  let errors = 0;
-  let warnings = 0;
-  let notes = 0;
-  for (const r of reports) {
-    for (const d of r.diagnostics) {
-      out.push(formatDiagnosticText(d, options));
-      if (d.severity === 'error') errors++;
-      else if (d.severity === 'warning') warnings++;
-      else notes++;
-    }
+  // The counts are of every finding; only the printing is capped.
+  const { error: errors, warning: warnings, note: notes } = severityCounts(reports);
+  const limits = options.cap ?? DEFAULT_CAP;
+  const capped = capFindings(reports, limits);
+  for (const r of capped.reports) {
+    for (const d of r.diagnostics) out.push(formatDiagnosticText(d, options));
+    // A file cut short says so where its findings end; one cut out whole is in the run's count.
+    if (r.omitted > 0 && r.diagnostics.length > 0) out.push(`${paint(options.color, BOLD, safeName(r.file) + ':')} ${paint(options.color, COLORS.note, 'note:')} ${omittedInFile(r.omitted, limits)}`);
   }
+  if (capped.omitted > 0) out.push(`${paint(options.color, BOLD, 'vmgenid-lint:')} ${paint(options.color, COLORS.note, 'note:')} ${omittedInRun(capped.omitted, limits)}`);
   const unreadable = reports.filter((r) => r.fatal && !r.configuration).length;
   const badConfiguration = reports.some((r) => r.fatal && r.configuration);
   const summary = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
@@ -99,5 +109,6 @@ export function formatText(reports: readonly FileReport[], options: TextOptions)
 
 /** The finding's check and the checks folded into it, as the text report names them. */
 export function checkNames(d: Diagnostic): string {
-  return d.also && d.also.length > 0 ? [d.check, ...d.also].join(', ') : d.check;
+  // Check names are the tool's own, but a user schema's keywords and a suppression's name come from input.
+  return safeName(d.also && d.also.length > 0 ? [d.check, ...d.also].join(', ') : d.check);
 }

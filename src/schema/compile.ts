@@ -34,6 +34,7 @@ import {
   type PrecompiledManifest,
 } from './precompiled.js';
 import { sameId, SchemaSet, type SchemaEntry, type Validator } from './schema-set.js';
+import { quote, shownName } from '../source/quote.js';
 
 /** A schema of the run: the set's entry, with the file it was read from (none for precompiled ones). */
 interface CompiledEntry extends SchemaEntry {
@@ -150,8 +151,8 @@ function isStackOverflow(err: unknown): boolean {
 
 /** What went wrong compiling `path`, in words for the user. */
 function failureMessage(path: string, err: unknown, doing = 'cannot be compiled'): string {
-  if (isStackOverflow(err)) return `${path}: ${doing}: it nests or refers to itself too deeply to process`;
-  return `${path}: ${(err as Error).message}`;
+  if (isStackOverflow(err)) return `${shownName(path)}: ${doing}: it nests or refers to itself too deeply to process`;
+  return `${shownName(path)}: ${(err as Error).message}`;
 }
 
 /**
@@ -165,12 +166,12 @@ function compileProblem(e: CompiledEntry, err: unknown): Diagnostic {
     const raw = (err as { missingSchema?: unknown }).missingSchema;
     const written = typeof raw === 'string' ? raw : missing;
     const pointer = e.loaded ? (refPointer(e.loaded.json, written) ?? refPointer(e.loaded.json, missing)) : null;
-    const message = `$ref '${written.replace(/^http:\/\/devicetree\.org/, '')}' names a schema that is not loaded (add its folder with --schema)`;
+    const message = `$ref ${quote(written.replace(/^http:\/\/devicetree\.org/, ''))} names a schema that is not loaded (add its folder with --schema)`;
     if (pointer) {
       const at = e.loaded!.locate(pointer);
       return diag('schema_ref', message, e.path, at.line, at.col);
     }
-    return diag('schema_ref', `${e.path}: ${message}`, e.path);
+    return diag('schema_ref', `${shownName(e.path)}: ${message}`, e.path);
   }
   return diag('schema_compile', failureMessage(e.path, err), e.path);
 }
@@ -279,7 +280,7 @@ class SchemaCompiler {
     }
     const raw = loaded.json;
     if (!isObject(raw) || typeof raw.$id !== 'string') {
-      this.diagnostics.push(diag('schema_load', `${loaded.path}: ignoring, not a schema (no $id)`, loaded.path));
+      this.diagnostics.push(diag('schema_load', `${shownName(loaded.path)}: ignoring, not a schema (no $id)`, loaded.path));
       return;
     }
     const id = raw.$id;
@@ -296,7 +297,7 @@ class SchemaCompiler {
     } else if (first) {
       const p = loaded.locate('/$id');
       this.diagnostics.push({
-        ...diag('schema_duplicate', `duplicate $id '${id}' (already loaded); ignoring ${loaded.path}`, loaded.path, p.line, p.col),
+        ...diag('schema_duplicate', `duplicate $id ${quote(id)} (already loaded); ignoring ${shownName(loaded.path)}`, loaded.path, p.line, p.col),
         severity: 'warning',
       });
       return;

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv/dist/2019.js';
 import { splitPointer } from './json-pointer.js';
+import { clipEnd, MAX_QUOTED_CHARS, quote, shownName } from '../source/quote.js';
 
 /** A validation failure in plain words. */
 export interface SchemaMessage {
@@ -59,12 +60,13 @@ function indexes(instancePath: string): number[] {
   return out;
 }
 
+/** A value as a message shows it: a long string or list is cut (quote.ts), so a message stays short. */
 function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'string') return quote(v);
   if (typeof v === 'number') return v >= 10 ? `${v} (0x${v.toString(16)})` : String(v);
   if (Array.isArray(v) && v.length === 1) return show(v[0]);
   if (v === true) return 'true (empty)';
-  return JSON.stringify(v);
+  return clipEnd(JSON.stringify(v) ?? String(v), MAX_QUOTED_CHARS);
 }
 
 function kindOf(v: unknown): string {
@@ -92,7 +94,7 @@ function count(n: number, unit: [string, string]): string {
 }
 
 function at(prop: string | undefined, idx: number[]): string {
-  const name = prop ?? 'node';
+  const name = prop === undefined ? 'node' : shownName(prop);
   if (idx.length === 0) return name;
   if (idx.length === 1) return `${name} entry ${idx[0]}`;
   return `${name} entry ${idx[0]} cell ${idx.slice(1).join('.')}`;
@@ -112,12 +114,12 @@ function describeError(e: AnyError, branches: AnyError[]): SchemaMessage {
   switch (e.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
-      return make('schema_required', `${missing} is required`, inNode(missing));
+      return make('schema_required', `${shownName(missing)} is required`, inNode(missing));
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const extra = String(params.additionalProperty ?? params.unevaluatedProperty);
-      return make('schema_additional', `'${extra}' is not allowed: additional property`, inNode(extra));
+      return make('schema_additional', `${quote(extra)} is not allowed: additional property`, inNode(extra));
     }
     case 'false schema':
       return make('schema_additional', `${where} is not allowed here`);
@@ -145,7 +147,7 @@ function describeError(e: AnyError, branches: AnyError[]): SchemaMessage {
     case 'const':
       return make('schema_const', `${where}: ${show(e.data)} should be ${show(params.allowedValue)}`);
     case 'pattern':
-      return make('schema_pattern', `${where}: ${show(e.data)} does not match '${String(params.pattern)}'`);
+      return make('schema_pattern', `${where}: ${show(e.data)} does not match ${quote(String(params.pattern))}`);
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -194,7 +196,7 @@ function describeCombinator(
       const p = b.params as Record<string, unknown>;
       if (b.keyword === 'enum') return (p.allowedValues as unknown[]).map(show);
       if (b.keyword === 'const') return [show(p.allowedValue)];
-      return [`/${String(p.pattern)}/`];
+      return [`/${clipEnd(String(p.pattern), MAX_QUOTED_CHARS)}/`];
     });
     return make('schema_enum', `${where}: ${show(e.data)} is not one of ${alts.join(', ')}`);
   }

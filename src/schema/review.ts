@@ -13,6 +13,7 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import { compatiblesOf } from './fixups.js';
 import type { LoadedBinding } from './load.js';
 import type { WrappedExample } from './examples.js';
+import { quote } from '../source/quote.js';
 
 export interface VendorPrefixes {
   known: ReadonlySet<string>;
@@ -52,7 +53,7 @@ function fileNameFindings(binding: LoadedBinding): Diagnostic[] {
     warning(
       binding,
       'binding_filename',
-      `the file name '${basename(binding.path)}' does not match the compatible '${wanted}': a binding is named after its compatible ('${wanted}.yaml')`,
+      `the file name ${quote(basename(binding.path))} does not match the compatible ${quote(wanted)}: a binding is named after its compatible ('${wanted}.yaml')`,
       '/$id',
     ),
   ];
@@ -65,9 +66,9 @@ function vendorFindings(binding: LoadedBinding, vendors: VendorPrefixes): Diagno
     if (comma < 0) continue;
     const prefix = compatible.slice(0, comma);
     const why = vendors.discouraged.get(prefix);
-    if (why) out.push(warning(binding, 'binding_vendor_prefix', `'${compatible}': vendor prefix '${prefix}' is discouraged: ${why}`, '/properties/compatible'));
+    if (why) out.push(warning(binding, 'binding_vendor_prefix', `${quote(compatible)}: vendor prefix ${quote(prefix)} is discouraged: ${why}`, '/properties/compatible'));
     else if (!vendors.known.has(prefix)) {
-      out.push(warning(binding, 'binding_vendor_prefix', `'${compatible}': '${prefix}' is not a known vendor prefix (see data/vendor-prefixes.json; new vendors are added to the kernel's vendor-prefixes.yaml)`, '/properties/compatible'));
+      out.push(warning(binding, 'binding_vendor_prefix', `${quote(compatible)}: ${quote(prefix)} is not a known vendor prefix (see data/vendor-prefixes.json; new vendors are added to the kernel's vendor-prefixes.yaml)`, '/properties/compatible'));
     }
   }
   return out;
@@ -89,7 +90,7 @@ function interruptProviderFindings(binding: LoadedBinding): Diagnostic[] {
       warning(
         binding,
         'binding_interrupt_provider',
-        `'${name}' belongs to an interrupt controller or an interrupt nexus, and this device is neither: it only raises an interrupt ('interrupts'); drop '${name}'`,
+        `${quote(name)} belongs to an interrupt controller or an interrupt nexus, and this device is neither: it only raises an interrupt ('interrupts'); drop ${quote(name)}`,
         `/properties/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`,
       ),
     );

@@ -9,6 +9,7 @@
 import type { Data } from './data.js';
 import type { Node } from './node.js';
 import { firstCell } from './values.js';
+import { shownName } from '../source/quote.js';
 
 /** DTSpec's defaults when a parent does not say (dtc and dt-schema use them too). */
 export const DEFAULT_ADDRESS_CELLS = 2;
@@ -145,7 +146,7 @@ export function translate(node: Node, address: bigint, size: bigint): Translatio
   for (let bus = node.parent; bus && bus.parent; bus = bus.parent) {
     const ranges = bus.property('ranges');
     if (!ranges) {
-      return { ok: false, problem: `${bus.path} has no ranges property, so addresses on it are not CPU addresses`, bus };
+      return { ok: false, problem: `${shownName(bus.path)} has no ranges property, so addresses on it are not CPU addresses`, bus };
     }
     if (ranges.value.length === 0) continue;
     const child = childCells(bus);
@@ -155,7 +156,7 @@ export function translate(node: Node, address: bigint, size: bigint): Translatio
       return {
         ok: false,
         problem:
-          `the ranges of ${bus.path} (${ranges.value.length} bytes) is not a whole number of ` +
+          `the ranges of ${shownName(bus.path)} (${ranges.value.length} bytes) is not a whole number of ` +
           `(${child.address} child + ${parentAddress} parent address + ${child.size} size)-cell entries`,
         bus,
       };
@@ -170,14 +171,14 @@ export function translate(node: Node, address: bigint, size: bigint): Translatio
       if (childBase === null || parentBase === null || windowSize === null) break;
       if (addr < childBase || addr >= childBase + windowSize) continue;
       if (addr + size > childBase + windowSize) {
-        partial = `${rangeText(addr, size)} runs past the end of the ranges window ${rangeText(childBase, windowSize)} of ${bus.path}`;
+        partial = `${rangeText(addr, size)} runs past the end of the ranges window ${rangeText(childBase, windowSize)} of ${shownName(bus.path)}`;
         continue;
       }
       mapped = parentBase + (addr - childBase);
       break;
     }
     if (mapped === null) {
-      return { ok: false, problem: partial ?? `${hex(addr)} is outside every ranges window of ${bus.path}`, bus };
+      return { ok: false, problem: partial ?? `${hex(addr)} is outside every ranges window of ${shownName(bus.path)}`, bus };
     }
     addr = mapped;
   }

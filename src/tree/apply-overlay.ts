@@ -17,19 +17,20 @@ import { stringData } from './data.js';
 import { liveNodes, nodeByPath, phandleIndex } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
 import { firstCell, stringList } from './values.js';
+import { quote, shownName } from '../source/quote.js';
 
 /** The overlay node mirrored by a `__local_fixups__` node, walked in step. */
 function adjustLocalReferences(fixups: Node, target: Node, delta: number, problems: string[]): void {
   for (const prop of fixups.liveProperties) {
     const into = target.property(prop.name);
     if (!into) {
-      problems.push(`__local_fixups__ names ${target.path}:${prop.name}, which the overlay does not have`);
+      problems.push(`__local_fixups__ names ${shownName(target.path)}:${prop.name}, which the overlay does not have`);
       continue;
     }
     for (let p = 0; p + 4 <= prop.value.length; p += 4) {
       const offset = prop.value.cell(p);
       if (offset + 4 > into.value.length) {
-        problems.push(`__local_fixups__ names offset ${offset} of ${target.path}:${prop.name}, past its end`);
+        problems.push(`__local_fixups__ names offset ${offset} of ${shownName(target.path)}:${prop.name}, past its end`);
         continue;
       }
       into.value.setCell(offset, (into.value.cell(offset) + delta) >>> 0);
@@ -71,14 +72,14 @@ function fixupPhandles(base: Node, overlay: Node, problems: string[]): void {
     const target = path ? nodeByPath(base, stringList(path.value.bytes)[0] ?? '') : null;
     if (!target) {
       problems.push(
-        `the overlay refers to the label "${prop.name}", which the base does not define` +
+        `the overlay refers to the label ${quote(prop.name, '"')}, which the base does not define` +
           (symbols ? '' : ' (the base has no __symbols__: compile it with -@, or give its source)'),
       );
       continue;
     }
     const phandle = phandleOf(target);
     if (phandle === 0) {
-      problems.push(`the label "${prop.name}" names ${target.path} in the base, which has no phandle`);
+      problems.push(`the label ${quote(prop.name, '"')} names ${shownName(target.path)} in the base, which has no phandle`);
       continue;
     }
     for (const entry of stringList(prop.value.bytes)) {
@@ -87,7 +88,7 @@ function fixupPhandles(base: Node, overlay: Node, problems: string[]): void {
       const into = node && name !== undefined ? node.property(name) : undefined;
       const offset = Number(offsetText);
       if (!into || !Number.isInteger(offset) || offset < 0 || offset + 4 > into.value.length) {
-        problems.push(`__fixups__ entry "${entry}" for "${prop.name}" names no cell of the overlay`);
+        problems.push(`__fixups__ entry ${quote(entry, '"')} for ${quote(prop.name, '"')} names no cell of the overlay`);
         continue;
       }
       into.value.setCell(offset, phandle);
@@ -107,9 +108,9 @@ function splitFixup(entry: string): [string | undefined, string | undefined, str
 function fragmentTarget(base: Node, fragment: Node, phandles: Map<number, Node>): Node | string {
   const target = fragment.property('target');
   if (target) {
-    if (target.value.length !== 4) return `${fragment.path} has a target of ${target.value.length} bytes, not one phandle`;
+    if (target.value.length !== 4) return `${shownName(fragment.path)} has a target of ${target.value.length} bytes, not one phandle`;
     const node = phandles.get(target.value.cell(0));
-    return node ?? `the target of ${fragment.path} (phandle ${target.value.cell(0)}) is no node of the base`;
+    return node ?? `the target of ${shownName(fragment.path)} (phandle ${target.value.cell(0)}) is no node of the base`;
   }
   const path = fragment.property('target-path');
   if (path) {
@@ -117,9 +118,9 @@ function fragmentTarget(base: Node, fragment: Node, phandles: Map<number, Node>)
     const aliases = base.child('aliases');
     const resolved = text.startsWith('/') ? text : (aliases?.property(text) ? stringList(aliases.property(text)!.value.bytes)[0] ?? '' : '');
     const node = resolved === '/' ? base : resolved.startsWith('/') ? nodeByPath(base, resolved) : null;
-    return node ?? `the target-path "${text}" of ${fragment.path} is no node of the base`;
+    return node ?? `the target-path ${quote(text, '"')} of ${shownName(fragment.path)} is no node of the base`;
   }
-  return `${fragment.path} has neither target nor target-path`;
+  return `${shownName(fragment.path)} has neither target nor target-path`;
 }
 
 /** Merge `from` (an `__overlay__` node or one of its children) into `into`, moving the overlay's objects. */

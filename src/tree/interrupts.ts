@@ -11,6 +11,7 @@ import type { Data } from './data.js';
 import type { Node } from './node.js';
 import { cellList, hex, regCells } from './addresses.js';
 import { compatiblesOf, firstCell } from './values.js';
+import { shownName } from '../source/quote.js';
 
 /**
  * The node named by the nearest `interrupt-parent` (the node's own or an
@@ -60,17 +61,17 @@ export function resolveInterruptParent(node: Node, phandles: Map<number, Node>):
     let next: Node | null;
     if (prop) {
       if (prop.value.length !== 4) {
-        return { ok: false, problem: `interrupt-parent of ${current.path} is ${prop.value.length} bytes, not one phandle cell`, property: 'interrupt-parent' };
+        return { ok: false, problem: `interrupt-parent of ${shownName(current.path)} is ${prop.value.length} bytes, not one phandle cell`, property: 'interrupt-parent' };
       }
       const ph = prop.value.cell(0);
       next = phandles.get(ph) ?? null;
       if (!next) {
         // dtc -f writes 0xffffffff for a reference it could not resolve.
-        const what = ph === 0xffffffff ? `interrupt-parent of ${current.path} is an unresolved reference (<0xffffffff>)` : `interrupt-parent <${hex(ph)}> of ${current.path} refers to no node`;
+        const what = ph === 0xffffffff ? `interrupt-parent of ${shownName(current.path)} is an unresolved reference (<0xffffffff>)` : `interrupt-parent <${hex(ph)}> of ${shownName(current.path)} refers to no node`;
         return { ok: false, problem: `${what}, so Linux finds no interrupt parent`, property: 'interrupt-parent' };
       }
       if (!next.property('#interrupt-cells')) {
-        detours.push({ node: next, reason: `the interrupt-parent of ${current.path} names ${next.path}, which has no #interrupt-cells` });
+        detours.push({ node: next, reason: `the interrupt-parent of ${shownName(current.path)} names ${shownName(next.path)}, which has no #interrupt-cells` });
       }
     } else {
       next = current.parent;
@@ -129,8 +130,8 @@ export interface InterruptInfo {
 /** `#interrupt-cells` of a controller, or why it cannot be used. */
 function interruptCellsOf(controller: Node): number | string {
   const prop = controller.property('#interrupt-cells');
-  if (!prop) return `${controller.path} has no #interrupt-cells`;
-  if (prop.value.length !== 4) return `#interrupt-cells of ${controller.path} is ${prop.value.length} bytes, not one cell`;
+  if (!prop) return `${shownName(controller.path)} has no #interrupt-cells`;
+  if (prop.value.length !== 4) return `#interrupt-cells of ${shownName(controller.path)} is ${prop.value.length} bytes, not one cell`;
   return prop.value.cell(0);
 }
 
@@ -158,14 +159,14 @@ function parsePlain(node: Node, value: Data, phandles: Map<number, Node>, info: 
   const controller = parent.parent;
   const n = interruptCellsOf(controller);
   if (typeof n === 'string' || n === 0) {
-    info.cellProblems.push(typeof n === 'string' ? n : `#interrupt-cells of ${controller.path} is 0`);
+    info.cellProblems.push(typeof n === 'string' ? n : `#interrupt-cells of ${shownName(controller.path)} is 0`);
     info.complete = false;
     return;
   }
   if (value.length % (n * 4) !== 0) {
     info.cellProblems.push(
       `interrupts is ${value.length} bytes, not a whole number of specifiers of ${n} cells ` +
-        `(#interrupt-cells = <${n}> in ${controller.path})`,
+        `(#interrupt-cells = <${n}> in ${shownName(controller.path)})`,
     );
     info.complete = false;
     return;
@@ -201,7 +202,7 @@ function parseExtended(node: Node, value: Data, phandles: Map<number, Node>, inf
     }
     if (i + 1 + n > cells.length) {
       info.cellProblems.push(
-        `interrupts-extended entry ${index} has ${cells.length - i - 1} specifier cells, but ${controller.path} has #interrupt-cells = <${n}>`,
+        `interrupts-extended entry ${index} has ${cells.length - i - 1} specifier cells, but ${shownName(controller.path)} has #interrupt-cells = <${n}>`,
       );
       info.complete = false;
       return;
@@ -220,8 +221,8 @@ function withTarget(node: Node, spec: InterruptSpecifier, phandles: Map<number, 
     const detours = before;
     if (detours.length > 0) {
       const text =
-        `interrupt ${spec.index} <${spec.cells.join(' ')}> reaches ${walked.controller.path} only by walking on from ` +
-        detours.map((d) => `${d.node.path} (${d.reason})`).join(', then from ') +
+        `interrupt ${spec.index} <${spec.cells.join(' ')}> reaches ${shownName(walked.controller.path)} only by walking on from ` +
+        detours.map((d) => `${shownName(d.node.path)} (${d.reason})`).join(', then from ') +
         `, as Linux's of_irq_find_parent does; dtc warns interrupts_property ` +
         `("Missing interrupt-controller or interrupt-map property") on ${detours.map((d) => d.node.path).join(', ')}`;
       if (!info.detours.includes(text)) info.detours.push(text);
@@ -269,7 +270,7 @@ export function walkToController(device: Node, parent: Node, specifier: number[]
     if (controller && (!hasMap || compatiblesOf(current).some((c) => IMAP_ABUSERS.has(c)))) {
       return { ok: true, controller: current, cells };
     }
-    if (seen.has(current)) return { ok: false, problem: `the interrupt-map of ${current.path} leads back to itself` };
+    if (seen.has(current)) return { ok: false, problem: `the interrupt-map of ${shownName(current.path)} leads back to itself` };
     seen.add(current);
     if (!hasMap) {
       // of_irq_parse_raw walks on from such a node ("no map, getting parent") but keeps it as the
@@ -277,7 +278,7 @@ export function walkToController(device: Node, parent: Node, specifier: number[]
       return {
         ok: false,
         problem:
-          `${current.path} has #interrupt-cells but neither interrupt-controller nor interrupt-map; Linux's ` +
+          `${shownName(current.path)} has #interrupt-cells but neither interrupt-controller nor interrupt-map; Linux's ` +
           `of_irq_parse_raw leaves the interrupt with it, which has no interrupt domain, so platform_get_irq defers ` +
           `the driver's probe for ever (-EPROBE_DEFER); dtc warns interrupts_property ("Missing interrupt-controller ` +
           `or interrupt-map property")`,
@@ -319,7 +320,7 @@ function mapOnce(
   const interruptCells = firstCell(nexus, '#interrupt-cells') ?? 0;
   const childCells = addressCells + interruptCells;
   if (specifier.length !== interruptCells) {
-    return { ok: false, problem: `${nexus.path} has #interrupt-cells = <${interruptCells}>, not ${specifier.length}` };
+    return { ok: false, problem: `${shownName(nexus.path)} has #interrupt-cells = <${interruptCells}>, not ${specifier.length}` };
   }
   const child = [...Array.from({ length: addressCells }, (_, i) => unit[i] ?? 0), ...specifier];
   const maskProp = nexus.property('interrupt-map-mask');
@@ -328,17 +329,17 @@ function mapOnce(
   for (let i = 0; i + childCells < map.length; ) {
     const entry = map.slice(i, i + childCells);
     const parent = phandles.get(map[i + childCells]!);
-    if (!parent) return { ok: false, problem: `the interrupt-map of ${nexus.path} names phandle <${hex(map[i + childCells]!)}>, which is no node` };
+    if (!parent) return { ok: false, problem: `the interrupt-map of ${shownName(nexus.path)} names phandle <${hex(map[i + childCells]!)}>, which is no node` };
     const parentAddressCells = firstCell(parent, '#address-cells') ?? 0;
     const parentInterruptCells = firstCell(parent, '#interrupt-cells');
-    if (parentInterruptCells === undefined) return { ok: false, problem: `${parent.path}, named in the interrupt-map of ${nexus.path}, has no #interrupt-cells` };
+    if (parentInterruptCells === undefined) return { ok: false, problem: `${shownName(parent.path)}, named in the interrupt-map of ${shownName(nexus.path)}, has no #interrupt-cells` };
     const start = i + childCells + 1;
     const end = start + parentAddressCells + parentInterruptCells;
-    if (end > map.length) return { ok: false, problem: `the interrupt-map of ${nexus.path} ends in the middle of an entry` };
+    if (end > map.length) return { ok: false, problem: `the interrupt-map of ${shownName(nexus.path)} ends in the middle of an entry` };
     if (entry.every((c, k) => c === masked[k])) {
       return { ok: true, controller: parent, unit: map.slice(start, start + parentAddressCells), cells: map.slice(start + parentAddressCells, end) };
     }
     i = end;
   }
-  return { ok: false, problem: `no interrupt-map entry of ${nexus.path} matches <${masked.join(' ')}>` };
+  return { ok: false, problem: `no interrupt-map entry of ${shownName(nexus.path)} matches <${masked.join(' ')}>` };
 }

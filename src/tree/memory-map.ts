@@ -22,6 +22,7 @@ import type { DeviceTree, Node } from './node.js';
 import { rangeText, readCells } from './addresses.js';
 import { isAvailable } from './devices.js';
 import { firstCell, stringValue } from './values.js';
+import { shownName } from '../source/quote.js';
 
 /** A half-open CPU address interval [start, end). */
 export interface Interval {
@@ -162,11 +163,11 @@ function reservedMemory(root: Node, cells: RootCells, banks: readonly RamBank[])
   const ac = firstCell(node, '#address-cells');
   const sc = firstCell(node, '#size-cells');
   let ignored: string | null = null;
-  if (sc === undefined) ignored = `${node.path} has no #size-cells`;
-  else if (sc !== cells.size) ignored = `the #size-cells of ${node.path} (${sc}) differs from the root's (${cells.size})`;
-  else if (ac === undefined) ignored = `${node.path} has no #address-cells`;
-  else if (ac !== cells.address) ignored = `the #address-cells of ${node.path} (${ac}) differs from the root's (${cells.address})`;
-  else if (!node.property('ranges')) ignored = `${node.path} has no ranges property`;
+  if (sc === undefined) ignored = `${shownName(node.path)} has no #size-cells`;
+  else if (sc !== cells.size) ignored = `the #size-cells of ${shownName(node.path)} (${sc}) differs from the root's (${cells.size})`;
+  else if (ac === undefined) ignored = `${shownName(node.path)} has no #address-cells`;
+  else if (ac !== cells.address) ignored = `the #address-cells of ${shownName(node.path)} (${ac}) differs from the root's (${cells.address})`;
+  else if (!node.property('ranges')) ignored = `${shownName(node.path)} has no ranges property`;
   if (ignored) return { node, ignored, regions: [] };
   const regions: Carveout[] = [];
   for (const child of node.liveChildren) {
@@ -177,7 +178,7 @@ function reservedMemory(root: Node, cells: RootCells, banks: readonly RamBank[])
       const inRam = banks.some((b) => b.pages && overlaps(b.pages, range));
       // Regions are reserved in tree order; a no-map over RAM already reserved is refused.
       const held = noMap && inRam ? regions.find((r) => !r.noMap && overlaps(r.range, range)) : undefined;
-      if (held) region.refused = `it overlaps ${held.node.path} (${intervalText(held.range)}), reserved before it, so Linux refuses the no-map (-EBUSY)`;
+      if (held) region.refused = `it overlaps ${shownName(held.node.path)} (${intervalText(held.range)}), reserved before it, so Linux refuses the no-map (-EBUSY)`;
       regions.push(region);
     }
   }

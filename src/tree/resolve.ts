@@ -11,6 +11,7 @@ import { deleteNode } from './build.js';
 import { Data, latin1Bytes, type Marker } from './data.js';
 import { liveNodeList, liveNodes, RefResolver } from './lookup.js';
 import { Node, Property, type DeviceTree } from './node.js';
+import { quote, shownName } from '../source/quote.js';
 
 export const PhandleFormat = { Legacy: 'legacy', Epapr: 'epapr', Both: 'both' } as const;
 export type PhandleFormat = (typeof PhandleFormat)[keyof typeof PhandleFormat];
@@ -89,7 +90,7 @@ interface LabelOwners {
 }
 
 function describeLabelPlace(node: Node, prop: Property | null, marker: Marker | null): string {
-  return `${marker ? 'value of ' : ''}${prop ? `'${prop.name}' in ` : ''}${node.path}`;
+  return `${marker ? 'value of ' : ''}${prop ? `${quote(prop.name)} in ` : ''}${shownName(node.path)}`;
 }
 
 function isInvalidPhandle(p: number): boolean {
@@ -286,7 +287,7 @@ class Resolver {
     forEachLabel(node, (label, place) => {
       const owner = labels.owners.get(label);
       if (!owner || (owner.node === place.node && owner.prop === place.prop && owner.marker === place.marker)) return;
-      this.fail('duplicate_label', node, `Duplicate label '${label}' on ${describeLabelPlace(node, place.prop, place.marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
+      this.fail('duplicate_label', node, `Duplicate label ${quote(label)} on ${describeLabelPlace(node, place.prop, place.marker)} and ${describeLabelPlace(owner.node, owner.prop, owner.marker)}`);
       ok = false;
     });
     return ok;
@@ -333,7 +334,7 @@ class Resolver {
       return true;
     }
     const shown = Buffer.from(bytes.subarray(0, Math.max(0, bytes.indexOf(0) < 0 ? bytes.length : bytes.indexOf(0)))).toString('latin1'); // not fromCharCode(...): a long value would overflow the stack
-    this.fail('name_properties', node, `"name" property is incorrect ("${shown}" instead of base node name)`);
+    this.fail('name_properties', node, `"name" property is incorrect (${quote(shown, '"')} instead of base node name)`);
     return false;
   }
 
@@ -374,7 +375,7 @@ class Resolver {
     const phandle = epapr.phandle || legacy.phandle;
     const other = this.phandles.byPhandle.get(phandle);
     if (other && other !== node) {
-      this.fail('explicit_phandles', node, `duplicated phandle 0x${phandle.toString(16)} (seen before at ${other.path})`);
+      this.fail('explicit_phandles', node, `duplicated phandle 0x${phandle.toString(16)} (seen before at ${shownName(other.path)})`);
       return false;
     }
     node.phandle = phandle;
@@ -403,7 +404,7 @@ class Resolver {
           if (this.tree.plugin) {
             prop.value.setCell(m.offset, 0xffffffff);
           } else {
-            this.fail('phandle_references', node, `Reference to non-existent node or label "${m.ref}"`, prop);
+            this.fail('phandle_references', node, `Reference to non-existent node or label ${quote(m.ref ?? '', '"')}`, prop);
             ok = false;
           }
           continue;
@@ -425,7 +426,7 @@ class Resolver {
         if (m.type !== 'ref-path') continue;
         const target = this.target(m.ref!);
         if (!target) {
-          this.fail('path_references', node, `Reference to non-existent node or label "${m.ref}"`, prop);
+          this.fail('path_references', node, `Reference to non-existent node or label ${quote(m.ref ?? '', '"')}`, prop);
           ok = false;
           continue;
         }

@@ -236,9 +236,9 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`case ${o.only} (${c.kind}, run ${c.mode ?? 'in-process'}): ${c.what.slice(0, 300)}\n  ${commandLine(c).slice(0, 500)}\n  ${found.length === 0 ? `ok, ${progress.stats.get(c.kind)?.maxMs ?? 0} ms` : `${found[0]!.failure}: ${found[0]!.outcome.problem}`}`);
   }
   const n = total();
-  console.log(`fuzz: by kind (cases, cases per second of one worker, slowest case):`);
+  console.log(`fuzz: by kind: cases; per second of one worker's time; per CPU-second of the process${o.workers > 1 ? ' (both workers\' CPU: exact with --workers 1)' : ''}; slowest case`);
   for (const [k, s] of [...progress.stats].sort((a, b) => b[1].cases - a[1].cases)) {
-    console.log(`fuzz:   ${k.padEnd(9)} ${String(s.cases).padStart(9)}  ${rate(s.cases, s.ms).padStart(7)}  slowest ${s.maxMs} ms (case ${s.maxIndex})`);
+    console.log(`fuzz:   ${k.padEnd(9)} ${String(s.cases).padStart(9)}  ${rate(s.cases, s.ms).padStart(7)}  ${rate(s.cases, s.cpuMs).padStart(7)}  slowest ${s.maxMs} ms (case ${s.maxIndex})`);
   }
   for (const line of progress.slowOnce) console.log(`fuzz: ${line}`);
   const duplicates = [...seen.values()].reduce((a, b) => a + b, 0) - found.length;

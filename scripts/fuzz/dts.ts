@@ -113,14 +113,14 @@ export function mutateDts(rng: Rng, corpus: Corpus, given?: Source): { what: str
         break;
       }
       case 6: {
-        const depth = sized(rng, [100, 1000], [5000, 30000]);
+        const depth = sized(rng, [100, 1000, 5000, 30000]);
         toks.splice(i, 0, 'n { '.repeat(depth) + '}; '.repeat(depth));
         notes.push(`nest ${depth}@${i}`);
         break;
       }
       case 7: {
         const what = rng.pick(['line', 'number', 'string', 'cells', 'parens']);
-        const len = sized(rng, [1000, 10000], [200000, 2000000]);
+        const len = sized(rng, [rng.pick([100, 1000]), 10000, 200000, 2000000]);
         const s =
           what === 'line'
             ? 'x'.repeat(len)

@@ -7,7 +7,7 @@ import { ENVIRONMENT_SECRET } from './judge.js';
  * How often a folder gets one of the special entries below. Most need a child
  * process (a thread blocked reading a FIFO cannot be stopped), ~100× the cost.
  */
-const SPECIAL_CHANCE = 0.1;
+const SPECIAL_CHANCE = 0.03;
 const OUTSIDE_SECRET = 'vmgenid-fuzz-outside-secret';
 
 /**
@@ -18,20 +18,21 @@ const OUTSIDE_SECRET = 'vmgenid-fuzz-outside-secret';
 function special(rng: Rng, c: Case, notes: string[]): void {
   const links = (c.links ??= {});
   switch (rng.int(0, 6)) {
-    case 0:
-      c.files['outside/secret'] = `${OUTSIDE_SECRET}\0`;
-      c.files['outside/compatible'] = 'microsoft,vmgenid\0';
-      const [from, to] = rng.pick([['dt/vmgenid@0/out', '../../outside'], ['dt/out', '../outside'], ['dt/vmgenid@0/secret', '../../outside/secret']] as const);
+    case 0: {
+      // Shown as a string wherever it lands: a compatible (dump prints it, a finding may quote it).
+      c.files['outside/compatible'] = `${OUTSIDE_SECRET}\0`;
+      const [from, to] = rng.pick([['dt/leak', '../outside'], ['dt/vmgenid@0/leak', '../../outside'], ['dt/leak/compatible', '../../outside/compatible']] as const);
       links[from] = to;
       c.secrets = [OUTSIDE_SECRET];
       notes.push('a link out of the live folder, to a folder beside it');
       return;
+    }
     case 1:
       links['dt/vmgenid@0/pagemap'] = '/proc/self/pagemap';
       notes.push('a link to /proc/self/pagemap');
       break;
     case 2:
-      links['dt/vmgenid@0/environ'] = '/proc/self/environ';
+      links['dt/leak/compatible'] = '/proc/self/environ';
       c.secrets = [ENVIRONMENT_SECRET];
       notes.push('a link to /proc/self/environ');
       break;
@@ -116,7 +117,7 @@ export function folderCase(rng: Rng): Case {
         notes.push('link to a proc file');
     }
   }
-  const c: Case = { kind: 'folder', what: '', files, links, argv: rng.pick([['dt'], ['dt/'], ['--all', 'dt'], ['-f', 'json', 'dt'], ['dt', 'dt']]) };
+  const c: Case = { kind: 'folder', what: '', files, links, argv: rng.pick([['dt'], ['dt/'], ['--all', 'dt'], ['-f', 'json', 'dt'], ['dt', 'dt'], ['dump', 'dt'], ['dump', 'dt']]) };
   if (rng.chance(SPECIAL_CHANCE)) special(rng, c, notes);
   c.what = notes.join(', ');
   return c;

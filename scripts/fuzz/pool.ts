@@ -132,9 +132,10 @@ export async function runPool(setup: Omit<WorkerSetup, 'slots'>, o: PoolOptions,
   const handles: WorkerHandle[] = [];
   const add = (stats: Record<string, KindStats>) => {
     for (const [k, s] of Object.entries(stats)) {
-      const t = progress.stats.get(k as Kind) ?? { cases: 0, ms: 0, maxMs: 0, maxIndex: -1 };
+      const t = progress.stats.get(k as Kind) ?? { cases: 0, ms: 0, cpuMs: 0, maxMs: 0, maxIndex: -1 };
       t.cases += s.cases;
       t.ms += s.ms;
+      t.cpuMs += s.cpuMs;
       if (s.maxMs > t.maxMs) {
         t.maxMs = s.maxMs;
         t.maxIndex = s.maxIndex;
@@ -144,7 +145,7 @@ export async function runPool(setup: Omit<WorkerSetup, 'slots'>, o: PoolOptions,
   };
   const count = (index: number) => {
     const kind = setup.schedule[index % setup.schedule.length]!;
-    const t = progress.stats.get(kind) ?? { cases: 0, ms: 0, maxMs: 0, maxIndex: -1 };
+    const t = progress.stats.get(kind) ?? { cases: 0, ms: 0, cpuMs: 0, maxMs: 0, maxIndex: -1 };
     t.cases++;
     progress.stats.set(kind, t);
   };

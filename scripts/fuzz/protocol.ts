@@ -39,6 +39,8 @@ export interface KindStats {
   cases: number;
   /** Time spent on the kind's cases, making them included. */
   ms: number;
+  /** The process's CPU time meanwhile (the kind's own with one worker; child processes not counted). */
+  cpuMs: number;
   /** The slowest run, and its case. */
   maxMs: number;
   maxIndex: number;

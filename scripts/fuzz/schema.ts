@@ -63,7 +63,7 @@ function refLoop(rng: Rng): { files: Record<string, string>; schemas: string[]; 
         what: 'two files $ref each other',
       };
     case 4: {
-      const n = sized(rng, [3, 10], [200, 2000]);
+      const n = sized(rng, [3, 10, 200, 2000]);
       const defs = Array.from({ length: n }, (_, i) => [`  d${i}:`, `    $ref: "#/definitions/d${(i + 1) % n}"`]).flat();
       return { files: { 'b.yaml': binding(id, ['$ref: "#/definitions/d0"', 'definitions:', ...defs]) }, schemas: ['b.yaml'], what: `a $ref ring of ${n} definitions` };
     }
@@ -75,7 +75,7 @@ function refLoop(rng: Rng): { files: Record<string, string>; schemas: string[]; 
 function backtracking(rng: Rng): { files: Record<string, string>; schemas: string[]; extra: string[]; what: string } {
   const id = 'http://example.com/schemas/fuzz/pattern.yaml#';
   const pattern = rng.pick(EVIL_PATTERNS);
-  const n = sized(rng, [8, 16, 24], [30, 40, 1000, 20000]);
+  const n = sized(rng, [rng.pick([8, 16, 24]), 30, 40, 1000, 20000]);
   const quoted = JSON.stringify(pattern);
   const name = 'a'.repeat(n) + '#';
   if (rng.chance(0.5)) {
@@ -96,7 +96,7 @@ function backtracking(rng: Rng): { files: Record<string, string>; schemas: strin
 
 function deep(rng: Rng): { files: Record<string, string>; schemas: string[]; what: string } {
   const id = 'http://example.com/schemas/fuzz/deep.yaml#';
-  const depth = sized(rng, [50, 200], [2000, 20000]);
+  const depth = sized(rng, [50, 200, 2000, 20000]);
   const lines = ['properties:', '  compatible: true', '  x:'];
   // Flow style keeps the YAML's own nesting cheap: {allOf: [{allOf: [...]}]}.
   lines.push(`    ${'{allOf: ['.repeat(depth)}{}${']}'.repeat(depth)}`);

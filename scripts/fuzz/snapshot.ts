@@ -3,12 +3,15 @@
  * the run's outputs may change, and only in content (not type or mode);
  * anything new that is not an output is a leftover (a temporary file).
  */
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { Case } from './case.js';
 
-/** One entry: its type and mode, and its content's hash or a link's target. */
+/**
+ * One entry: its type and mode, and what changes when it is written or
+ * replaced (inode, size, modification time in ns) or a link's target.
+ * Nothing is read: a snapshot costs a stat per entry.
+ */
 interface Entry {
   type: string;
   mode: number;
@@ -17,7 +20,7 @@ interface Entry {
 
 export type Snapshot = Map<string, Entry>;
 
-function typeOf(s: Stats): string {
+function typeOf(s: BigIntStats): string {
   if (s.isSymbolicLink()) return 'symbolic link';
   if (s.isFile()) return 'file';
   if (s.isDirectory()) return 'folder';
@@ -27,7 +30,7 @@ function typeOf(s: Stats): string {
   return 'socket';
 }
 
-/** Every entry below `dir`, by path relative to it; links are not followed, FIFOs and devices not opened. */
+/** Every entry below `dir`, by path relative to it; links are not followed, nothing is opened. */
 export function snapshot(dir: string): Snapshot {
   const out: Snapshot = new Map();
   const walk = (rel: string) => {
@@ -40,19 +43,11 @@ export function snapshot(dir: string): Snapshot {
     for (const name of names) {
       const path = rel === '' ? name : `${rel}/${name}`;
       const full = join(dir, path);
-      const s = lstatSync(full, { throwIfNoEntry: false });
+      const s = lstatSync(full, { bigint: true, throwIfNoEntry: false });
       if (!s) continue;
       const type = typeOf(s);
-      let what = '';
-      if (type === 'symbolic link') what = readlinkSync(full);
-      else if (type === 'file') {
-        try {
-          what = createHash('sha1').update(readFileSync(full)).digest('hex');
-        } catch {
-          what = `unreadable, ${s.size} bytes`;
-        }
-      }
-      out.set(path, { type, mode: s.mode & 0o7777, what });
+      const what = type === 'symbolic link' ? readlinkSync(full) : type === 'folder' ? '' : `${s.ino}:${s.size}:${s.mtimeNs}`;
+      out.set(path, { type, mode: Number(s.mode & 0o7777n), what });
       if (type === 'folder') walk(path);
     }
   };

@@ -7,7 +7,6 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -16,7 +15,7 @@ import { makeCase } from './cases.js';
 import { runAsChild, type ChildCommand, type Failure } from './child-run.js';
 import { loadCorpus } from './corpus.js';
 import { runCppDiff } from './cpp-diff.js';
-import { caseRng, runInProcess, type Outcome, type RunFn } from './run.js';
+import { caseRng, runInProcess, scratchRoot, type Outcome, type RunFn } from './run.js';
 import { budgetMs, CHILD_BUDGET_MS, SLOT, type KindStats, type WorkerSetup } from './protocol.js';
 
 export type ToWorker = { type: 'batch'; indices: number[] };
@@ -32,7 +31,7 @@ const corpus = await loadCorpus({ wide: true, noCorpus: setup.noCorpus });
 const childCommand: ChildCommand = setup.cliGiven
   ? { node: process.execPath, args: [fileURLToPath(new URL('./child.js', import.meta.url)), join(dirname(setup.cli), 'process.js')] }
   : { node: process.execPath, args: [join(ROOT, 'bin/vmgenid-lint.js')] };
-const scratch = mkdtempSync(join(tmpdir(), 'vmgenid-fuzz-'));
+const scratch = mkdtempSync(join(scratchRoot(), 'vmgenid-fuzz-'));
 process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 // Warm up, so that a case's time is its own and not the loading of the schemas.
@@ -41,6 +40,8 @@ const board = join(ROOT, 'fixtures/example/board.dts');
 await run([board], quiet);
 await run(['--all', board], quiet);
 await run(['compile', board], quiet);
+await run(['dump', board], quiet);
+await run(['check-binding', join(ROOT, 'schemas/rng/vmgenid.yaml')], quiet); // compiles the meta-schemas once
 
 function caseOf(index: number): Case {
   return makeCase(setup.schedule[index % setup.schedule.length]!, caseRng(setup.seed, index), corpus);
@@ -78,6 +79,7 @@ parentPort!.on('message', async (m: ToWorker) => {
   const stats: Record<string, KindStats> = {};
   for (const index of m.indices) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     let c: Case;
     let r: { outcome: Outcome; failure: Failure | null };
     try {
@@ -88,10 +90,11 @@ parentPort!.on('message', async (m: ToWorker) => {
       c ??= { kind: setup.schedule[index % setup.schedule.length]!, what: '', files: {}, argv: [] };
       r = { outcome: { code: null, stdout: '', stderr: '', problem: `fuzzer error (not the CLI's): ${(err as Error)?.stack ?? String(err)}`, ms: 0 }, failure: 'crash' };
     }
-    const s = (stats[c.kind] ??= { cases: 0, ms: 0, maxMs: 0, maxIndex: -1 });
-    const ms = performance.now() - t0;
+    const s = (stats[c.kind] ??= { cases: 0, ms: 0, cpuMs: 0, maxMs: 0, maxIndex: -1 });
+    const cpu = process.cpuUsage(cpu0);
     s.cases++;
-    s.ms += ms;
+    s.ms += performance.now() - t0;
+    s.cpuMs += (cpu.user + cpu.system) / 1000;
     if (r.outcome.ms > s.maxMs) {
       s.maxMs = r.outcome.ms;
       s.maxIndex = index;

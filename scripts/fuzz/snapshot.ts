@@ -57,22 +57,29 @@ export function snapshot(dir: string): Snapshot {
 
 const OUTPUT_FLAGS = new Set(['-o', '--output']);
 
-/** The -o/--output values of a command line. */
-function outputValues(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  argv.forEach((a, i) => {
-    if (i > 0 && OUTPUT_FLAGS.has(argv[i - 1]!)) out.push(a);
-    else if (a.startsWith('--output=')) out.push(a.slice('--output='.length));
-  });
-  return out;
-}
-
-/** The paths a case's run may write: its declared outputs, else the -o values its command line names nowhere else. */
+/**
+ * The paths a case's run may write: its declared outputs, else the values of
+ * -o/--output (each flag takes the next word, whatever it looks like: in
+ * `-o -o in.dts` the output is a file named -o) that the command line names
+ * nowhere else.
+ */
 export function outputsOf(c: Case): Set<string> {
   if (c.outputs) return new Set(c.outputs);
-  const values = outputValues(c.argv);
-  const named = (p: string) => c.argv.filter((a) => a === p || a === `${p}/`).length;
-  return new Set(values.filter((v) => named(v) === values.filter((x) => x === v).length).map((v) => v.replace(/^\.\//, '')));
+  const values = new Map<string, number>();
+  const taken = new Set<number>();
+  for (let i = 0; i < c.argv.length; i++) {
+    const a = c.argv[i]!;
+    if (OUTPUT_FLAGS.has(a) && i + 1 < c.argv.length) {
+      taken.add(i).add(i + 1);
+      values.set(c.argv[i + 1]!, i + 1);
+      i++;
+    } else if (a.startsWith('--output=')) {
+      taken.add(i);
+      values.set(a.slice('--output='.length), i);
+    }
+  }
+  const elsewhere = (p: string) => c.argv.some((a, i) => !taken.has(i) && (a === p || a === `${p}/`));
+  return new Set([...values.keys()].filter((v) => !elsewhere(v)).map((v) => v.replace(/^\.\//, '')));
 }
 
 /** What changed that should not have, or null. */

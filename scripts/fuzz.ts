@@ -1,57 +1,94 @@
 /**
- * A time-boxed fuzzing campaign over the CLI: seeded mutations of the
- * conformance corpus (../shared/corpus: dtc test sources and blobs, real
- * boards) and the project's fixtures and bindings, run through `run()` in a
- * worker thread. It stops at the first
- *   crash   — an exception escaping run() (exit 70), an exit code other than
- *             0/1/2, a stack trace or JavaScript error name in the output,
- *             exit 2 saying nothing, or an input file changed;
- *   hang    — run() taking more than 2 s for an input under 1 MiB (2 s per
- *             MiB above that), confirmed by a second run in a fresh worker;
- *   blow-up — the worker dying on its heap limit (ERR_WORKER_OUT_OF_MEMORY)
- *             or the process's resident memory passing a bound, confirmed
- *             the same way;
- * and saves the case (its files, stdin, command line) to a folder it names,
- * exiting 1. Exit 0 when the time runs out with nothing found.
- *
- * Usage: node dist/scripts/fuzz.js [--seconds N] [--seed S] [--kinds K,K…]
- *          [--out DIR] [--case I] [--heap-mb N] [--rss-mb N]
- *   --seconds  how long to run (default 60)
- *   --seed     the campaign's seed (default: from the clock; printed)
- *   --kinds    dtb, dts, cpp, compile, yaml, folder, args (default: all, in turn)
- *   --out      where a failing case is saved (default: $TMPDIR/vmgenid-lint-fuzz)
- *   --case     run only case I of the seed, and say what it did (replay)
- *   --heap-mb  the worker's old-generation heap limit (default 512)
- *   --rss-mb   the resident-memory bound (default 2048)
- * Case I of a seed is the same whatever the other options, so a failure is
- * replayed with `--seed S --case I`.
+ * The fuzzer: seeded cases of many kinds (mutated blobs, sources, bindings,
+ * hostile schemas, live folders, command lines, outputs, signals, closed
+ * pipes), run through the CLI's run() in worker threads — or as child
+ * processes where a case needs one — and judged by detectors (scripts/fuzz/
+ * judge.ts, snapshot.ts). See USAGE below and RELIABILITY.md.
  */
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { ALL_KINDS, type Case, type Kind } from './fuzz/case.js';
+import { ALL_KINDS, DEFAULT_KINDS, KIND_INFO, ROOT, type Kind } from './fuzz/case.js';
 import { makeCase } from './fuzz/cases.js';
 import { loadCorpus, SHARED_CORPUS } from './fuzz/corpus.js';
-import { caseRng, commandLine, saveFailure, type Outcome } from './fuzz/run.js';
-import type { FromWorker, ToWorker } from './fuzz/worker.js';
+import { haveGnuTools } from './fuzz/cpp-diff.js';
+import { runPool, type Found, type Progress } from './fuzz/pool.js';
+import { caseRng, commandLine, saveFailure } from './fuzz/run.js';
 
 const MIB = 1 << 20;
-const WORKER_FILE = fileURLToPath(new URL('./fuzz/worker.js', import.meta.url));
 
-interface Options {
-  seconds: number;
+export const USAGE = `usage: npm run fuzz -- [options]
+
+Runs seeded cases of the kinds below through the CLI and stops at the first failure (exit 1; 0 when
+the time or the count runs out with nothing found). A failure is
+  crash:   exit 70 or a code outside 0/1/2/130/143, a stack frame or JavaScript error name in the
+           output, exit 2 saying nothing, raw ESC/CR/NUL in a report, a report larger than
+           1 MiB + 64 bytes per input byte, an input changed, a leftover (temporary) file, an output
+           whose type or mode changed, a wrong exit code where the right one is known;
+  hang:    a case over its budget (2 s, 2 s per MiB of input above 1 MiB; 8 s for a child process),
+           confirmed by running it again alone in a fresh worker;
+  blow-up: a worker out of heap, or resident memory over the bound, confirmed the same way.
+The failing case is saved (files, stdin, command line, README) in DIR/KIND-SEED-INDEX.
+Inputs: the project's fixtures, bindings and generators, and ../shared/corpus when it is there.
+
+options:
+  --seconds N     stop after N seconds (default 60, or no limit with --cases)
+  --cases N       stop after N cases
+  --seed S        the campaign's seed (default: from the clock; printed)
+  --kinds K,…     the kinds to run (default: ${DEFAULT_KINDS.join(',')}); "all" for every kind
+  --case I        run only case I of the seed, say what it is and what happened (replay)
+  --out DIR       where failing cases are saved (default: $TMPDIR/vmgenid-lint-fuzz)
+  --keep-going    do not stop at the first failure: save one case per distinct failure, list them
+  --workers N     worker threads (default: the number of CPUs, at most 2)
+  --batch N       cases per message to a worker (default 50)
+  --no-corpus     use the project's own inputs even when ../shared is there
+  --cli FILE      the CLI module to test (default: dist/src/cli/main.js of this checkout; child
+                  processes then run process.js beside it rather than bin/vmgenid-lint.js)
+  --heap-mb N     a worker's old-generation heap limit (default 512)
+  --rss-mb N      the process's resident-memory bound (default 3072)
+  --child-rss-mb N  a child process's resident-memory bound (default 1024)
+  -h, --help      this text
+
+kinds (the share is how many of each cycle of cases a kind gets):
+${ALL_KINDS.map((k) => `  ${k.padEnd(9)} ${String(KIND_INFO[k].share).padStart(2)}  ${KIND_INFO[k].about}`).join('\n')}
+Case I of a seed is the same whatever --workers, --batch, --seconds or --cases: replay a failure with
+--seed S --kinds (the same) --case I.`;
+
+export interface Options {
+  seconds: number | null;
+  cases: number | null;
   seed: number;
   kinds: Kind[];
-  out: string;
   only: number | null;
+  out: string;
+  keepGoing: boolean;
+  workers: number;
+  batch: number;
+  noCorpus: boolean;
+  cli: string | null;
   heapMb: number;
   rssMb: number;
+  childRssMb: number;
 }
 
-function parseArgs(argv: string[]): Options {
-  const o: Options = { seconds: 60, seed: Date.now() % 0x100000000 >>> 0, kinds: [...ALL_KINDS], out: join(tmpdir(), 'vmgenid-lint-fuzz'), only: null, heapMb: 512, rssMb: 2048 };
+export function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    seconds: null,
+    cases: null,
+    seed: Date.now() % 0x100000000 >>> 0,
+    kinds: [...DEFAULT_KINDS],
+    only: null,
+    out: join(tmpdir(), 'vmgenid-lint-fuzz'),
+    keepGoing: false,
+    workers: Math.max(1, Math.min(2, availableParallelism())),
+    batch: 50,
+    noCorpus: false,
+    cli: null,
+    heapMb: 512,
+    rssMb: 3072,
+    childRssMb: 1024,
+  };
   const num = (name: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < 0) throw new Error(`${name} needs a number, not ${JSON.stringify(v)}`);
@@ -65,21 +102,40 @@ function parseArgs(argv: string[]): Options {
       case '--seconds':
         o.seconds = num(flag, value());
         break;
+      case '--cases':
+        o.cases = Math.floor(num(flag, value()));
+        break;
       case '--seed':
         o.seed = num(flag, value()) >>> 0;
         break;
       case '--kinds': {
-        const ks = (value() ?? '').split(',').filter(Boolean);
-        for (const k of ks) if (!(ALL_KINDS as readonly string[]).includes(k)) throw new Error(`unknown kind ${k} (one of ${ALL_KINDS.join(', ')})`);
+        const v = value() ?? '';
+        const ks = v === 'all' ? [...ALL_KINDS] : v === 'default' ? [...DEFAULT_KINDS] : v.split(',').filter(Boolean);
+        for (const k of ks) if (!(ALL_KINDS as string[]).includes(k)) throw new Error(`unknown kind ${k} (one of ${ALL_KINDS.join(', ')}, or all)`);
         if (ks.length === 0) throw new Error('--kinds needs a list');
         o.kinds = ks as Kind[];
         break;
       }
+      case '--case':
+        o.only = Math.floor(num(flag, value()));
+        break;
       case '--out':
         o.out = resolve(value() ?? '');
         break;
-      case '--case':
-        o.only = num(flag, value());
+      case '--keep-going':
+        o.keepGoing = true;
+        break;
+      case '--workers':
+        o.workers = Math.max(1, Math.floor(num(flag, value())));
+        break;
+      case '--batch':
+        o.batch = Math.max(1, Math.floor(num(flag, value())));
+        break;
+      case '--no-corpus':
+        o.noCorpus = true;
+        break;
+      case '--cli':
+        o.cli = resolve(value() ?? '');
         break;
       case '--heap-mb':
         o.heapMb = num(flag, value());
@@ -87,186 +143,119 @@ function parseArgs(argv: string[]): Options {
       case '--rss-mb':
         o.rssMb = num(flag, value());
         break;
+      case '--child-rss-mb':
+        o.childRssMb = num(flag, value());
+        break;
       default:
-        throw new Error(`unknown option ${a} (usage: fuzz [--seconds N] [--seed S] [--kinds K,K…] [--out DIR] [--case I] [--heap-mb N] [--rss-mb N])`);
+        throw new Error(`unknown option ${a} (see --help)`);
     }
   }
+  if (o.seconds === null && o.cases === null) o.seconds = 60;
   return o;
 }
 
-/** The time a case may take: 2 s, and 2 s per MiB of input above 1 MiB. */
-export function budgetMs(c: Case): number {
-  let size = c.stdin?.length ?? 0;
-  for (const data of Object.values(c.files)) size += data.length;
-  return Math.max(2000, Math.ceil((2000 * size) / MIB));
+/** The cycle of kinds: each kind as many times as its share, interleaved so a short run meets every kind. */
+export function scheduleOf(kinds: readonly Kind[]): Kind[] {
+  const left = new Map(kinds.map((k) => [k, KIND_INFO[k].share as number]));
+  const out: Kind[] = [];
+  while ([...left.values()].some((n) => n > 0)) {
+    for (const k of kinds) {
+      const n = left.get(k)!;
+      if (n > 0) {
+        out.push(k);
+        left.set(k, n - 1);
+      }
+    }
+  }
+  return out;
 }
 
-type Verdict = { kind: 'ok'; outcome: Outcome } | { kind: 'crash' | 'hang' | 'blow-up'; detail: string; outcome?: Outcome };
-
-/** A worker thread that runs cases one at a time, under a watchdog and a memory bound. */
-class Runner {
-  private worker: Worker | null = null;
-  private ready: Promise<void> | null = null;
-  private pending: ((v: Verdict) => void) | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private poll: NodeJS.Timeout | null = null;
-  private current: { index: number; budget: number; started: number } | null = null;
-  peakRss = 0;
-
-  constructor(private readonly heapMb: number, private readonly rssMb: number) {}
-
-  private start(): Promise<void> {
-    const worker = new Worker(WORKER_FILE, { resourceLimits: { maxOldGenerationSizeMb: this.heapMb }, stdout: true, stderr: true });
-    worker.stdout.resume();
-    worker.stderr.resume();
-    this.worker = worker;
-    this.ready = new Promise<void>((resolveReady, rejectReady) => {
-      const startup = setTimeout(() => rejectReady(new Error('the worker did not start within 120 s')), 120_000);
-      worker.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') {
-          clearTimeout(startup);
-          resolveReady();
-        } else if (m.type === 'started' && this.current?.index === m.index) {
-          this.current.started = Date.now();
-          this.timer = setTimeout(() => this.settle({ kind: 'hang', detail: `no result after ${this.current!.budget} ms (budget for this input size)` }, true), this.current.budget);
-        } else if (m.type === 'done' && this.current?.index === m.index) {
-          const o = m.outcome;
-          if (o.problem) this.settle({ kind: 'crash', detail: o.problem, outcome: o }, false);
-          else if (o.ms > this.current.budget) this.settle({ kind: 'hang', detail: `took ${o.ms} ms (budget ${this.current.budget} ms)`, outcome: o }, false);
-          else this.settle({ kind: 'ok', outcome: o }, false);
-        }
-      });
-      worker.on('error', (err: Error & { code?: string }) => {
-        clearTimeout(startup);
-        rejectReady(err);
-        if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') this.settle({ kind: 'blow-up', detail: `the worker ran out of heap (limit ${this.heapMb} MiB old generation): ${err.message}` }, true);
-        else this.settle({ kind: 'crash', detail: `the worker died: ${err.stack ?? err.message}` }, true);
-      });
-      worker.on('exit', (code) => {
-        clearTimeout(startup);
-        if (this.worker === worker) {
-          this.worker = null;
-          this.settle({ kind: 'crash', detail: `the worker exited (code ${code})` }, false);
-        }
-      });
-    });
-    return this.ready;
-  }
-
-  private settle(v: Verdict, kill: boolean): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.poll) clearInterval(this.poll);
-    this.timer = this.poll = null;
-    const p = this.pending;
-    this.pending = null;
-    this.current = null;
-    if (kill || v.kind !== 'ok') this.stop();
-    p?.(v);
-  }
-
-  stop(): void {
-    const w = this.worker;
-    this.worker = null;
-    if (w) void w.terminate();
-  }
-
-  async run(index: number, c: Case): Promise<Verdict> {
-    if (!this.worker) await this.start();
-    else await this.ready;
-    return new Promise<Verdict>((resolveRun) => {
-      this.pending = resolveRun;
-      this.current = { index, budget: budgetMs(c), started: Date.now() };
-      this.poll = setInterval(() => {
-        const rss = process.memoryUsage.rss();
-        if (rss > this.peakRss) this.peakRss = rss;
-        if (rss > this.rssMb * MIB) this.settle({ kind: 'blow-up', detail: `resident memory ${Math.round(rss / MIB)} MiB passed the bound of ${this.rssMb} MiB` }, true);
-      }, 50);
-      this.worker!.postMessage({ type: 'case', index, c } satisfies ToWorker);
-    });
-  }
+/** A failure's shape without its numbers, so --keep-going keeps one case of each. */
+function signature(f: Found): string {
+  return `${f.kind} ${f.failure} ${(f.outcome.problem ?? '').split('\n')[0]!.replace(/\d+/g, 'N').slice(0, 120)}`;
 }
 
-const USAGE = `usage: npm run fuzz -- [--seconds N] [--seed S] [--kinds K,K…] [--out DIR] [--case I] [--heap-mb N] [--rss-mb N]
+function rate(cases: number, ms: number): string {
+  return ms > 0 ? `${Math.round((cases * 1000) / ms)}/s` : '-';
+}
 
-Mutates the project's fixtures and bindings (and ../shared/corpus when present) and runs the CLI on
-each case in a worker thread; it stops at the first crash, hang or memory blow-up, saves the case and
-exits 1 (0 when the time runs out with nothing found). Replay a case with --seed S --case I.
-  --seconds N   how long to run (default 60)
-  --seed S      the campaign's seed (default: from the clock; printed)
-  --kinds K,…   ${ALL_KINDS.join(', ')} (default: all, in turn)
-  --out DIR     where a failing case is saved (default: $TMPDIR/vmgenid-lint-fuzz)
-  --case I      run only case I of the seed, and say what it did
-  --heap-mb N   the worker's old-generation heap limit (default 512)
-  --rss-mb N    the resident-memory bound (default 2048)`;
-
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(USAGE);
     return 0;
   }
   const o = parseArgs(argv);
-  if (!existsSync(SHARED_CORPUS)) console.log(`fuzz: no conformance corpus at ${SHARED_CORPUS}; mutating the project's fixtures and bindings only`);
-  const corpus = await loadCorpus({ wide: true });
+  if (o.kinds.includes('cpp-diff') && !haveGnuTools()) throw new Error('the cpp-diff kind needs GNU cpp and dtc on PATH');
+  if (!o.noCorpus && !existsSync(SHARED_CORPUS)) console.log(`fuzz: no conformance corpus at ${SHARED_CORPUS}; seeding from the project's fixtures, bindings and generators`);
+  const corpus = await loadCorpus({ wide: true, noCorpus: o.noCorpus });
+  const schedule = scheduleOf(o.kinds);
+  const cli = o.cli ?? join(ROOT, 'dist/src/cli/main.js');
+  if (!existsSync(cli)) throw new Error(`no CLI module at ${cli}`);
+  const limit = o.only !== null ? 'one case' : [o.seconds !== null ? `${o.seconds} s` : '', o.cases !== null ? `${o.cases} cases` : ''].filter(Boolean).join(' or ');
   console.log(
-    `fuzz: seed ${o.seed}, ${o.only !== null ? `case ${o.only}` : `${o.seconds} s`}, kinds ${o.kinds.join(',')}; corpus ${corpus.dts.length} sources (${corpus.cpp.length} preprocessed), ${corpus.dtbs.length} blobs, ${corpus.yaml.length} bindings`,
+    `fuzz: seed ${o.seed}, ${limit}, ${o.workers} worker${o.workers === 1 ? '' : 's'}, kinds ${o.kinds.join(',')}${o.cli ? `, CLI ${cli}` : ''}; corpus ${corpus.dts.length} sources (${corpus.cpp.length} preprocessed), ${corpus.dtbs.length} blobs, ${corpus.yaml.length} bindings`,
   );
-  const runner = new Runner(o.heapMb, o.rssMb);
-  const perKind = new Map<Kind, number>(o.kinds.map((k) => [k, 0]));
-  const counts = () => [...perKind].map(([k, n]) => `${k} ${n}`).join(', ');
   const started = Date.now();
-  let lastReport = started;
-  let cases = 0;
-  let slowOnce = 0;
-  let maxMs = 0;
-  const caseOf = (i: number): Case => makeCase(o.kinds[i % o.kinds.length]!, caseRng(o.seed, i), corpus);
-  const deadline = started + o.seconds * 1000;
+  const deadline = o.seconds !== null ? started + o.seconds * 1000 : Infinity;
+  let nextIndex = o.only ?? 0;
+  const end = o.only !== null ? o.only + 1 : o.cases ?? Infinity;
+  const next = (n: number): number[] => {
+    if (Date.now() >= deadline) return [];
+    const out: number[] = [];
+    while (out.length < n && nextIndex < end) out.push(nextIndex++);
+    return out;
+  };
+  const found: Found[] = [];
+  const seen = new Map<string, number>();
+  const onFound = (f: Found): boolean => {
+    const sig = signature(f);
+    seen.set(sig, (seen.get(sig) ?? 0) + 1);
+    if (seen.get(sig)! > 1) return true;
+    found.push(f);
+    const c = f.index >= 0 ? makeCase(f.kind, caseRng(o.seed, f.index), corpus) : null;
+    const dir = c ? saveFailure(o.out, o.seed, f.index, c, `${f.failure}: ${f.outcome.problem}`, f.outcome) : '(no case)';
+    console.log(`fuzz: ${f.failure.toUpperCase()} in case ${f.index} (${f.kind}): ${f.outcome.problem.split('\n').slice(0, 4).join(' | ').slice(0, 600)}`);
+    if (c) console.log(`fuzz:   what: ${c.what.slice(0, 300)}\nfuzz:   saved to ${dir} (replay: --seed ${o.seed} --kinds ${o.kinds.join(',')} --case ${f.index})`);
+    return o.keepGoing;
+  };
+  const progress: Progress = { stats: new Map(), slowOnce: [], peakRss: 0 };
+  const total = () => [...progress.stats.values()].reduce((n, s) => n + s.cases, 0);
+  const ticker = setInterval(() => {
+    const n = total();
+    console.log(`fuzz: ${((Date.now() - started) / 1000).toFixed(0)} s, ${n} cases (${rate(n, Date.now() - started)}), ${found.length} failure${found.length === 1 ? '' : 's'}`);
+  }, 30_000);
+  const setup = { cli, cliGiven: o.cli !== null, seed: o.seed, schedule, noCorpus: o.noCorpus, childRssMb: o.childRssMb };
   try {
-    for (let i = o.only ?? 0; o.only !== null ? i === o.only : Date.now() < deadline; i++) {
-      const c = caseOf(i);
-      let v = await runner.run(i, c);
-      if (v.kind === 'hang' || v.kind === 'blow-up') {
-        // The machine may have been busy: a hang or blow-up counts only if a fresh worker repeats it.
-        const again = await runner.run(i, c);
-        if (again.kind === 'ok') {
-          slowOnce++;
-          console.log(`fuzz: case ${i} (${c.kind}) ${v.kind} once (${v.detail}) but not on a second run; going on`);
-          v = again;
-        } else v = again;
-      }
-      cases++;
-      perKind.set(c.kind, (perKind.get(c.kind) ?? 0) + 1);
-      if (v.kind === 'ok') maxMs = Math.max(maxMs, v.outcome.ms);
-      if (o.only !== null) console.log(`case ${i} (${c.kind}): ${c.what.slice(0, 300)}\n  ${commandLine(c).slice(0, 500)}\n  ${v.kind === 'ok' ? `ok, exit ${v.outcome.code}, ${v.outcome.ms} ms` : `${v.kind}: ${v.detail}`}`);
-      if (v.kind !== 'ok') {
-        const dir = saveFailure(o.out, o.seed, i, c, `${v.kind}: ${v.detail}`, v.outcome ?? {});
-        console.log(`fuzz: ${v.kind.toUpperCase()} in case ${i} (${c.kind}): ${v.detail.split('\n').slice(0, 4).join(' | ').slice(0, 600)}`);
-        console.log(`fuzz: what: ${c.what.slice(0, 300)}`);
-        console.log(`fuzz: saved to ${dir} (replay: --seed ${o.seed} --case ${i})`);
-        console.log(`fuzz: summary: seed ${o.seed}, ${((Date.now() - started) / 1000).toFixed(0)} s, ${cases} cases (${counts()}), FAILED: ${v.kind} in case ${i}`);
-        return 1;
-      }
-      if (Date.now() - lastReport >= 10_000) {
-        lastReport = Date.now();
-        console.log(`fuzz: ${((lastReport - started) / 1000).toFixed(0)} s, ${cases} cases (${counts()})`);
-      }
-    }
+    await runPool(setup, { workers: o.only !== null ? 1 : o.workers, heapMb: o.heapMb, rssMb: o.rssMb, batch: o.batch }, next, onFound, progress);
   } finally {
-    runner.stop();
+    clearInterval(ticker);
   }
-  console.log(
-    `fuzz: summary: seed ${o.seed}, ${((Date.now() - started) / 1000).toFixed(0)} s, ${cases} cases (${counts()}), no failure; slowest case ${maxMs} ms, ${slowOnce} slow once but not twice, peak RSS ${Math.round(runner.peakRss / MIB)} MiB`,
-  );
-  return 0;
+  const seconds = (Date.now() - started) / 1000;
+  if (o.only !== null) {
+    const c = makeCase(schedule[o.only % schedule.length]!, caseRng(o.seed, o.only), corpus);
+    console.log(`case ${o.only} (${c.kind}, run ${c.mode ?? 'in-process'}): ${c.what.slice(0, 300)}\n  ${commandLine(c).slice(0, 500)}\n  ${found.length === 0 ? `ok, ${progress.stats.get(c.kind)?.maxMs ?? 0} ms` : `${found[0]!.failure}: ${found[0]!.outcome.problem}`}`);
+  }
+  const n = total();
+  console.log(`fuzz: by kind: cases; per second of one worker's time; per CPU-second of the process${o.workers > 1 ? ' (both workers\' CPU: exact with --workers 1)' : ''}; slowest case`);
+  for (const [k, s] of [...progress.stats].sort((a, b) => b[1].cases - a[1].cases)) {
+    console.log(`fuzz:   ${k.padEnd(9)} ${String(s.cases).padStart(9)}  ${rate(s.cases, s.ms).padStart(7)}  ${rate(s.cases, s.cpuMs).padStart(7)}  slowest ${s.maxMs} ms (case ${s.maxIndex})`);
+  }
+  for (const line of progress.slowOnce) console.log(`fuzz: ${line}`);
+  const duplicates = [...seen.values()].reduce((a, b) => a + b, 0) - found.length;
+  const verdict = found.length === 0 ? 'no failure' : `FAILED: ${found.length} distinct failure${found.length === 1 ? '' : 's'}${duplicates > 0 ? ` (and ${duplicates} more cases failing the same way)` : ''}`;
+  console.log(`fuzz: summary: seed ${o.seed}, ${seconds.toFixed(0)} s, ${n} cases (${rate(n, seconds * 1000)} on ${o.workers} worker${o.workers === 1 ? '' : 's'}), ${verdict}; peak RSS ${Math.round(progress.peakRss / MIB)} MiB`);
+  return found.length === 0 ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
-      process.exitCode = code;
+      // Workers blocked in a system call (a FIFO nobody writes) would keep the process alive.
+      process.exit(code);
     },
     (err: unknown) => {
       console.error(`fuzz: ${(err as Error)?.message ?? String(err)}`);
-      process.exitCode = 2;
+      process.exit(2);
     },
   );
 }

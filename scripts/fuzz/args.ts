@@ -1,4 +1,7 @@
-/** Odd command lines over good inputs. */
+/**
+ * Odd command lines over good inputs. Never `/` as an input: a lint of `/`
+ * walks the host's every folder (seconds, and FIFOs that block a thread).
+ */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Rng } from '../rng.js';
@@ -15,7 +18,7 @@ export function argsCase(rng: Rng, corpus: Corpus): Case {
     '-o', 'sub', '-o', 'in.dts', '-o', 'in.dtb', '-o', 'missing/dir/out', '-o', '', '-o', '-',
     '--max-warnings', '-1', '--max-warnings', '0x', '--max-warnings', '99999999999', '--max-warnings', '08',
     '--format', 'sarif', '-f', 'github', '-f', 'json', '-f', 'nope',
-    '-', '-', 'in.dtb', 'in.dts', 'sub', 'missing.dts', '', '/', '--all', '-q', '--verbose', '--schema', 'sub', '--schema', 'in.dts', '--schema', 'missing.yaml',
+    '-', '-', 'in.dtb', 'in.dts', 'sub', 'sub/', 'missing.dts', '', '--all', '-q', '--verbose', '--schema', 'sub', '--schema', 'in.dts', '--schema', 'missing.yaml',
     '-I', '', '-D', '', '-D', '=', '-D', 'X=', '-U', '', '--cpp', '--no-cpp', '-I', 'in.dts',
     'compile', 'dump', 'check-binding', 'list-checks', '--node', '', '--node', '/proc/vmgenid-lint-fuzz/none', // a node path no output option can create as a file
     '--node', 'relative',

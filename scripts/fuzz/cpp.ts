@@ -1,16 +1,17 @@
 /**
  * The preprocessor front end: sources that use #include/#define/#if (real
- * boards, fixtures, and cpp-fuzz.ts's generated macro-heavy programs) with
+ * boards, fixtures, and program.ts's generated macro-heavy programs) with
  * directives inserted, cut and shuffled, plus synthetic hostile shapes
  * (include cycles, exponential macro expansion, deep #if nesting, huge
  * argument lists, runaway expressions).
  */
 import { relative } from 'node:path';
-import { generateProgram } from '../cpp-fuzz.js';
+import { generateProgram } from './program.js';
 import type { Rng } from '../rng.js';
 import { ROOT, type Case } from './case.js';
 import type { Corpus } from './corpus.js';
 import { mutateDts } from './dts.js';
+import { sized } from './scale.js';
 
 /** Directive and macro lines to insert between lines. */
 export const CPP_LINES = [
@@ -97,47 +98,47 @@ function lines(text: string): string[] {
 function hostile(rng: Rng): { text: string; what: string } {
   switch (rng.int(0, 9)) {
     case 0: {
-      const depth = rng.pick([16, 24, 28, 32, 40]);
+      const depth = sized(rng, [rng.pick([4, 8, 12]), 16, 24, 28, 32, 40]);
       const defs = ['#define M0 1'];
       for (let k = 1; k <= depth; k++) defs.push(`#define M${k} M${k - 1} M${k - 1}`);
       return { text: defs.join('\n') + `\n/ { p = <M${depth}>; };`, what: `macro doubling ${depth} deep` };
     }
     case 1: {
-      const depth = rng.pick([16, 24, 32]);
+      const depth = sized(rng, [rng.pick([4, 8, 12]), 16, 24, 32]);
       const defs = ['#define G0(x) x x'];
       for (let k = 1; k <= depth; k++) defs.push(`#define G${k}(x) G${k - 1}(x x)`);
       return { text: defs.join('\n') + `\n/ { p = <G${depth}(1)>; };`, what: `function-like doubling ${depth} deep` };
     }
     case 2: {
-      const depth = rng.pick([100, 1000, 10000, 100000]);
+      const depth = sized(rng, [100, 1000, 10000, 100000]);
       return { text: '#if 1\n'.repeat(depth) + 'x\n' + '#endif\n'.repeat(rng.chance(0.8) ? depth : depth - 1), what: `#if nested ${depth}` };
     }
     case 3: {
-      const n = rng.pick([1000, 50000, 200000]);
+      const n = sized(rng, [100, 1000, 50000, 200000]);
       return { text: '#if ' + '('.repeat(n) + '1' + ')'.repeat(rng.chance(0.8) ? n : n - 1) + '\n#endif', what: `#if with ${n} parentheses` };
     }
     case 4: {
-      const n = rng.pick([1000, 100000]);
+      const n = sized(rng, [100, 1000, 100000]);
       return { text: Array.from({ length: n }, (_, k) => `#define D${k} D${k + 1} + 1`).join('\n') + `\n/ { p = <(D0)>; };`, what: `${n} chained macros` };
     }
     case 5: {
-      const n = rng.pick([10000, 300000]);
+      const n = sized(rng, [100, 10000, 300000]);
       return { text: '#define F(...) <__VA_ARGS__>\n/ { p = F(' + '1,'.repeat(n) + '1); };', what: `${n} macro arguments` };
     }
     case 6: {
-      const n = rng.pick([1000, 100000]);
+      const n = sized(rng, [100, 1000, 100000]);
       return { text: '#define ID(x) x\n/ { p = <' + 'ID('.repeat(n) + '1' + ')'.repeat(n) + '>; };', what: `macro calls nested ${n}` };
     }
     case 7: {
-      const n = rng.pick([1000, 100000, 1000000]);
+      const n = sized(rng, [100, 1000, 100000, 1000000]);
       return { text: '#if 1 ' + '+ 1 '.repeat(n) + '\n#endif', what: `#if of ${n} terms` };
     }
     case 8: {
-      const n = rng.pick([1000, 100000]);
+      const n = sized(rng, [100, 1000, 100000]);
       return { text: '#define C(a, b) a ## b\n/ { p = <' + 'C('.repeat(n) + '1' + ', 2)'.repeat(n) + '>; };', what: `token pastes nested ${n}` };
     }
     default: {
-      const n = rng.pick([10000, 500000]);
+      const n = sized(rng, [100, 10000, 500000]);
       return { text: 'x \\\n'.repeat(n) + 'y', what: `${n} line continuations` };
     }
   }

@@ -2,6 +2,7 @@
 import type { Rng } from '../rng.js';
 import type { Case } from './case.js';
 import type { Corpus } from './corpus.js';
+import { sized } from './scale.js';
 
 
 export const BE = {
@@ -125,7 +126,7 @@ export function mutateBlob(rng: Rng, corpus: Corpus): { what: string; bytes: Uin
       return { what: `${src.name}: ${n} odd bytes in property names`, bytes: b };
     }
     case 8: {
-      const depth = rng.pick([100, 511, 512, 513, 1000, 5000, 20000]);
+      const depth = sized(rng, [rng.pick([10, 100, 511, 512, 513]), 1000, 5000, 20000]);
       const words: number[] = [1, 0];
       const names = ['a', 'a@1', 'x,y', ''];
       for (let i = 0; i < depth; i++) words.push(1, ...nameWords(Buffer.from(rng.pick(names))));
@@ -134,7 +135,7 @@ export function mutateBlob(rng: Rng, corpus: Corpus): { what: string; bytes: Uin
       return { what: `synthetic: nested ${depth} deep`, bytes: buildFdt(words, new Uint8Array()) };
     }
     case 9: {
-      const count = rng.pick([1000, 65536, 200000]);
+      const count = sized(rng, [rng.pick([10, 100]), 1000, 65536, 200000]);
       const names = ['compatible', 'reg', '#address-cells', 'x', 'interrupts', 'status', 'phandle'];
       const strings = Buffer.from(names.join('\0') + '\0');
       const offs = names.map((_, i) => names.slice(0, i).reduce((s, n) => s + n.length + 1, 0));
@@ -151,7 +152,7 @@ export function mutateBlob(rng: Rng, corpus: Corpus): { what: string; bytes: Uin
       return { what: `synthetic: ${count} properties${same ? ' all named compatible' : ''}`, bytes: buildFdt(words, strings) };
     }
     case 10: {
-      const count = rng.pick([1000, 100000]);
+      const count = sized(rng, [rng.pick([10, 100]), 1000, 100000]);
       const words: number[] = [1, 0];
       for (let i = 0; i < count; i++) words.push(1, ...nameWords(Buffer.from(rng.chance(0.5) ? 'n' : `n@${i.toString(16)}`)), 2);
       words.push(2, 9);

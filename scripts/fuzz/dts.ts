@@ -3,6 +3,7 @@ import { dirname, relative } from 'node:path';
 import type { Rng } from '../rng.js';
 import { ROOT, type Case } from './case.js';
 import type { Corpus, Source } from './corpus.js';
+import { sized } from './scale.js';
 
 
 export const TOKEN_RE = /\/\*[\s\S]*?\*\/|\/\/[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[a-z]+|\/[a-z-]+\/|0[xX][0-9a-fA-F]+|[A-Za-z0-9_,.#@+-]+|\s+|./g;
@@ -112,14 +113,14 @@ export function mutateDts(rng: Rng, corpus: Corpus, given?: Source): { what: str
         break;
       }
       case 6: {
-        const depth = rng.pick([100, 1000, 5000, 30000]);
+        const depth = sized(rng, [100, 1000, 5000, 30000]);
         toks.splice(i, 0, 'n { '.repeat(depth) + '}; '.repeat(depth));
         notes.push(`nest ${depth}@${i}`);
         break;
       }
       case 7: {
         const what = rng.pick(['line', 'number', 'string', 'cells', 'parens']);
-        const len = rng.pick([10000, 200000, 2000000]);
+        const len = sized(rng, [rng.pick([100, 1000]), 10000, 200000, 2000000]);
         const s =
           what === 'line'
             ? 'x'.repeat(len)

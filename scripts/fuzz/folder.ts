@@ -1,6 +1,59 @@
 /** /proc/device-tree-style folders with odd names, links and contents. */
 import type { Rng } from '../rng.js';
 import type { Case } from './case.js';
+import { ENVIRONMENT_SECRET } from './judge.js';
+
+/**
+ * How often a folder gets one of the special entries below. Most need a child
+ * process (a thread blocked reading a FIFO cannot be stopped), ~100× the cost.
+ */
+const SPECIAL_CHANCE = 0.03;
+const OUTSIDE_SECRET = 'vmgenid-fuzz-outside-secret';
+
+/**
+ * Entries a live-tree reader must not follow or open: links out of the folder
+ * (to a folder beside it, /proc/self/pagemap, /proc/self/environ, /dev/zero),
+ * a FIFO nobody writes, a character device, a file over the size limit.
+ */
+function special(rng: Rng, c: Case, notes: string[]): void {
+  const links = (c.links ??= {});
+  switch (rng.int(0, 6)) {
+    case 0: {
+      // Shown as a string wherever it lands: a compatible (dump prints it, a finding may quote it).
+      c.files['outside/compatible'] = `${OUTSIDE_SECRET}\0`;
+      const [from, to] = rng.pick([['dt/leak', '../outside'], ['dt/vmgenid@0/leak', '../../outside'], ['dt/leak/compatible', '../../outside/compatible']] as const);
+      links[from] = to;
+      c.secrets = [OUTSIDE_SECRET];
+      notes.push('a link out of the live folder, to a folder beside it');
+      return;
+    }
+    case 1:
+      links['dt/vmgenid@0/pagemap'] = '/proc/self/pagemap';
+      notes.push('a link to /proc/self/pagemap');
+      break;
+    case 2:
+      links['dt/leak/compatible'] = '/proc/self/environ';
+      c.secrets = [ENVIRONMENT_SECRET];
+      notes.push('a link to /proc/self/environ');
+      break;
+    case 3:
+      links['dt/vmgenid@0/zero'] = '/dev/zero';
+      notes.push('a link to /dev/zero');
+      break;
+    case 4:
+      c.fifos = [rng.pick(['dt/vmgenid@0/fifo', 'dt/fifo'])];
+      notes.push('a FIFO nobody writes');
+      break;
+    case 5:
+      c.devices = { 'dt/vmgenid@0/zero': [1, 5] };
+      notes.push('a character device (zero)');
+      break;
+    default:
+      c.sparse = { 'dt/vmgenid@0/reg': rng.pick([65 << 20, 1 << 30]) };
+      notes.push('a sparse file over the size limit');
+  }
+  c.mode = 'process';
+}
 
 
 export function folderCase(rng: Rng): Case {
@@ -64,7 +117,9 @@ export function folderCase(rng: Rng): Case {
         notes.push('link to a proc file');
     }
   }
-  const argv = rng.pick([['dt'], ['dt/'], ['--all', 'dt'], ['-f', 'json', 'dt'], ['dt', 'dt']]);
-  return { kind: 'folder', what: notes.join(', '), files, links, argv };
+  const c: Case = { kind: 'folder', what: '', files, links, argv: rng.pick([['dt'], ['dt/'], ['--all', 'dt'], ['-f', 'json', 'dt'], ['dt', 'dt'], ['dump', 'dt'], ['dump', 'dt']]) };
+  if (rng.chance(SPECIAL_CHANCE)) special(rng, c, notes);
+  c.what = notes.join(', ');
+  return c;
 }
 

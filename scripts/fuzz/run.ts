@@ -1,12 +1,17 @@
-/** Running a case through the CLI's run() in this thread, judging the outcome, and keeping a failing case. */
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+/**
+ * Running a case: its folder made, the CLI's run() called in this thread
+ * (the fast path) or a child process started (child.ts), the outcome judged
+ * by the detectors, and a failing case kept.
+ */
+import { execFileSync } from 'node:child_process';
+import { accessSync, chmodSync, constants, mkdirSync, rmdirSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { CliIo } from '../../src/cli/io.js';
 import { Rng } from '../rng.js';
 import { ROOT, type Case } from './case.js';
-
+import { Capture, judge } from './judge.js';
+import { compareSnapshots, outputsOf, snapshot, type Snapshot } from './snapshot.js';
 
 export interface Outcome {
   code: number | null;
@@ -15,6 +20,10 @@ export interface Outcome {
   problem: string | null;
   ms: number;
 }
+
+export type RunFn = (argv: string[], io: CliIo) => Promise<number>;
+
+const IS_ROOT = process.getuid?.() === 0;
 
 export function materialize(dir: string, c: Case): void {
   for (const [path, data] of Object.entries(c.files)) {
@@ -26,88 +35,121 @@ export function materialize(dir: string, c: Case): void {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     symlinkSync(target, join(dir, path));
   }
+  for (const path of c.fifos ?? []) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    execFileSync('mkfifo', [join(dir, path)]);
+  }
+  // A device node of our own, in the case's folder: the real /dev/null is never an output.
+  for (const [path, [major, minor]] of Object.entries(c.devices ?? {})) {
+    if (!IS_ROOT) continue;
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    execFileSync('mknod', [join(dir, path), 'c', String(major), String(minor)]);
+  }
+  for (const [path, size] of Object.entries(c.sparse ?? {})) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), '');
+    truncateSync(join(dir, path), size);
+  }
+  for (const [path, mode] of Object.entries(c.modes ?? {})) chmodSync(join(dir, path), mode);
 }
 
-/** The case's files that its command reads (an -o target named nowhere else may be written). */
-function inputsOf(c: Case): string[] {
-  const outputs = new Set(c.argv.filter((_, i) => i > 0 && (c.argv[i - 1] === '-o' || c.argv[i - 1] === '--output')));
-  return Object.keys(c.files).filter((p) => !outputs.has(p) || c.argv.filter((a) => a === p).length > 1);
-}
-
-function hashInputs(dir: string, c: Case): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const path of inputsOf(c)) {
+/** The bytes a case gives its run: its files, its standard input, and the outside files it names. */
+export function inputBytes(c: Case): number {
+  let size = c.stdin?.length ?? 0;
+  for (const data of Object.values(c.files)) size += data.length;
+  for (const a of c.argv) {
+    if (!isAbsolute(a)) continue;
     try {
-      out.set(path, createHash('sha1').update(readFileSync(join(dir, path))).digest('hex'));
+      const s = statSync(a);
+      if (s.isFile()) size += s.size;
     } catch {
-      out.set(path, 'unreadable');
+      // not a file
     }
   }
-  return out;
+  return size;
 }
 
-/** What is wrong with a finished run, or null. */
-export function judge(code: number | null, stdout: string, stderr: string, toFile = false): string | null {
-  const text = stdout + '\n' + stderr;
-  if (code === 70 || code === null) return `internal error (exit ${code})`;
-  if (![0, 1, 2].includes(code)) return `exit ${code}`;
-  if (/^\s{4}at /m.test(stderr) || /\n {4}at \S+ \(/.test(text)) return 'stack trace';
-  const m = /RangeError|TypeError|ReferenceError|SyntaxError: |Cannot read properties|Maximum call stack|is not a function|undefined is not|out of memory/.exec(text);
-  if (m) return `JavaScript error in output: ${m[0]}`;
-  if (code === 2 && !toFile && stdout.trim() === '' && stderr.trim() === '') return 'exit 2 without a message';
-  return null;
+/** The case's command line with its own files' names made absolute (workers cannot chdir). */
+export function absoluteArgv(c: Case, dir: string): string[] {
+  const local = new Set(
+    [...Object.keys(c.files), ...Object.keys(c.links ?? {}), ...(c.fifos ?? []), ...Object.keys(c.devices ?? {}), ...Object.keys(c.sparse ?? {}), ...(c.outputs ?? []), 'missing.dts', 'missing.yaml', 'missing'].map((p) => p.split('/')[0]!),
+  );
+  // Whatever follows -o is written: always inside the case's folder, never the working folder.
+  return c.argv.map((a, i) =>
+    local.has(a.split('/')[0]!) || (i > 0 && ['-o', '--output'].includes(c.argv[i - 1]!) && a !== '-' && !a.startsWith('/'))
+      ? join(dir, a) + (a.endsWith('/') ? '/' : '')
+      : a,
+  );
 }
 
 /**
- * Run one case in a fresh temporary folder. `onStarted` is called once the
- * files are written, just before run(); `ms` is run()'s time alone.
+ * Run one case through run() in this thread, in the folder `dir` (made
+ * here, removed after). `onStarted` is called once the files are written,
+ * just before run(); `ms` is run()'s time alone.
  */
-export async function runCase(c: Case, run: (argv: string[], io: CliIo) => Promise<number>, onStarted?: () => void): Promise<Outcome> {
-  const dir = mkdtempSync(join(tmpdir(), 'vmgenid-robust-'));
-  let start = Date.now();
+export async function runInProcess(c: Case, dir: string, run: RunFn, onStarted?: () => void): Promise<Outcome> {
+  mkdirSync(dir, { recursive: true });
   try {
     materialize(dir, c);
-    const before = hashInputs(dir, c);
-    let stdout = '';
-    let stderr = '';
-    const io = {
-      stdout: (chunk: string | Uint8Array) => {
-        if (stdout.length < 1 << 20) stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
-      },
-      stderr: (t: string) => {
-        if (stderr.length < 1 << 20) stderr += t;
-      },
+    const before = snapshot(dir);
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const io: CliIo = {
+      stdout: (chunk) => stdout.add(chunk),
+      stderr: (t) => stderr.add(t),
       readStdin: () => c.stdin ?? new Uint8Array(),
       stdoutIsTTY: false,
       env: {},
     };
-    // Workers cannot chdir: names of the case's files become absolute paths.
-    const local = new Set([...Object.keys(c.files), ...Object.keys(c.links ?? {}), 'missing.dts', 'missing.yaml', 'missing'].map((p) => p.split('/')[0]!));
-    // Whatever follows -o is written: always inside the case's folder, never the working folder.
-    const argv = c.argv.map((a, i) =>
-      local.has(a.split('/')[0]!) || (i > 0 && ['-o', '--output'].includes(c.argv[i - 1]!) && a !== '-' && !a.startsWith('/'))
-        ? join(dir, a) + (a.endsWith('/') ? '/' : '')
-        : a,
-    );
-    let code: number | null;
-    let problem: string | null;
+    const argv = absoluteArgv(c, dir);
     onStarted?.();
-    start = Date.now();
+    const start = Date.now();
+    let code: number | null;
+    let problem: string | null = null;
     try {
       code = await run(argv, io);
-      problem = judge(code, stdout, stderr, argv.includes('-o') || argv.includes('--output'));
     } catch (err) {
       code = 70;
       problem = `internal error: ${(err as Error)?.stack ?? String(err)}`.slice(0, 2000);
     }
-    if (!problem) {
-      const after = hashInputs(dir, c);
-      for (const [p, h] of before) if (after.get(p) !== h) problem = `input ${p} changed`;
-    }
-    return { code, stdout, stderr, problem, ms: Date.now() - start };
+    const ms = Date.now() - start;
+    const toFile = argv.includes('-o') || argv.includes('--output') || argv.some((a) => a.startsWith('--output='));
+    problem ??= judge(c, { code, stdout: stdout.text, stderr: stderr.text, stdoutBytes: stdout.bytes, stderrBytes: stderr.bytes, toFile }, inputBytes(c));
+    const after = snapshot(dir);
+    problem ??= compareSnapshots(before, after, outputsOf(c));
+    removeCaseFolder(dir, after);
+    return { code, stdout: stdout.text, stderr: stderr.text, problem, ms };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Remove a case's folder by its snapshot, deepest first: a third of rmSync's time, which walks it again. */
+function removeCaseFolder(dir: string, entries: Snapshot): void {
+  try {
+    for (const path of [...entries.keys()].sort((a, b) => b.length - a.length)) {
+      if (entries.get(path)!.type === 'folder') rmdirSync(join(dir, path));
+      else unlinkSync(join(dir, path));
+    }
+    rmdirSync(dir);
+  } catch {
+    // Something the snapshot did not see (made after it): rmSync in the caller's finally.
+  }
+}
+
+/**
+ * Where cases make their folders: a memory file system when there is one
+ * (/dev/shm), as making and removing a folder on a journalled disk costs more
+ * than a small case's whole run.
+ */
+export function scratchRoot(): string {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+  } catch {
+    // none
+  }
+  return tmpdir();
 }
 
 /** The shell command that reproduces a case from inside its saved folder. */
@@ -121,12 +163,16 @@ export function saveFailure(outDir: string, seed: number, index: number, c: Case
   const dir = join(outDir, `${c.kind}-${seed}-${index}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  materialize(dir, c);
+  try {
+    materialize(dir, c);
+  } catch (err) {
+    writeFileSync(join(dir, 'MATERIALIZE-ERROR'), String(err));
+  }
   if (c.stdin) writeFileSync(join(dir, 'stdin'), c.stdin);
   writeFileSync(join(dir, 'command.sh'), `#!/bin/sh\ncd "$(dirname "$0")" && ${commandLine(c)}\n`, { mode: 0o755 });
   writeFileSync(
     join(dir, 'README'),
-    `${problem}\n\nwhat: ${c.what}\n\nreproduce (in this folder):\n  ${commandLine(c)}\n\nstdout:\n${(out.stdout ?? '').slice(0, 4000)}\nstderr:\n${(out.stderr ?? '').slice(0, 4000)}\n`,
+    `${problem}\n\nkind: ${c.kind} (run ${c.mode ?? 'in-process'}${c.signal ? `, ${c.signal.name} ${c.signal.atWrite ? 'when the output is opened' : `after ${c.signal.delayMs} ms`}` : ''})\nwhat: ${c.what}\n\nreproduce (in this folder):\n  ${commandLine(c)}\n\nstdout:\n${(out.stdout ?? '').slice(0, 4000)}\nstderr:\n${(out.stderr ?? '').slice(0, 4000)}\n`,
   );
   return dir;
 }
@@ -135,4 +181,3 @@ export function saveFailure(outDir: string, seed: number, index: number, c: Case
 export function caseRng(seed: number, index: number): Rng {
   return new Rng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b)) >>> 0);
 }
-

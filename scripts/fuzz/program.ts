@@ -1,24 +1,10 @@
 /**
- * Differential fuzzer for the built-in C preprocessor: seeded random
- * devicetree sources that use the preprocessor the way board files do, run
- * through GNU `cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I dir`
- * piped into `dtc -q -f -O dtb`, and through our `preprocess` → compiler →
- * DTB writer. The blobs must be identical; when GNU cpp fails ours must fail,
- * and when dtc refuses GNU's output our compiler must refuse ours.
- *
- * Usage: node dist/scripts/cpp-fuzz.js SEED COUNT [OUTDIR]
- * Failing programs are kept in OUTDIR (default ./cpp-fuzz-failures), one
- * folder each, with the command line that reproduces them.
+ * Macro-heavy devicetree programs that use the preprocessor the way board
+ * files do (helpers in headers, function-like macros, pasting, stringizing,
+ * conditionals, -D options): the cpp kind mutates them, and the cpp-diff kind
+ * compares our preprocessor and compiler with GNU cpp and dtc on them.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { compileDtsText } from '../src/compiler.js';
-import { preprocess } from '../src/cpp/index.js';
-import { writeDtb } from '../src/dtb/write.js';
-import { bytesToLatin1, nodeFileHost } from '../src/source/host.js';
-import { Rng } from './rng.js';
+import { Rng } from '../rng.js';
 
 // ---------------------------------------------------------------- program model
 
@@ -453,112 +439,3 @@ class Gen {
 export function generateProgram(seed: number): Program {
   return new Gen(new Rng(seed)).generate();
 }
-
-// ---------------------------------------------------------------- running
-
-type Outcome = { kind: 'cpp-fail'; detail: string } | { kind: 'dtc-fail'; detail: string } | { kind: 'blob'; blob: Buffer; text: string };
-
-function runGnu(dir: string, defines: string[]): Outcome {
-  const cpp = spawnSync('cpp', ['-nostdinc', '-undef', '-D__DTS__', '-x', 'assembler-with-cpp', '-I', dir, ...defines.map((d) => `-D${d}`), join(dir, 'main.dts')], {
-    encoding: 'latin1',
-    maxBuffer: 1 << 28,
-  });
-  if (cpp.status !== 0) return { kind: 'cpp-fail', detail: cpp.stderr };
-  const dtc = spawnSync('dtc', ['-q', '-f', '-O', 'dtb', '-o', '-', '-'], { input: Buffer.from(cpp.stdout, 'latin1'), maxBuffer: 1 << 28 });
-  if (dtc.status !== 0) return { kind: 'dtc-fail', detail: dtc.stderr.toString('latin1') };
-  return { kind: 'blob', blob: dtc.stdout, text: cpp.stdout };
-}
-
-function runOurs(dir: string, defines: string[]): Outcome {
-  const path = join(dir, 'main.dts');
-  const bytes = nodeFileHost.readBytes(path);
-  if (!(bytes instanceof Uint8Array)) return { kind: 'cpp-fail', detail: bytes.error };
-  const defs = defines.map((d): [string, string] => {
-    const i = d.indexOf('=');
-    return i < 0 ? [d, '1'] : [d.slice(0, i), d.slice(i + 1)];
-  });
-  const r = preprocess(path, bytesToLatin1(bytes), { host: nodeFileHost, includeDirs: [dir], defines: defs });
-  if (!r.ok) {
-    const d = r.diagnostics.find((x) => x.severity === 'error');
-    return { kind: 'cpp-fail', detail: d ? `${d.span ? `${d.span.file}:${d.span.line}:${d.span.col}: ` : ''}${d.message}` : 'failed' };
-  }
-  const c = compileDtsText('<stdin>', r.output, { host: nodeFileHost });
-  if (!c.tree) return { kind: 'dtc-fail', detail: c.diagnostics.map((d) => d.message).join('; ') };
-  return { kind: 'blob', blob: Buffer.from(writeDtb(c.tree)), text: r.output };
-}
-
-/** Compare the two runs; null when they agree. */
-function compare(gnu: Outcome, ours: Outcome): string | null {
-  if (gnu.kind !== ours.kind) return `GNU: ${gnu.kind}${gnu.kind !== 'blob' ? ` (${gnu.detail.trim().split('\n')[0]})` : ''}; ours: ${ours.kind}${ours.kind !== 'blob' ? ` (${ours.detail.split('\n')[0]})` : ''}`;
-  if (gnu.kind === 'blob' && ours.kind === 'blob' && !gnu.blob.equals(ours.blob)) return 'blobs differ';
-  return null;
-}
-
-function main(): void {
-  const [seedArg, countArg, outArg] = process.argv.slice(2);
-  const seed = Number(seedArg ?? '1');
-  const count = Number(countArg ?? '100');
-  if (!Number.isInteger(seed) || !Number.isInteger(count) || count < 0) {
-    console.error('usage: cpp-fuzz SEED COUNT [OUTDIR]');
-    process.exit(2);
-  }
-  const outDir = outArg ?? 'cpp-fuzz-failures';
-  const textSame = { n: 0 };
-  let same = 0;
-  const kinds = new Map<string, number>();
-  for (let i = 0; i < count; i++) {
-    const programSeed = (seed * 1_000_003 + i) >>> 0;
-    const program = generateProgram(programSeed);
-    const dir = mkdtempSync(join(tmpdir(), 'cpp-fuzz-'));
-    try {
-      for (const [name, text] of Object.entries(program.files)) writeFileSync(join(dir, name), text, 'latin1');
-      const gnu = runGnu(dir, program.defines);
-      let ours: Outcome;
-      try {
-        ours = runOurs(dir, program.defines);
-      } catch (e) {
-        ours = { kind: 'cpp-fail', detail: `THROW ${String((e as Error)?.stack ?? e)}` };
-      }
-      kinds.set(gnu.kind, (kinds.get(gnu.kind) ?? 0) + 1);
-      let diff = compare(gnu, ours);
-      if (gnu.kind === 'blob' && ours.kind === 'blob' && normalise(gnu.text) === normalise(ours.text)) textSame.n++;
-      const textOnly = process.env.CPP_FUZZ_TEXT && gnu.kind === 'blob' && ours.kind === 'blob' && diff === null && normalise(gnu.text) !== normalise(ours.text);
-      if (textOnly) diff = 'text differs';
-      if (diff === null) {
-        same++;
-        continue;
-      }
-      const keep = join(outDir, `${seed}-${i}`);
-      mkdirSync(keep, { recursive: true });
-      cpSync(dir, keep, { recursive: true });
-      const args = program.defines.map((d) => `-D${d}`).join(' ');
-      writeFileSync(
-        join(keep, 'README.txt'),
-        `program seed ${programSeed} (fuzz seed ${seed}, index ${i})\n${diff}\n\ncpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I . ${args} main.dts | dtc -q -f -O dtb\n`,
-      );
-      if (gnu.kind === 'blob') writeFileSync(join(keep, 'gnu.i'), gnu.text, 'latin1');
-      if (ours.kind === 'blob') writeFileSync(join(keep, 'ours.i'), ours.text, 'latin1');
-      if (gnu.kind !== 'blob') writeFileSync(join(keep, 'gnu.err'), gnu.detail, 'latin1');
-      if (ours.kind !== 'blob') writeFileSync(join(keep, 'ours.err'), ours.detail, 'latin1');
-      console.log(`${seed}-${i}: ${diff}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  console.log(`${same}/${count} identical`);
-  console.log(`(GNU outcomes: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}; preprocessed text identical apart from line breaks and markers: ${textSame.n})`);
-  if (same !== count) process.exitCode = 1;
-}
-
-/** Preprocessed text without line markers, line breaks or runs of spaces (where gcc breaks lines does not matter to dtc). */
-function normalise(text: string): string {
-  return text
-    .split('\n')
-    .filter((l) => !/^# \d+ "/.test(l))
-    .map((l) => l.replace(/^[ \t]+/, ''))
-    .join('')
-    .replace(/[ \t]+/g, ' ')
-    .trim();
-}
-
-if (process.argv[1] && /cpp-fuzz\.js$/.test(process.argv[1])) main();

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -362,4 +362,32 @@ test('hostile: a live folder holding a FIFO is refused unopened; links inside th
   assert.equal(r.killed, false);
   assert.equal(r.code, 2);
   assert.match(r.stdout, /soc\/pipe: \/soc: error: a FIFO, neither a file/);
+});
+
+test('hostile: a source in /dev/shm (tmpfs, ordinary files) includes its neighbours; /dev itself stays refused', async (t) => {
+  // Found by the fuzzer, whose cases live in /dev/shm: every include there was refused as "under /dev".
+  if (!existsSync('/dev/shm')) return t.skip('no /dev/shm on this machine');
+  const dir = mkdtempSync('/dev/shm/vmgenid-hostile-');
+  try {
+    write(join(dir, 'common.dtsi'), '/ { common = <1>; };\n');
+    const board = write(join(dir, 'board.dts'), '/dts-v1/;\n/include/ "common.dtsi"\n/ { own = <2>; };\n');
+    const r = await runChild(['compile', '-O', 'dts', board], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /common = <0x01>;/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hostile: -o naming an include the policy refused is refused too: the run asked for it as its source', async () => {
+  // Found by the fuzzer: the include was refused (outside the repository), so "read" it was not, and the
+  // report went over it.
+  const repo = folder(true);
+  const outside = folder();
+  const dtsi = write(join(outside, 'common.dtsi'), '/ { common = <1>; };\n');
+  const board = write(join(repo, 'board.dts'), `/dts-v1/;\n/include/ "${dtsi}"\n/ { };\n`);
+  const r = await runChild(['-o', dtsi, board], { cwd: repo });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /refusing to write the output over .*common\.dtsi, which this run read; nothing written/);
+  assert.equal(readFileSync(dtsi, 'latin1'), '/ { common = <1>; };\n');
 });

@@ -62,7 +62,9 @@ export function judge(c: Case, p: Printed, inputBytes: number): string | null {
   if (STACK_FRAME.test(text)) return 'stack trace in the output';
   const js = JS_ERROR.exec(text);
   if (js) return `JavaScript error in the output: ${js[0]}`;
-  if (p.code === 2 && !p.toFile && p.stdout.trim() === '' && p.stderr.trim() === '') return 'exit 2 without a message';
+  // With standard output closed before the first write the report had nowhere to go: the exit code is all there is.
+  const stdoutGone = c.pipe?.atOnce === true;
+  if (p.code === 2 && !p.toFile && !stdoutGone && p.stdout.trim() === '' && p.stderr.trim() === '') return 'exit 2 without a message';
   for (const secret of c.secrets ?? []) if (text.includes(secret)) return `the report shows ${JSON.stringify(secret)}, which is in no input`;
   if (RAW_CONTROL.test(p.stderr)) return describeControl(p.stderr);
   const product = stdoutIsProduct(c.argv);

@@ -14,7 +14,7 @@ import { sameFile, type CliIo } from './io.js';
 export class ReadRecord {
   private readonly files = new Set<string>();
   private readonly folders = new Set<string>();
-  /** The host to read through: `base`, with each file it returns recorded. */
+  /** The host to read through: `base`, with each file asked of it recorded. */
   readonly host: FileHost;
 
   constructor(base: FileHost) {
@@ -22,17 +22,18 @@ export class ReadRecord {
   }
 
   /**
-   * `host` with each file it returns recorded: on top of it, not a copy of it,
+   * `host` with each file asked of it recorded: on top of it, not a copy of it,
    * so whatever else the host offers is still there, through the record. (A
    * compile's host is fenced for its own input, so there is one per input.)
    */
   wrap(host: FileHost): FileHost {
     const files = this.files;
     const recording = Object.create(host) as FileHost;
+    // Every file asked for, read or refused: an include the policy refused is still the board's source,
+    // and writing the report over it would destroy it.
     recording.readBytes = (...args: Parameters<FileHost['readBytes']>) => {
-      const got = host.readBytes(...args);
-      if (got instanceof Uint8Array) files.add(args[0]);
-      return got;
+      files.add(args[0]);
+      return host.readBytes(...args);
     };
     return recording;
   }

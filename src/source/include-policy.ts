@@ -109,9 +109,12 @@ const PSEUDO_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
 /** Folders that hold no sources on any Linux system, whatever is mounted there. */
 const SYSTEM_FOLDERS = ['/proc', '/sys', '/dev'];
 
+/** Below a system folder, but an ordinary file system (tmpfs) whose regular files are files like any other. */
+const ORDINARY_BELOW_SYSTEM = ['/dev/shm'];
+
 /** Why a real path is a special file's, or null for an ordinary one. */
 function specialPlace(real: string): string | null {
-  const folder = SYSTEM_FOLDERS.find((f) => inside(real, f));
+  const folder = SYSTEM_FOLDERS.find((f) => inside(real, f) && !ORDINARY_BELOW_SYSTEM.some((o) => inside(real, o)));
   if (folder) return `it is under ${folder}`;
   try {
     const fs = PSEUDO_FILE_SYSTEMS.get(Number(statfsSync(real).type));

@@ -74,7 +74,11 @@ export function absoluteArgv(c: Case, dir: string): string[] {
   const local = new Set(
     [...Object.keys(c.files), ...Object.keys(c.links ?? {}), ...(c.fifos ?? []), ...Object.keys(c.devices ?? {}), ...Object.keys(c.sparse ?? {}), ...(c.outputs ?? []), 'missing.dts', 'missing.yaml', 'missing'].map((p) => p.split('/')[0]!),
   );
-  // Whatever follows -o is written: always inside the case's folder, never the working folder.
+  // Whatever follows -o is written: always inside the case's folder, never the working folder; and the
+  // same word elsewhere on the line (`-o x - x`) names the same file, as it would in the folder itself.
+  c.argv.forEach((a, i) => {
+    if (i > 0 && ['-o', '--output'].includes(c.argv[i - 1]!) && a !== '' && !a.startsWith('-') && !a.startsWith('/')) local.add(a.split('/')[0]!);
+  });
   return c.argv.map((a, i) =>
     local.has(a.split('/')[0]!) || (i > 0 && ['-o', '--output'].includes(c.argv[i - 1]!) && a !== '-' && !a.startsWith('/'))
       ? join(dir, a) + (a.endsWith('/') ? '/' : '')

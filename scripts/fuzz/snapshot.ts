@@ -78,7 +78,8 @@ export function outputsOf(c: Case): Set<string> {
       values.set(a.slice('--output='.length), i);
     }
   }
-  const elsewhere = (p: string) => c.argv.some((a, i) => !taken.has(i) && (a === p || a === `${p}/`));
+  // Elsewhere as a file name: a word like -I there is an option, whatever the output is called.
+  const elsewhere = (p: string) => !p.startsWith('-') && c.argv.some((a, i) => !taken.has(i) && (a === p || a === `${p}/`));
   return new Set([...values.keys()].filter((v) => !elsewhere(v)).map((v) => v.replace(/^\.\//, '')));
 }
 

@@ -404,9 +404,11 @@ test('outputs: -o under a path whose parent is a file, or a folder that does not
   noTemp(r.err);
   // An empty name, or one ending in /, names no file: refused, not resolved to the folder's own name.
   for (const [output, cause] of [['', /the file name is empty/], [`${join(out, 'sub')}/`, /ends in \/, which names a directory/]] as const) {
-    const e = await cli(['-o', output, input]);
-    assert.equal(e.code, 2);
-    assert.match(e.err, cause);
+    for (const command of [[], ['compile']]) {
+      const e = await cli([...command, '-o', output, input]);
+      assert.equal(e.code, 2, `${command.join(' ')} -o '${output}'`);
+      assert.match(e.err, cause);
+    }
   }
   assert.deepEqual(entries(out), ['plain.txt']);
   assert.deepEqual(entries(dir).filter((f) => f.startsWith('not-a-folder')), ['not-a-folder']);

@@ -333,3 +333,12 @@ test('robustness: YAML nested a hundred thousand levels deep (a binding, a confi
     for (const r of [binding, config]) assert.doesNotMatch(r.stdout + r.stderr, /Maximum call stack|RangeError/);
   });
 });
+
+test('robustness: compile prints at most a report\'s worth of diagnostics on stderr, and says how many more', async () => {
+  // Issue 18: each line was bounded, but their number grew with the input (1,500 #warnings, 1,500 lines).
+  const r = await cli(['compile', '--cpp', '-'], Buffer.from(`/dts-v1/;\n${'#warning too many\n'.repeat(1500)}/ { };\n`, 'latin1'));
+  assert.equal(r.code, 0, r.stderr.slice(0, 500));
+  const lines = r.stderr.trimEnd().split('\n');
+  assert.equal(lines.filter((l) => /warning: .*too many/.test(l)).length, 1000);
+  assert.equal(lines.at(-1), '(500 more diagnostics not shown)');
+});

@@ -13,7 +13,7 @@ import { writeDtb } from '../dtb/write.js';
 import { writeDts } from '../dtb/dts-write.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { PhandleFormat } from '../tree/resolve.js';
-import { formatDiagnostic } from './format-diagnostic.js';
+import { writeDiagnostics } from './format-diagnostic.js';
 import { sameFile, type CliIo } from './io.js';
 import { writeOutputSaying } from './output-file.js';
 import { ReadRecord, refuseOutputOverRead } from './read-record.js';
@@ -73,17 +73,17 @@ export async function compileCommand(input: string, opts: CompileCommandOptions,
     ...(opts.bootCpu !== undefined ? { bootCpuid: opts.bootCpu } : {}),
   });
   if (!result.tree) {
-    for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    writeDiagnostics(io, result.diagnostics);
     return ExitCode.BadInput;
   }
   const refused = result.diagnostics.some((d) => d.severity === 'error');
   if (refused && !opts.force) {
-    for (const d of result.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    writeDiagnostics(io, result.diagnostics);
     io.stderr(`${name}: error: the input has errors that dtc refuses; nothing written (use -f to write the output anyway)\n`);
     return ExitCode.BadInput;
   }
   if (!opts.quiet) {
-    for (const d of result.diagnostics) io.stderr(formatDiagnostic({ ...d, severity: 'warning' }) + '\n');
+    writeDiagnostics(io, result.diagnostics, 'warning');
     if (refused) io.stderr(`${name}: warning: the input has errors; output forced (-f)\n`);
   }
   let output: string | Uint8Array;
@@ -99,10 +99,11 @@ export async function compileCommand(input: string, opts: CompileCommandOptions,
           });
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    for (const d of err.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    writeDiagnostics(io, err.diagnostics);
     return ExitCode.BadInput;
   }
-  if (!opts.output || opts.output === '-') {
+  // An empty -o names no file (lint refuses it too): not standard output in disguise.
+  if (opts.output === undefined || opts.output === '-') {
     io.stdout(output);
   } else {
     if (refuseOutputOverRead(opts.output, reads, io)) return ExitCode.Usage;

@@ -6,7 +6,7 @@
  * configuration holds what a team would otherwise repeat on every command
  * line:
  *
- *   include: [include, ../common]        # -I, relative to the file
+ *   include: [include]                   # -I, relative to the file (searched; a folder outside the repository also needs -I)
  *   define: [SOC_HAS_VMGENID, GEN=2]     # -D
  *   schema: [bindings]                   # --schema
  *   rules: { vmgenid-node-name: off, no_vmgenid_node: error }

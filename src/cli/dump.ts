@@ -11,7 +11,7 @@ import { nodeFileHost } from '../source/host.js';
 import { nodeByPath } from '../tree/lookup.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 import { ExitCode } from './exit-codes.js';
-import { formatDiagnostic } from './format-diagnostic.js';
+import { writeDiagnostics } from './format-diagnostic.js';
 import type { CliIo } from './io.js';
 
 export interface DumpOptions extends SourceOptions {
@@ -28,7 +28,7 @@ export async function dumpCommand(input: string, opts: DumpOptions, io: CliIo): 
   }
   const loaded = loadTree(name, bytes, loadOptions(opts, [input]));
   if (!loaded.tree) {
-    for (const d of loaded.diagnostics) io.stderr(formatDiagnostic(d) + '\n');
+    writeDiagnostics(io, loaded.diagnostics);
     return ExitCode.BadInput;
   }
   const node = opts.node ? nodeByPath(loaded.tree.root, opts.node) : loaded.tree.root;

@@ -391,3 +391,20 @@ test('hostile: -o naming an include the policy refused is refused too: the run a
   assert.match(r.stderr, /refusing to write the output over .*common\.dtsi, which this run read; nothing written/);
   assert.equal(readFileSync(dtsi, 'latin1'), '/ { common = <1>; };\n');
 });
+
+test('hostile: bindings named by a configuration are fenced as includes are; a binding that is a link to /proc is refused unread', async () => {
+  // Found in review for issue 18: `schema:` in a stranger's .vmgenid-lint.yaml, or a link in a bindings
+  // folder, fed /proc/self/environ to the YAML parser, whose messages can quote what it read.
+  const repo = folder(true);
+  write(join(repo, 'board.dts'), '/dts-v1/;\n/ { compatible = "example,board"; };\n');
+  write(join(repo, '.vmgenid-lint.yaml'), 'schema: [/proc/self/environ]\n');
+  const config = await runChild([join(repo, 'board.dts')], { cwd: repo });
+  assert.equal(config.code, 2, config.stdout + config.stderr);
+  assert.match(config.stderr, /\.vmgenid-lint\.yaml: error: schema: \/proc\/\d+\/environ is outside the input's repository/);
+  mkdirSync(join(repo, 'bindings'));
+  symlinkSync('/proc/self/environ', join(repo, 'bindings', 'env.yaml'));
+  write(join(repo, '.vmgenid-lint.yaml'), 'schema: [bindings]\n');
+  const linked = await runChild([join(repo, 'board.dts')], { cwd: repo });
+  assert.match(linked.stdout, /env\.yaml.*is a special file \(it is under \/proc\)/);
+  for (const r of [config, linked]) assert.ok(!(r.stdout + r.stderr).includes(SECRET), 'the environment reached the report');
+});

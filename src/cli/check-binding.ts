@@ -15,7 +15,7 @@ import { MetaChecker } from '../schema/meta-check.js';
 import { reviewBinding } from '../schema/review.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { bytesToLatin1, nodeFileHost } from '../source/host.js';
-import { fencedFileHost, includeFence } from '../source/include-policy.js';
+import { fencedFileHost, includeFence, regularFileHost } from '../source/include-policy.js';
 import { latin1Bytes } from '../tree/data.js';
 import type { FileReport } from '../report/text.js';
 import type { SeverityCounts } from '../report/cap.js';
@@ -53,7 +53,7 @@ function schemaRoot(file: string, id: unknown): string[] | undefined {
 const UNUSABLE_SCHEMA_SET: ReadonlySet<string> = new Set(['schema_ref_loop', 'schema_fan_out', 'schema_override']);
 
 function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord, sources: Map<string, Uint8Array>): FileReport {
-  const host = nodeSchemaHost(reads.host);
+  const host = nodeSchemaHost(reads.wrap(regularFileHost));
   const binding = loadBinding(file, host);
   if (binding.diagnostics.some((d) => d.severity === 'error')) return { file, fatal: true, diagnostics: binding.diagnostics };
   const diagnostics: Diagnostic[] = [...binding.diagnostics];

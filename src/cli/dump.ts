@@ -7,7 +7,7 @@ import { loadTree } from '../load-tree.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeJson } from '../schema/json-view.js';
-import { nodeFileHost } from '../source/host.js';
+import { regularFileHost } from '../source/include-policy.js';
 import { nodeByPath } from '../tree/lookup.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
 import { ExitCode } from './exit-codes.js';
@@ -38,7 +38,7 @@ export async function dumpCommand(input: string, opts: DumpOptions, io: CliIo): 
   }
   // Values are decoded from their bytes with the types the schemas declare, as dt-schema decodes a blob
   // (from DTS too: what the source wrote, `/bits/ 64` say, does not count).
-  const types = await loadSchemaSet(opts.schema, nodeSchemaHost(nodeFileHost));
+  const types = await loadSchemaSet(opts.schema, nodeSchemaHost(regularFileHost));
   io.stdout(JSON.stringify(nodeJson(node, { types }), null, 2) + '\n');
   return ExitCode.Ok;
 }

@@ -18,7 +18,7 @@ import { packageVersion } from './version.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
-import { includeFence, readIncluded } from '../source/include-policy.js';
+import { includeFence, outsideFenceOf, readIncluded, regularFileHost } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
@@ -198,7 +198,17 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (opts.config === false) return null;
     const file = typeof opts.config === 'string' ? opts.config : findConfigFile(input === '-' ? '.' : liveFolders.has(input) ? input : dirname(input), found);
     if (file === null) return null;
-    if (!configs.has(file)) configs.set(file, await loadConfig(file, typeof opts.config === 'string'));
+    if (!configs.has(file)) {
+      const config = await loadConfig(file, typeof opts.config === 'string');
+      // A binding named by a configuration is fenced as an include is: `schema: [/proc/self/environ]` in a
+      // stranger's pull request must not feed the environment to the YAML parser and its messages.
+      const fence = includeFence([file], opts.include, opts.allowIncludeOutside === true);
+      for (const path of config?.schema ?? []) {
+        const outside = outsideFenceOf(path, fence);
+        if (outside) throw new ConfigError(`${safeName(file)}: error: schema: ${safeName(outside)}`);
+      }
+      configs.set(file, config);
+    }
     return configs.get(file)!;
   };
   const perFile = new Map<string, LintConfig | null>();
@@ -234,7 +244,7 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const key = JSON.stringify(paths);
     let set = schemaSets.get(key);
     if (!set) {
-      set = await loadSchemaSet(paths, nodeSchemaHost(reads.host), { override: opts.overrideSchema === true });
+      set = await loadSchemaSet(paths, nodeSchemaHost(reads.wrap(regularFileHost)), { override: opts.overrideSchema === true });
       schemaSets.set(key, set);
       if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
     }

@@ -186,6 +186,24 @@ export function readRegularFile(path: string): Uint8Array | { error: string } {
 }
 
 /** The host the CLI compiles with: every file a source brings in is read under the fence. */
+/** Reads regular files only, anywhere (what the user named: bindings given with --schema and the files in their folders). */
+export const regularFileHost: FileHost = { readBytes: readRegularFile };
+
+/**
+ * Why a path a configuration file names may not be read under `fence`, or
+ * null when it may: the same fence as an include's, for the same reason (a
+ * configuration in a repository is as open to a stranger as its sources).
+ */
+export function outsideFenceOf(path: string, fence: IncludeFence): string | null {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return null; // Reported when it is read.
+  }
+  return outsideFence(real, fence);
+}
+
 export function fencedFileHost(fence: IncludeFence): FileHost {
   return { readBytes: (path) => readIncluded(path, fence) };
 }

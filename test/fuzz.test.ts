@@ -34,3 +34,14 @@ test('a short default campaign without the corpus finds nothing on clean code', 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('the fuzzer knows which files a command line may write: an -o value, unless it is also a positional input', async () => {
+  // Each of these was once reported as a crash ("leftover file", "input changed") by the million-case campaign.
+  const { outputsOf } = await import('../scripts/fuzz/snapshot.js');
+  const outputs = (argv: string[]) => [...outputsOf({ kind: 'args', what: 'args', files: {}, argv })];
+  assert.deepEqual(outputs(['-o', 'relative', '-', 'relative', 'in.dts']), []);
+  assert.deepEqual(outputs(['-o', '-I', 'in.dts', '-I', 'x']), ['-I']);
+  assert.deepEqual(outputs(['-D', 'in.dts', '-U', 'dump', '0xffffffff', '-o', 'in.dts']), ['in.dts']);
+  assert.deepEqual(outputs(['--schema', 'dtb', 'check-binding', 'X=', '-o', 'dtb', 'github', 'in.dts']), ['dtb']);
+  assert.deepEqual(outputs(['-o', '-o', 'in.dts']), ['-o']);
+});

@@ -57,6 +57,9 @@ export function snapshot(dir: string): Snapshot {
 
 const OUTPUT_FLAGS = new Set(['-o', '--output']);
 
+/** Options of the CLI that take the next word as their value. */
+const VALUE_OPTIONS = new Set(['-I', '--include', '-D', '--define', '-U', '--undefine', '--schema', '--base', '--config', '-f', '--format', '--rule', '--max-warnings', '--node', '-O', '--out-format', '--from', '-p', '--pad', '-S', '--space', '-a', '--align', '-R', '--reserve', '-b', '--boot-cpu', '-H', '--phandle']);
+
 /**
  * The paths a case's run may write: its declared outputs, else the values of
  * -o/--output (each flag takes the next word, whatever it looks like: in
@@ -78,8 +81,11 @@ export function outputsOf(c: Case): Set<string> {
       values.set(a.slice('--output='.length), i);
     }
   }
-  // Elsewhere as a file name: a word like -I there is an option, whatever the output is called.
-  const elsewhere = (p: string) => !p.startsWith('-') && c.argv.some((a, i) => !taken.has(i) && (a === p || a === `${p}/`));
+  // Elsewhere as an input: a positional word, not an option (-I) nor an option's value (`-D in.dts` names a
+  // macro; a --schema value before a subcommand belongs to a command that never reads it). Whether an
+  // option's value is read is for the output kind, which knows its case, to judge.
+  const valueOf = (i: number) => i > 0 && VALUE_OPTIONS.has(c.argv[i - 1]!);
+  const elsewhere = (p: string) => !p.startsWith('-') && c.argv.some((a, i) => !taken.has(i) && !valueOf(i) && (a === p || a === `${p}/`));
   return new Set([...values.keys()].filter((v) => !elsewhere(v)).map((v) => v.replace(/^\.\//, '')));
 }
 

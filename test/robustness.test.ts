@@ -342,3 +342,14 @@ test('robustness: compile prints at most a report\'s worth of diagnostics on std
   assert.equal(lines.filter((l) => /warning: .*too many/.test(l)).length, 1000);
   assert.equal(lines.at(-1), '(500 more diagnostics not shown)');
 });
+
+test('robustness: control characters on the command line (an option, a --rule, a file name) reach standard error escaped', async () => {
+  // Issue 18, found in review: commander's "unknown option '…'" and our own usage errors echoed them raw,
+  // and a pre-commit hook passes the repository's file names as arguments.
+  for (const argv of [['--\x1b[31mred'], ['--rule', 'a\x1b[31m=off', projectPath('fixtures/example/board.dts')], ['--base', 'x\x1b]0;pwned\x07.dts', 'y.dts'], ['compile', 'no\rsuch\x1b.dts']]) {
+    const r = await cli(argv);
+    assert.ok(r.code === 2, `${JSON.stringify(argv)}: exit ${r.code}`);
+    assert.ok(!/[\x00-\x08\x0b-\x1f\x7f]/.test(r.stderr), `${JSON.stringify(argv)}: ${JSON.stringify(r.stderr)}`);
+    assert.match(r.stderr, /\\x1b|\\r/);
+  }
+});

@@ -11,6 +11,7 @@ import { ExitCode } from './exit-codes.js';
 import { importByUrl } from '../import-by-url.js';
 import { packageVersion } from './version.js';
 import { withSourceOptions } from './source-options.js';
+import { escapeControls } from '../report/safe-text.js';
 import type { CliIo } from './io.js';
 
 
@@ -155,7 +156,11 @@ Examples:
 }
 
 /** Run the CLI with `argv` (without node and script) and return the exit code. */
-export async function run(argv: string[], io: CliIo): Promise<number> {
+export async function run(argv: string[], given: CliIo): Promise<number> {
+  // Standard error never carries a control character but newline and tab: what it echoes comes from the
+  // command line too (a file named with an escape sequence, passed by a pre-commit hook; commander's
+  // "unknown option '…'"), and the reports themselves already escape what comes from inputs.
+  const io: CliIo = { ...given, stderr: (text) => given.stderr(escapeControls(text, '\n\t')) };
   let code: number = ExitCode.Ok;
   const program = buildProgram(io, (c) => {
     code = c;

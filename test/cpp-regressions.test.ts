@@ -139,3 +139,26 @@ test('#if nesting: 250 levels evaluate, 100,000 give a positioned error', () => 
     assert.ok((d.span?.col ?? 0) > 1);
   }
 });
+
+test('a failed paste (allowed in assembler-with-cpp) keeps the right operand\'s own spacing, as the kernel\'s macros need', () => {
+  // Issue 19: `CP11X_NODE_NAME(ic-thermal)` (marvell/armada-cp11x.dtsi) and `PIN_IN(gpa0-0, …)`
+  // (exynos/exynos5433-tm2-common.dtsi) paste a name with `-`, which is no token: gcc leaves the two
+  // apart but prints them touching, and we printed a space (the parameter's) between them: a node name
+  // split in two, a syntax error in 17 of Linux 6.1's arm64 boards.
+  const r = pp(
+    [
+      '#define PASTER(x, y) x ## y',
+      '#define EVALUATOR(x, y) PASTER(x, y)',
+      '#define NAME cp0',
+      '#define NODE(name) EVALUATOR(NAME, EVALUATOR(-, name))',
+      '#define PIN(_pin) pin- ## _pin {}',
+      'a = NODE(ic-thermal);',
+      'b = PIN(gpa0-0);',
+      'c = PASTER(x, -y);',
+      'd = PASTER(-, y);',
+      '',
+    ].join('\n'),
+  );
+  assert.equal(r.ok, true);
+  assert.equal(body(r), 'a = cp0-ic-thermal;\nb = pin-gpa0-0 {};\nc = x -y;\nd = - y;');
+});

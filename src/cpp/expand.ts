@@ -330,7 +330,7 @@ export class Expander {
       if (from.length === 0) {
         if (pasteLeft || pasteRight) out.push({ kind: 'placemarker', text: '', line: src.line, col: src.col, white: src.white, ...(pasteLeft ? { pasteLeft: true } : {}) });
       } else {
-        const copied = from.map((t, i) => (i === 0 && (pasteLeft || pasteRight) ? { ...t, white: src.white } : t));
+        const copied = from.map((t, i) => (i === 0 && pasteLeft && !pasteRight ? { ...t, white: src.white } : t));
         if (pasteLeft) copied[copied.length - 1] = { ...copied[copied.length - 1]!, pasteLeft: true };
         for (const t of copied) out.push(t);
       }

@@ -1,5 +1,5 @@
 /**
- * Regression tests for differences from GNU cpp found by scripts/cpp-fuzz.ts
+ * Regression tests for differences from GNU cpp found by the cpp fuzzer (now the cpp and cpp-diff kinds of scripts/fuzz.ts)
  * (each one failed before its fix). Expected texts are what
  * `cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp` 12.2 prints.
  */

@@ -1,5 +1,5 @@
 /**
- * Bad input found by scripts/robustness-fuzz.ts and scripts/fuzz.ts: each gets a clear error
+ * Bad input found by the fuzzers (scripts/fuzz.ts, and the robustness fuzzer it absorbed): each gets a clear error
  * and exit 1 or 2 — never an internal error (exit 70), a stack trace, a
  * hang, or a write over an input. One test per bug, written before its fix.
  */

@@ -70,7 +70,9 @@ export function makeAjv(options: { standalone?: boolean; regExp?: AjvRegExpEngin
     // Binding ids end in '#'; several schemas may refer to each other in any order.
     addUsedSchema: false,
     validateFormats: true,
-    ...(options.standalone ? { code: { source: true } } : options.regExp ? { code: { regExp: options.regExp } } : {}),
+    // User schemas (the regExp engine is theirs) skip Ajv's code optimiser: its name-counting pass is
+    // quadratic in the generated code, and a list of thousands of items took seconds to compile.
+    ...(options.standalone ? { code: { source: true } } : options.regExp ? { code: { regExp: options.regExp, optimize: false } } : {}),
   });
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2019,

@@ -50,7 +50,7 @@ export function repositoryAbove(dir: string): string | null {
 
 function realFolder(path: string): string | null {
   try {
-    return realpathSync(path);
+    return realpathSync.native(path);
   } catch {
     return null;
   }
@@ -147,7 +147,7 @@ export function readIncluded(path: string, fence: IncludeFence): Uint8Array | { 
   try {
     st = statSync(path);
     if (st.isDirectory()) return { error: 'Is a directory' };
-    real = realpathSync(path);
+    real = realpathSync.native(path);
   } catch (err) {
     return { error: describeError(err) };
   }
@@ -197,7 +197,7 @@ export const regularFileHost: FileHost = { readBytes: readRegularFile };
 export function outsideFenceOf(path: string, fence: IncludeFence): string | null {
   let real: string;
   try {
-    real = realpathSync(path);
+    real = realpathSync.native(path);
   } catch {
     return null; // Reported when it is read.
   }

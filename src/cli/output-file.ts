@@ -234,18 +234,25 @@ function keepOwnerAndMode(fd: number, old: Stats): void {
   fchmodSync(fd, old.mode & 0o777);
 }
 
-/** A device, a FIFO or an open descriptor: written as it is. A reader that left (EPIPE) ends the write quietly, as for standard output. */
-function writeInPlace(fd: number, bytes: Uint8Array): void {
+/** All of `bytes` to a descriptor, however many writes it takes (a non-blocking one says EAGAIN when full); other errors are thrown. */
+export function writeAllTo(fd: number, bytes: Uint8Array): void {
   let at = 0;
   while (at < bytes.length) {
     try {
       at += writeSync(fd, bytes, at, bytes.length - at);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') return;
-      throw new OutputError(causeOf(err));
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
     }
+  }
+}
+
+/** A device, a FIFO or an open descriptor: written as it is. A reader that left (EPIPE) ends the write quietly, as for standard output. */
+function writeInPlace(fd: number, bytes: Uint8Array): void {
+  try {
+    writeAllTo(fd, bytes);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return;
+    throw new OutputError(causeOf(err));
   }
 }
 

@@ -4,11 +4,10 @@
  * failure reported without a stack trace (set VMGENID_LINT_DEBUG=1 to see
  * one).
  */
-import { writeSync } from 'node:fs';
 import { readDescriptor } from '../source/host.js';
 import { run } from './main.js';
 import type { CliIo } from './io.js';
-import { causeOf } from './output-file.js';
+import { causeOf, writeAllTo } from './output-file.js';
 import { isTerminal } from './terminal.js';
 
 class PipeClosed extends Error {}
@@ -17,17 +16,11 @@ class PipeClosed extends Error {}
 class StdoutFailed extends Error {}
 
 function writeAll(fd: number, chunk: string | Uint8Array): void {
-  const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-  let offset = 0;
-  while (offset < bytes.length) {
-    try {
-      offset += writeSync(fd, bytes, offset, bytes.length - offset);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') throw new PipeClosed();
-      throw err;
-    }
+  try {
+    writeAllTo(fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') throw new PipeClosed();
+    throw err;
   }
 }
 

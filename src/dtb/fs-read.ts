@@ -34,7 +34,7 @@
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { InputError, type Diagnostic } from '../source/diagnostic.js';
-import { MAX_INPUT_BYTES, specialKind } from '../source/host.js';
+import { describeError, MAX_INPUT_BYTES, specialKind } from '../source/host.js';
 import { Data } from '../tree/data.js';
 import { MAX_PROPERTY_BYTES, MAX_TREE_NODES, MAX_TREE_PROPERTIES, Node, Property, type DeviceTree } from '../tree/node.js';
 import { MAX_DTB_NODE_DEPTH } from './read.js';
@@ -72,23 +72,6 @@ function latin1(name: Buffer): string {
 /** A path for messages (file names are UTF-8 in practice). */
 function shown(path: Buffer): string {
   return path.toString('utf8');
-}
-
-function reason(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  switch (e?.code) {
-    case 'ENOENT':
-      return 'No such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'Permission denied';
-    case 'ELOOP':
-      return 'Too many levels of symbolic links';
-    case 'ENOTDIR':
-      return 'Not a directory';
-    default:
-      return e?.message ?? String(err);
-  }
 }
 
 /** Entries of a folder in byte order of their names, `.` and `..` never listed by Node. */
@@ -144,7 +127,7 @@ class FolderReader {
     try {
       this.realTop = realpathSync(path, { encoding: 'buffer' });
     } catch (err) {
-      this.fail(`cannot read: ${reason(err)}`, path, null);
+      this.fail(`cannot read: ${describeError(err)}`, path, null);
     }
   }
 
@@ -167,7 +150,7 @@ class FolderReader {
       return { st: statSync(real), real };
     } catch (err) {
       if (err instanceof InputError) throw err;
-      this.fail(`cannot read: ${reason(err)}`, entry, node);
+      this.fail(`cannot read: ${describeError(err)}`, entry, node);
     }
   }
 
@@ -187,7 +170,7 @@ class FolderReader {
       value = readAtMost(fd, Math.min(this.limits.maxPropertyBytes, left));
     } catch (err) {
       if (err instanceof InputError) throw err;
-      this.fail(`cannot read property file: ${reason(err)}`, path, node);
+      this.fail(`cannot read property file: ${describeError(err)}`, path, node);
     } finally {
       if (fd !== null) closeSync(fd);
     }
@@ -204,7 +187,7 @@ class FolderReader {
     try {
       names = sortedEntries(path);
     } catch (err) {
-      this.fail(`cannot read folder: ${reason(err)}`, path, node);
+      this.fail(`cannot read folder: ${describeError(err)}`, path, node);
     }
     for (const name of names) {
       const entry = Buffer.concat([path, SLASH, name]);
@@ -243,7 +226,7 @@ export function readDeviceTreeFolder(dir: string, limits: Partial<FolderLimits> 
   try {
     st = statSync(path);
   } catch (err) {
-    reader.fail(`cannot read: ${reason(err)}`, path, null);
+    reader.fail(`cannot read: ${describeError(err)}`, path, null);
   }
   if (!st.isDirectory()) reader.fail('not a folder', path, null);
   reader.start(path);

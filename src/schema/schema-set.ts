@@ -11,6 +11,7 @@ import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixu
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
+import { SelectIndex } from './select-index.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -264,12 +265,7 @@ export class SchemaSet {
 
   /** Every non-core binding whose `select` matches the node (dt-validate's way of picking). */
   selecting(node: unknown): SchemaEntry[] {
-    return this.bindings().filter((e) => this.selects(e, node));
-  }
-
-  private selects(e: SchemaEntry, node: unknown): boolean {
-    const s = this.selectTestOf(e);
-    return typeof s === 'boolean' ? s : runSelect(s, node);
+    return this.applicable(node).filter((e) => !e.core && this.validators.get(e.id));
   }
 
   /** Each entry's select as it runs, made on first use. */
@@ -311,6 +307,28 @@ export class SchemaSet {
       const { entry, select } = core[i]!;
       if (select === false || (select !== true && !runSelect(select, node))) continue;
       const errors = this.validate(node, entry);
+      if (errors.length > 0) out.push(...errors);
+    }
+    return out;
+  }
+
+  /**
+   * Every schema whose select matches the node, core and binding alike, in
+   * load order: the schemas dt-validate applies to it.
+   */
+  applicable(node: unknown): SchemaEntry[] {
+    this.selectIndex ??= new SelectIndex(this.entries.map((entry) => ({ entry, select: this.selectTestOf(entry) })));
+    return this.selectIndex.selected(node, runSelect);
+  }
+
+  private selectIndex: SelectIndex | undefined;
+
+  /** Validate a node against every schema whose select matches it, as dt-validate does. */
+  validateApplicable(node: unknown): RawError[] {
+    const out: RawError[] = [];
+    const schemas = this.applicable(node);
+    for (let i = 0; i < schemas.length; i++) {
+      const errors = this.validate(node, schemas[i]!);
       if (errors.length > 0) out.push(...errors);
     }
     return out;

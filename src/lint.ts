@@ -200,8 +200,9 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
   // dt-schema does not ask a disabled node for its required properties.
   if (isDisabled(json)) messages = messages.filter((m) => m.check !== 'schema_required');
   if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
-  // A child node's own problems are reported on the child itself.
-  messages = messages.filter((m) => !m.property || !m.property.includes('/') || node.child(m.property.split('/')[0]!) === undefined);
+  // A finding about a child node made by the parent's schema (a rule the
+  // parent's binding gives its children) stays: dt-validate reports it from
+  // the parent, and the child's own schemas do not see that rule.
   return messages.map((m) => toDiagnostic(node, m, json, phandles));
 }
 

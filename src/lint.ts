@@ -200,8 +200,9 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
   // dt-schema does not ask a disabled node for its required properties.
   if (isDisabled(json)) messages = messages.filter((m) => m.check !== 'schema_required');
   if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
-  // A child node's own problems are reported on the child itself.
-  messages = messages.filter((m) => !m.property || !m.property.includes('/') || node.child(m.property.split('/')[0]!) === undefined);
+  // What a node's schema says about its child nodes (a graph port's endpoints, an
+  // i2c controller's devices) is kept, as dt-validate keeps it: the child's own
+  // schemas do not repeat it. The span points into the child (spanFor).
   return messages.map((m) => toDiagnostic(node, m, json, phandles));
 }
 

@@ -34,7 +34,7 @@ export function describeErrors(errors: readonly AnyError[]): SchemaMessage[] {
     if (e.keyword === 'if') continue;
     const branches = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? errors.filter((s) => under(s, e) && sameSchema(e, s)) : [];
     const m = describeError(e, branches);
-    const key = `${m.check}\0${m.message}`;
+    const key = `${m.check}\0${m.property ?? ''}\0${m.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(m);

@@ -200,9 +200,9 @@ function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope,
   // dt-schema does not ask a disabled node for its required properties.
   if (isDisabled(json)) messages = messages.filter((m) => m.check !== 'schema_required');
   if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
-  // A finding about a child node made by the parent's schema (a rule the
-  // parent's binding gives its children) stays: dt-validate reports it from
-  // the parent, and the child's own schemas do not see that rule.
+  // What a node's schema says about its child nodes (a graph port's endpoints, an
+  // i2c controller's devices) is kept, as dt-validate keeps it: the child's own
+  // schemas do not repeat it. The span points into the child (spanFor).
   return messages.map((m) => toDiagnostic(node, m, json, phandles));
 }
 

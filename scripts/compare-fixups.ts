@@ -7,7 +7,8 @@
  *
  * For each binding it prints nothing when the two mean the same, else the
  * first differing JSON pointer with both values; a summary at the end counts
- * matches, differences, bindings we skip that dt-schema keeps, and the reverse.
+ * matches, differences, bindings we skip (a YAML error, or refused by
+ * schema/accept.ts) that dt-schema keeps, and the reverse.
  *
  * Normalizations, each purely representational:
  * - key order is ignored (objects compare as sets of keys);
@@ -24,6 +25,7 @@ import { fixupBinding } from '../src/schema/fixups.js';
 import { loadBinding } from '../src/schema/load.js';
 import { nodeSchemaHost } from '../src/schema/host.js';
 import { nodeFileHost } from '../src/source/host.js';
+import { refusalOf } from '../src/schema/accept.js';
 import { isObject } from '../src/schema/json-pointer.js';
 import { normalizeForAjv } from '../src/schema/python-compat.js';
 
@@ -93,6 +95,11 @@ function main(argv: string[]): number {
     const theirs = id ? processed[id] : undefined;
     if (loaded.diagnostics.length > 0 || !id) {
       weSkip.push(`${file}: ${loaded.diagnostics.map((d) => d.message).join('; ') || 'no $id'}`);
+      continue;
+    }
+    const refusal = refusalOf(raw);
+    if (refusal) {
+      weSkip.push(`${file}: ${refusal.pointer}: ${refusal.reason}`);
       continue;
     }
     if (!theirs) {

@@ -239,6 +239,23 @@ class SchemaCompiler {
   builtinSource: 'precompiled' | 'runtime' | 'none' = 'none';
   /** Skip a bad binding with a warning (binding_skipped) rather than an error; see CompileOptions.strict. */
   lenient = false;
+  /** User bindings skipped as dt-mk-schema would skip them, with the $id they claim. */
+  private readonly refused: { id: string; loaded: LoadedBinding }[] = [];
+
+  /**
+   * A skipped user binding that claims a built-in `$id` is still the error
+   * it would be loaded (schema_override): the claim is what the rule is about.
+   */
+  checkRefusedOverrides(): void {
+    for (const r of this.refused) {
+      const builtin = this.entries.find((e) => !e.user && sameId(e.id, r.id));
+      if (!builtin || sameFile(builtin.path, r.loaded.path) || this.mayOverride(r.loaded.path)) continue;
+      const p = r.loaded.locate('/$id');
+      this.diagnostics.push(
+        diag('schema_override', `$id '${r.id}' is the id of the built-in schema ${builtin.path}: given with --schema it would replace it (pass --override-schema if that is what you mean)`, r.loaded.path, p.line, p.col),
+      );
+    }
+  }
   private ajvInstance: Ajv2019 | null = null;
   /** Ids whose validator and selector came precompiled. */
   private readonly precompiled = new Set<string>();
@@ -326,6 +343,7 @@ class SchemaCompiler {
       const at = loaded.locate(refusal.pointer);
       const where = refusal.pointer ? `error in schema: ${splitPointer(refusal.pointer).join(': ')}: ` : '';
       this.diagnostics.push(skipped(loaded, { ...diag('binding_skipped', `${where}${refusal.reason}`, loaded.path, at.line, at.col) }));
+      if (isObject(raw) && typeof raw.$id === 'string') this.refused.push({ id: raw.$id, loaded });
       return;
     }
     if (!isObject(raw) || typeof raw.$id !== 'string') {
@@ -476,6 +494,7 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
       set.builtinSource = 'runtime';
     }
   }
+  set.checkRefusedOverrides();
   if (set.lenient) set.diagnostics.push(...falsifyMissingRefs(set.entries));
   set.compileAll();
   if (set.lenient) set.diagnostics.splice(0, set.diagnostics.length, ...set.diagnostics.map(compileSkipped));

@@ -15,7 +15,9 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
 import { compatiblesOf, fixupBinding, type JsonObject } from './fixups.js';
 import { builtinSchemaDir, type SchemaHost } from './host.js';
-import { isObject } from './json-pointer.js';
+import { refusalOf } from './accept.js';
+import { isObject, splitPointer } from './json-pointer.js';
+import { falsifyMissingRefs } from './missing-refs.js';
 import { loadBinding, type LoadedBinding } from './load.js';
 import { findFanOuts, findRefLoops, MAX_SCHEMA_EXPANSION, type RefHop } from './ref-loops.js';
 import { ajvRegExpEngine, patternsIn, patternTester, type AjvRegExpEngine } from './user-pattern.js';
@@ -53,6 +55,13 @@ export interface CompileOptions {
    * binding under test), or none (the default: an error).
    */
   override?: boolean | readonly string[];
+  /**
+   * check-binding's mode (`make dt_binding_check`): a binding that cannot be
+   * read, parsed or compiled is an error. Otherwise (a lint run, with a
+   * kernel's thousands of bindings) it is skipped with a warning, as
+   * dt-mk-schema skips it, and an unresolved `$ref` acts as the false schema.
+   */
+  strict?: boolean;
 }
 
 const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
@@ -119,6 +128,33 @@ function withoutId(schema: JsonObject): JsonObject {
   const copy = { ...schema };
   delete copy.$id;
   return copy;
+}
+
+/**
+ * A binding left out of a lenient run, said as dt-mk-schema says it
+ * ("FILE: ignoring, error in schema: PATH") with the reason, at the line
+ * of the first problem: a warning, and the run goes on without it.
+ */
+function skipped(loaded: LoadedBinding, why: Diagnostic): Diagnostic {
+  const line = why.span?.line;
+  const col = why.span?.col;
+  const where = line ? `:${line}${col ? `:${col}` : ''}` : '';
+  const reason = why.message.startsWith(`${shownName(loaded.path)}: `) ? why.message.slice(shownName(loaded.path).length + 2) : why.message;
+  return {
+    severity: 'warning',
+    check: 'binding_skipped',
+    message: `${shownName(loaded.path)}${where}: ignoring, ${why.check === 'binding_yaml' ? 'error parsing file: ' : ''}${reason}`,
+    span: why.span ?? { file: loaded.path, line: 1, col: 1, endLine: 1, endCol: 2 },
+  };
+}
+
+/** A compile failure of a lenient run: the binding is skipped, with a warning. */
+function compileSkipped(d: Diagnostic): Diagnostic {
+  if (d.check !== 'schema_compile' || d.severity !== 'error') return d;
+  const file = d.span?.file;
+  const where = file && d.span ? `${shownName(file)}:${d.span.line}: ` : '';
+  const reason = file && d.message.startsWith(`${shownName(file)}: `) ? d.message.slice(shownName(file).length + 2) : d.message;
+  return { ...d, severity: 'warning', check: 'binding_skipped', message: `${where}ignoring, cannot be compiled: ${reason}` };
 }
 
 function diag(check: string, message: string, path?: string, line = 1, col = 1): Diagnostic {
@@ -201,6 +237,25 @@ class SchemaCompiler {
   readonly entries: CompiledEntry[] = [];
   readonly diagnostics: Diagnostic[] = [];
   builtinSource: 'precompiled' | 'runtime' | 'none' = 'none';
+  /** Skip a bad binding with a warning (binding_skipped) rather than an error; see CompileOptions.strict. */
+  lenient = false;
+  /** User bindings skipped as dt-mk-schema would skip them, with the $id they claim. */
+  private readonly refused: { id: string; loaded: LoadedBinding }[] = [];
+
+  /**
+   * A skipped user binding that claims a built-in `$id` is still the error
+   * it would be loaded (schema_override): the claim is what the rule is about.
+   */
+  checkRefusedOverrides(): void {
+    for (const r of this.refused) {
+      const builtin = this.entries.find((e) => !e.user && sameId(e.id, r.id));
+      if (!builtin || sameFile(builtin.path, r.loaded.path) || this.mayOverride(r.loaded.path)) continue;
+      const p = r.loaded.locate('/$id');
+      this.diagnostics.push(
+        diag('schema_override', `$id '${r.id}' is the id of the built-in schema ${builtin.path}: given with --schema it would replace it (pass --override-schema if that is what you mean)`, r.loaded.path, p.line, p.col),
+      );
+    }
+  }
   private ajvInstance: Ajv2019 | null = null;
   /** Ids whose validator and selector came precompiled. */
   private readonly precompiled = new Set<string>();
@@ -277,12 +332,23 @@ class SchemaCompiler {
 
   addLoaded(loaded: LoadedBinding, core: boolean, user: boolean): void {
     if (loaded.diagnostics.length > 0) {
-      this.diagnostics.push(...loaded.diagnostics);
+      // A file that cannot be read (a --schema path mistyped) stays an error: it is the command line that is wrong.
+      if (this.lenient && loaded.diagnostics.every((d) => d.check !== 'binding_read')) this.diagnostics.push(skipped(loaded, loaded.diagnostics[0]!));
+      else this.diagnostics.push(...loaded.diagnostics);
       return;
     }
     const raw = loaded.json;
+    const refusal = this.lenient && user ? refusalOf(raw) : null;
+    if (refusal) {
+      const at = loaded.locate(refusal.pointer);
+      const where = refusal.pointer ? `error in schema: ${splitPointer(refusal.pointer).join(': ')}: ` : '';
+      this.diagnostics.push(skipped(loaded, { ...diag('binding_skipped', `${where}${refusal.reason}`, loaded.path, at.line, at.col) }));
+      if (isObject(raw) && typeof raw.$id === 'string') this.refused.push({ id: raw.$id, loaded });
+      return;
+    }
     if (!isObject(raw) || typeof raw.$id !== 'string') {
-      this.diagnostics.push(diag('schema_load', `${shownName(loaded.path)}: ignoring, not a schema (no $id)`, loaded.path));
+      const d = diag('schema_load', `${shownName(loaded.path)}: ignoring, not a schema (no $id)`, loaded.path);
+      this.diagnostics.push(this.lenient ? { ...d, severity: 'warning' } : d);
       return;
     }
     const id = raw.$id;
@@ -413,6 +479,7 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
   const addPath = (p: string): void => {
     for (const file of set.expand(p, host)) set.addFile(file, host, file.startsWith(coreDir + sep), !file.startsWith(builtinDir + sep));
   };
+  set.lenient = options.strict !== true;
   for (const p of paths) addPath(p);
   if (options.builtin !== false) {
     const artefacts =
@@ -427,7 +494,10 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
       set.builtinSource = 'runtime';
     }
   }
+  set.checkRefusedOverrides();
+  if (set.lenient) set.diagnostics.push(...falsifyMissingRefs(set.entries));
   set.compileAll();
+  if (set.lenient) set.diagnostics.splice(0, set.diagnostics.length, ...set.diagnostics.map(compileSkipped));
   return set.finish();
 }
 

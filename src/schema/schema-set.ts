@@ -400,6 +400,9 @@ export class SchemaSet {
     const patternMap = new Map<string, PropertyType[]>();
     const add = (map: Map<string, PropertyType[]>, name: string, type: PropertyType): void => {
       const list = map.get(name) ?? [];
+      // A second shaped type (a matrix, a phandle-array) only widens the shape dt-schema keeps for the first.
+      const shaped = (t: PropertyType) => t === 'phandle-array' || t.endsWith('-matrix');
+      if (shaped(type) && list.some(shaped)) return;
       // Keep the loosest form: 'uint32-array' subsumes 'uint32'.
       if (list.some((t) => t.startsWith(type))) return;
       const kept = list.filter((t) => !type.startsWith(t));
@@ -429,10 +432,11 @@ export class SchemaSet {
       const type = typeOf(name, sub as JsonObject);
       if (!type) return;
       add(isPattern ? patternMap : exact, name, type);
-      if (!isPattern && (type === 'phandle-array' || type.endsWith('-matrix')) && !this.dims.has(name)) {
-        const outer = arrayRange(sub as never);
-        const inner = arrayRange((sub.items ?? {}) as never);
-        if (outer[1] !== 0 || inner[1] !== 0) this.dims.set(name, [outer, inner]);
+      if (!isPattern && (type === 'phandle-array' || type.endsWith('-matrix'))) {
+        const dim: MatrixDim = [arrayRange(sub as never), arrayRange((sub.items ?? {}) as never)];
+        const known = this.dims.get(name);
+        // Every schema's shape counts, merged as dt-schema merges them (the widest bounds).
+        this.dims.set(name, known ? mergeDims(known, dim) : dim);
       }
     };
     const visitNode = (schema: JsonObject): void => {
@@ -458,6 +462,17 @@ export class SchemaSet {
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** dt-schema's merge of two declared shapes: per dimension, the one that says something, or the bounds of both. */
+function mergeDims(a: MatrixDim, b: MatrixDim): MatrixDim {
+  const one = (x: [number, number], y: [number, number]): [number, number] => {
+    if (x[0] === 0 && x[1] === 0) return y;
+    if (y[0] === 0 && y[1] === 0) return x;
+    return [Math.min(x[0], x[1], y[0], y[1]), Math.max(x[0], x[1], y[0], y[1])];
+  };
+  if (a[0][0] === b[0][0] && a[0][1] === b[0][1] && a[1][0] === b[1][0] && a[1][1] === b[1][1]) return a;
+  return [one(a[0], b[0]), one(a[1], b[1])];
 }
 
 /** A pattern as messages quote it: whole when short (a hostile one may be megabytes). */

@@ -337,6 +337,17 @@ class SchemaCompiler {
       documented: this.documented,
       builtinSource: this.builtinSource,
       patternOf: (source) => patternTester(source, trusted),
+      evaluatedKeysHost: {
+        schema: (id) => this.ajv.getSchema(id)?.schema,
+        isValid: (place, data) => {
+          try {
+            const v = this.ajv.getSchema(`${place.id}#${place.pointer.split('/').map(encodeURIComponent).join('/')}`);
+            return v ? v(data) === true : null;
+          } catch {
+            return null;
+          }
+        },
+      },
     });
   }
 

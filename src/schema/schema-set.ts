@@ -12,6 +12,7 @@ import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
+import { evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -127,6 +128,12 @@ export interface SchemaSetParts {
    * RegExp.
    */
   patternOf?: (source: string) => PatternTester | null;
+  /**
+   * Validity of any subschema, for counting evaluated properties as
+   * dt-validate's jsonschema does (evaluated-keys.ts); without it (the
+   * precompiled built-ins) Ajv's count stands.
+   */
+  evaluatedKeysHost?: EvaluatedKeysHost;
 }
 
 /** What a pattern needs to be: RegExp has it. */
@@ -175,6 +182,7 @@ export class SchemaSet {
   /** How this set's patterns are compiled (see SchemaSetParts.patternOf). */
   private readonly patternOf: (source: string) => PatternTester | null;
   private readonly presetTypes: TypeTableData | null;
+  private readonly evaluatedKeysHost: EvaluatedKeysHost | null;
   private dims = new Map<string, MatrixDim>();
   private readonly typesByName = new Map<string, readonly PropertyType[]>();
 
@@ -185,6 +193,7 @@ export class SchemaSet {
     this.selectors = parts.selectors;
     this.builtinSource = parts.builtinSource;
     this.presetTypes = parts.typeTables ?? null;
+    this.evaluatedKeysHost = parts.evaluatedKeysHost ?? null;
     this.patternOf = parts.patternOf ?? nativePattern;
     for (const e of parts.documented) this.indexCompatibles(e);
   }
@@ -295,8 +304,33 @@ export class SchemaSet {
     }
     // Each call hands back fresh error objects: tagged in place rather than copied.
     const errors = (v.errors ?? []) as RawError[];
+    if (binding.fixed['unevaluatedProperties'] === false && this.evaluatedKeysHost && isObject(node)) {
+      errors.push(...this.unevaluatedAsJsonschema(node as Record<string, unknown>, binding, errors));
+    }
     for (const err of errors) err.schemaId = binding.id;
     return withoutDisabledRequired(errors, isDisabledNode(node));
+  }
+
+  /**
+   * The properties dt-validate also calls unevaluated on a node that failed
+   * its binding (evaluated-keys.ts), that Ajv's errors do not already name.
+   */
+  private unevaluatedAsJsonschema(node: Record<string, unknown>, binding: SchemaEntry, errors: readonly RawError[]): RawError[] {
+    const named = new Set(errors.filter((e) => e.keyword === 'unevaluatedProperties' && e.instancePath === '').map((e) => String(e.params['unevaluatedProperty'])));
+    const evaluated = evaluatedKeys({ id: binding.id.replace(/#$/, ''), pointer: '' }, node, this.evaluatedKeysHost!);
+    const out: RawError[] = [];
+    for (const name of Object.keys(node)) {
+      if (evaluated.has(name) || named.has(name)) continue;
+      out.push({
+        keyword: 'unevaluatedProperties',
+        instancePath: '',
+        schemaPath: '#/unevaluatedProperties',
+        params: { unevaluatedProperty: name },
+        message: 'must NOT have unevaluated properties',
+        schemaId: binding.id,
+      });
+    }
+    return out;
   }
 
   /** Validate a node against every core schema whose select matches it. */

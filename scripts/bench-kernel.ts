@@ -67,7 +67,7 @@ function mib(r: Run): string {
   return r.mib === null ? 'n/a' : `${r.mib.toFixed(0)} MiB`;
 }
 
-export function benchKernel(dir: string, bin: string, options: { sample: number; jobs?: number }): void {
+export function benchKernel(dir: string, bin: string, options: { sample: number }): void {
   const src = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
     .map((e) => join(dir, e.name))
@@ -93,8 +93,7 @@ export function benchKernel(dir: string, bin: string, options: { sample: number;
   const node = process.execPath;
   try {
     const cacheEnv = { ...process.env, XDG_CACHE_HOME: join(work, 'cache') };
-    const jobs = options.jobs ? ` --jobs ${options.jobs}` : '';
-    const ours = (inputs: string) => `${quote(node)} ${quote(bin)} --no-config --kernel ${quote(src)}${jobs} -f json ${inputs} > /dev/null`;
+    const ours = (inputs: string) => `${quote(node)} ${quote(bin)} --no-config --kernel ${quote(src)} -f json ${inputs} > /dev/null`;
     console.log(`\n## Linux kernel (${src}): ${boards.length} arm64 boards, ${bindings}\n`);
 
     // The kernel's flow, per board, on the sample.

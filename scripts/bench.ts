@@ -290,7 +290,7 @@ function profile(large: string, work: string): void {
 }
 
 const USAGE = `usage: npm run bench -- [--rounds N] [--corpus DIR] [--profile] [--keep] [--no-extra-ca-certs]
-       npm run bench -- --kernel DIR [--sample N] [--jobs J]
+       npm run bench -- --kernel DIR [--sample N]
 
 Times vmgenid-lint next to dtc and dt-validate (each skipped with a message when missing) on a small
 board, 200 small boards, a large board and, when ../shared/corpus is present, the real boards; prints
@@ -317,8 +317,7 @@ function main(): void {
   };
   const kernel = value('--kernel');
   if (kernel !== undefined) {
-    const jobs = value('--jobs');
-    benchKernel(resolve(kernel), bin, { sample: Number(value('--sample') ?? 6), ...(jobs ? { jobs: Number(jobs) } : {}) });
+    benchKernel(resolve(kernel), bin, { sample: Number(value('--sample') ?? 6) });
     return;
   }
   const rounds = Number(value('--rounds') ?? process.env.BENCH_ROUNDS ?? 7);

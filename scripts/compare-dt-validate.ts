@@ -84,8 +84,10 @@ export function parseDtValidate(output: string): Finding[] {
       for (const m2 of many[1]!.matchAll(/'([^']+)'/g)) about(m2[1]!);
       continue;
     }
+    const dependency = /^'([^']+)' is a dependency of '([^']+)'/.exec(rest);
     let property = '';
     if (required) property = required[1]!;
+    else if (dependency) property = dependency[2]!;
     else if (conditional) {
       const sub = context.map((c) => /^'([^']+)' is a required property/.exec(c)).find((x) => x);
       property = sub ? sub[1]! : (segments.pop() ?? '');

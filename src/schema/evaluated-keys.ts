@@ -33,7 +33,8 @@ function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function at(schema: unknown, pointer: string): unknown {
+/** The value at a JSON pointer ('' the whole). */
+export function at(schema: unknown, pointer: string): unknown {
   let cur = schema;
   for (const part of pointer.split('/').slice(1)) {
     if (!isObject(cur) && !Array.isArray(cur)) return undefined;

@@ -12,7 +12,7 @@ import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
-import { evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
+import { at, evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -303,32 +303,52 @@ export class SchemaSet {
       return [outOfStack(binding)];
     }
     // Each call hands back fresh error objects: tagged in place rather than copied.
-    const errors = (v.errors ?? []) as RawError[];
-    if (binding.fixed['unevaluatedProperties'] === false && this.evaluatedKeysHost && isObject(node)) {
-      errors.push(...this.unevaluatedAsJsonschema(node as Record<string, unknown>, binding, errors));
-    }
+    let errors = (v.errors ?? []) as RawError[];
+    if (this.evaluatedKeysHost && isObject(node)) errors = this.unevaluatedAsJsonschema(node as Record<string, unknown>, binding, errors);
     for (const err of errors) err.schemaId = binding.id;
     return withoutDisabledRequired(errors, isDisabledNode(node));
   }
 
   /**
-   * The properties dt-validate also calls unevaluated on a node that failed
-   * its binding (evaluated-keys.ts), that Ajv's errors do not already name.
+   * Ajv's unevaluatedProperties errors, made to say what dt-validate's
+   * jsonschema says (evaluated-keys.ts) on a node that failed its binding:
+   * at the node itself (when the binding closes it) and at each place inside
+   * it where Ajv reported one from the binding's own schema. Names jsonschema
+   * counts as evaluated are dropped (Ajv forgets what a failed $ref looked
+   * at); names it does not count are added (a value that failed, a failed
+   * branch's).
    */
-  private unevaluatedAsJsonschema(node: Record<string, unknown>, binding: SchemaEntry, errors: readonly RawError[]): RawError[] {
-    const named = new Set(errors.filter((e) => e.keyword === 'unevaluatedProperties' && e.instancePath === '').map((e) => String(e.params['unevaluatedProperty'])));
-    const evaluated = evaluatedKeys({ id: binding.id.replace(/#$/, ''), pointer: '' }, node, this.evaluatedKeysHost!);
-    const out: RawError[] = [];
-    for (const name of Object.keys(node)) {
-      if (evaluated.has(name) || named.has(name)) continue;
-      out.push({
-        keyword: 'unevaluatedProperties',
-        instancePath: '',
-        schemaPath: '#/unevaluatedProperties',
-        params: { unevaluatedProperty: name },
-        message: 'must NOT have unevaluated properties',
-        schemaId: binding.id,
-      });
+  private unevaluatedAsJsonschema(node: Record<string, unknown>, binding: SchemaEntry, errors: RawError[]): RawError[] {
+    const host = this.evaluatedKeysHost!;
+    const id = binding.id.replace(/#$/, '');
+    const schema = host.schema(id);
+    const places = new Map<string, string>();
+    if (binding.fixed['unevaluatedProperties'] === false) places.set('', '');
+    for (const e of errors) {
+      if (e.keyword !== 'unevaluatedProperties' || !e.schemaPath.startsWith('#/') || places.has(e.instancePath)) continue;
+      const pointer = e.schemaPath
+        .slice(1, -'/unevaluatedProperties'.length)
+        .split('/')
+        .map((part) => decodeURIComponent(part))
+        .join('/');
+      // A path of a schema reached by $ref reads as one of the binding's: taken only when the binding has that place.
+      const there = at(schema, pointer);
+      if (isObject(there) && (there as Record<string, unknown>)['unevaluatedProperties'] === false) places.set(e.instancePath, pointer);
+    }
+    if (places.size === 0) return errors;
+    let out = errors;
+    for (const [instancePath, pointer] of places) {
+      const instance = at(node, instancePath);
+      if (!isObject(instance)) continue;
+      const evaluated = evaluatedKeys({ id, pointer }, instance as Record<string, unknown>, host);
+      const schemaPath = `#${pointer.split('/').map((part) => encodeURIComponent(part)).join('/')}/unevaluatedProperties`;
+      const mine = (e: RawError) => e.keyword === 'unevaluatedProperties' && e.instancePath === instancePath;
+      const named = new Set(out.filter(mine).map((e) => String(e.params['unevaluatedProperty'])));
+      out = out.filter((e) => !mine(e) || !evaluated.has(String(e.params['unevaluatedProperty'])));
+      for (const name of Object.keys(instance as object)) {
+        if (evaluated.has(name) || named.has(name)) continue;
+        out.push({ keyword: 'unevaluatedProperties', instancePath, schemaPath, params: { unevaluatedProperty: name }, message: 'must NOT have unevaluated properties', schemaId: binding.id });
+      }
     }
     return out;
   }

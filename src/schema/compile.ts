@@ -33,7 +33,7 @@ import {
   type PrecompiledArtefacts,
   type PrecompiledManifest,
 } from './precompiled.js';
-import { sameId, SchemaSet, type SchemaEntry, type Validator } from './schema-set.js';
+import { SchemaSet, type SchemaEntry, type Validator } from './schema-set.js';
 import { quote, shownName } from '../source/quote.js';
 
 /** A schema of the run: the set's entry, with the file it was read from (none for precompiled ones). */
@@ -113,6 +113,11 @@ function forAjv(fixed: JsonObject): JsonObject {
 function verdictOnly(select: JsonObject): JsonObject {
   if (/"\$ref":"#/.test(JSON.stringify(select))) return select;
   return { not: { not: select } };
+}
+
+/** An `$id` as sameId compares it: without its trailing '#'. */
+function idKey(id: string): string {
+  return id.endsWith('#') ? id.slice(0, -1) : id;
 }
 
 function withoutId(schema: JsonObject): JsonObject {
@@ -199,6 +204,8 @@ function refLoopProblem(entries: readonly CompiledEntry[], loop: readonly RefHop
  */
 class SchemaCompiler {
   readonly entries: CompiledEntry[] = [];
+  /** The entries by `$id` without its trailing '#' (sameId's sense of equal): a lookup per file, not a scan. */
+  private readonly byId = new Map<string, CompiledEntry>();
   readonly diagnostics: Diagnostic[] = [];
   builtinSource: 'precompiled' | 'runtime' | 'none' = 'none';
   private ajvInstance: Ajv2019 | null = null;
@@ -248,7 +255,7 @@ class SchemaCompiler {
   /** The built-in entries from the build's artefacts: compiled already, their files never parsed. */
   addPrecompiled(artefacts: PrecompiledArtefacts): void {
     for (const { entry, validator, selector } of artefactEntries(artefacts)) {
-      this.entries.push(entry);
+      this.push(entry);
       this.precompiled.add(entry.id);
       this.validators.set(entry.id, validator);
       this.selectors.set(entry.id, selector);
@@ -287,7 +294,7 @@ class SchemaCompiler {
     }
     const id = raw.$id;
     if (id.startsWith(META_ID_PREFIX)) return;
-    const first = this.entries.find((e) => sameId(e.id, id));
+    const first = this.byId.get(idKey(id));
     if (first && !user && first.user && !sameFile(first.path, loaded.path) && !this.mayOverride(first.path)) {
       // A user schema would replace a built-in one, and every check that relies on it, without a word.
       const p = first.loaded?.locate('/$id');
@@ -296,6 +303,7 @@ class SchemaCompiler {
       );
       // The built-in one stays.
       this.entries.splice(this.entries.indexOf(first), 1);
+      this.byId.delete(idKey(first.id));
     } else if (first) {
       const p = loaded.locate('/$id');
       this.diagnostics.push({
@@ -315,7 +323,17 @@ class SchemaCompiler {
       this.diagnostics.push(diag('schema_compile', failureMessage(loaded.path, err, 'cannot be read as a schema'), loaded.path));
       return;
     }
-    this.entries.push({ id, path: loaded.path, core, fixed, compatibles, loaded, ...(user ? { user } : {}) });
+    this.push({ id, path: loaded.path, core, fixed, compatibles, loaded, ...(user ? { user } : {}) });
+  }
+
+  private push(entry: CompiledEntry): void {
+    this.entries.push(entry);
+    if (!this.byId.has(idKey(entry.id))) this.byId.set(idKey(entry.id), entry);
+  }
+
+  /** Whether an entry with this `$id` (with or without the trailing '#') is in. */
+  has(id: string): boolean {
+    return this.byId.has(idKey(id));
   }
 
   private mayOverride(path: string): boolean {
@@ -419,7 +437,7 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
       options.precompiled === false
         ? null
         : loadPrecompiled(builtinDir, host, typeof options.precompiled === 'string' ? options.precompiled : undefined);
-    if (artefacts && !artefacts.manifest.entries.some((pe) => set.entries.some((e) => sameId(e.id, pe.id)))) {
+    if (artefacts && !artefacts.manifest.entries.some((pe) => set.has(pe.id))) {
       set.addPrecompiled(artefacts);
       set.builtinSource = 'precompiled';
     } else {

@@ -212,8 +212,18 @@ export class SchemaSet {
 
   /** The entry with this `$id` (with or without the trailing '#'). */
   get(id: string): SchemaEntry | undefined {
-    return this.entries.find((e) => sameId(e.id, id));
+    if (!this.byId) {
+      // Built on first use, first entry winning, as the scan it replaces did.
+      this.byId = new Map();
+      for (const e of this.entries) {
+        const k = e.id.replace(/#$/, '');
+        if (!this.byId.has(k)) this.byId.set(k, e);
+      }
+    }
+    return this.byId.get(id.replace(/#$/, ''));
   }
+
+  private byId: Map<string, SchemaEntry> | undefined;
 
   /** Non-core bindings. */
   bindings(): SchemaEntry[] {

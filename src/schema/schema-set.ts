@@ -104,15 +104,26 @@ function check(v: Validator, data: unknown): boolean {
   return call(data, TOP_LEVEL_CALL);
 }
 
+/**
+ * The validators by id: a Map of them all, or (schema/compile.ts, lazily) a
+ * table that compiles each when first asked for.
+ */
+export interface ValidatorTable {
+  /** The validator; null (or undefined) when there is none. May compile it now. */
+  get(id: string): Validator | null | undefined;
+  /** Without compiling: false when the entry is known to have no validator. Absent: `get` is cheap. */
+  mayHave?(id: string): boolean;
+}
+
 /** What a SchemaSet is made of. */
 export interface SchemaSetParts {
   entries: SchemaEntry[];
   /** Problems met while loading and compiling. */
   diagnostics: Diagnostic[];
   /** Each entry's validator by id; null when it did not compile. */
-  validators: ReadonlyMap<string, Validator | null>;
+  validators: ValidatorTable;
   /** Each entry's select: compiled, or a constant verdict. */
-  selectors: ReadonlyMap<string, Validator | boolean>;
+  selectors: Pick<ReadonlyMap<string, Validator | boolean>, 'get'>;
   /** The bindings whose compatibles document a node, in the order they win. */
   documented: readonly SchemaEntry[];
   builtinSource: 'precompiled' | 'runtime' | 'none';
@@ -165,8 +176,8 @@ export class SchemaSet {
    * (dist/schemas), compiled now, or not loaded at all.
    */
   readonly builtinSource: 'precompiled' | 'runtime' | 'none';
-  private readonly validators: ReadonlyMap<string, Validator | null>;
-  private readonly selectors: ReadonlyMap<string, Validator | boolean>;
+  private readonly validators: ValidatorTable;
+  private readonly selectors: Pick<ReadonlyMap<string, Validator | boolean>, 'get'>;
   private readonly byCompatible = new Map<string, SchemaEntry>();
   private readonly byPattern: { re: PatternTester; entry: SchemaEntry }[] = [];
   private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: PatternTester; types: PropertyType[] }[] } | null =
@@ -227,7 +238,8 @@ export class SchemaSet {
 
   /** Non-core bindings. */
   bindings(): SchemaEntry[] {
-    return this.entries.filter((e) => !e.core && this.validators.get(e.id));
+    // A lazy table is asked without compiling: a binding that turns out not to compile validates nothing.
+    return this.entries.filter((e) => !e.core && (this.validators.mayHave ? this.validators.mayHave(e.id) : this.validators.get(e.id)));
   }
 
   /**

@@ -59,10 +59,13 @@ export interface AjvRegExpEngine {
   code: string;
 }
 
+/** The name standalone code calls the engine by (schema/compile.ts binds it when loading cached code). */
+export const PATTERN_ENGINE_NAME = 'vmgenidPattern';
+
 export function ajvRegExpEngine(trusted: ReadonlySet<string>): AjvRegExpEngine {
   const engine = (pattern: string, flags: string): PatternTester => (trusted.has(pattern) ? new RegExp(pattern, flags) : userPattern(pattern));
-  // Only standalone code (the build's, which never uses this engine) would print it.
-  return Object.assign(engine, { code: 'vmgenid-lint user patterns' });
+  // Standalone code (the binding cache's) calls it by this name: the cache binds it when it loads the code.
+  return Object.assign(engine, { code: PATTERN_ENGINE_NAME });
 }
 
 /** A pattern's tester: RegExp when trusted, else a user pattern; null when JavaScript refuses it. */

@@ -35,7 +35,7 @@ import {
   type PrecompiledArtefacts,
   type PrecompiledManifest,
 } from './precompiled.js';
-import { SchemaSet, type SchemaEntry, type Validator, type ValidatorTable } from './schema-set.js';
+import { SchemaSet, type SchemaEntry, type TypeTableData, type Validator, type ValidatorTable } from './schema-set.js';
 import { quote, shownName } from '../source/quote.js';
 
 /** A schema of the run: the set's entry, with the file it was read from (none for precompiled ones). */
@@ -244,6 +244,8 @@ class SchemaCompiler {
   private added = false;
   private trustedMemo: Set<string> | null = null;
   private engineMemo: AjvRegExpEngine | null = null;
+  /** The property-type tables, when the cache kept them for these entries. */
+  private typeTables: TypeTableData | null = null;
 
   constructor(
     private readonly standalone = false,
@@ -271,6 +273,7 @@ class SchemaCompiler {
       selectors: this.lazy ? { get: (id: string) => this.selectorFor(id) } : this.selectors,
       documented: this.documented,
       builtinSource: this.builtinSource,
+      ...(this.typeTables ? { typeTables: this.typeTables } : {}),
       patternOf: (source) => patternTester(source, trusted),
     });
   }
@@ -613,10 +616,11 @@ class SchemaCompiler {
   }
 
   /** The prepared state (prepareLazy's), as the cache's index keeps it: the entries not served by the build's artefacts. */
-  indexBody(): string {
+  indexBody(types: TypeTableData): string {
     const own = this.entries.filter((e) => !this.precompiled.has(e.id));
     return JSON.stringify({
       builtinSource: this.builtinSource,
+      types,
       entries: own.map(({ id, path, core, fixed, compatibles, user }) => ({ id, path, core, fixed, compatibles, ...(user ? { user } : {}) })),
       diagnostics: this.diagnostics,
       refused: [...this.refused],
@@ -646,6 +650,7 @@ class SchemaCompiler {
       this.refused.add(id);
     }
     for (const e of this.entries) if (!e.core && !this.refused.has(e.id)) this.documented.push(e);
+    this.typeTables = index.types;
     return true;
   }
 
@@ -680,6 +685,8 @@ class SchemaCompiler {
 /** What the cache's index holds (SchemaCompiler.indexBody). */
 interface CacheIndex {
   builtinSource: 'precompiled' | 'runtime' | 'none';
+  /** SchemaSet's property-type tables for these entries (worked out on the cold run, as the build does for the built-ins). */
+  types: TypeTableData;
   entries: SchemaEntry[];
   diagnostics: Diagnostic[];
   refused: string[];
@@ -691,8 +698,12 @@ function isDiagnostic(d: unknown): d is Diagnostic {
 
 function isCacheIndex(x: unknown): x is CacheIndex {
   if (!isObject(x)) return false;
-  const { builtinSource, entries, diagnostics, refused } = x as Record<string, unknown>;
+  const { builtinSource, entries, diagnostics, refused, types } = x as Record<string, unknown>;
   return (
+    isObject(types) &&
+    Array.isArray(types.exact) &&
+    Array.isArray(types.patterns) &&
+    Array.isArray(types.dims) &&
     (builtinSource === 'precompiled' || builtinSource === 'runtime' || builtinSource === 'none') &&
     Array.isArray(diagnostics) &&
     diagnostics.every(isDiagnostic) &&
@@ -794,9 +805,11 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
     return set.finish();
   }
   set.prepareLazy();
-  if (!set.cache) return set.finish();
-  if (set.cache.write(INDEX_FILE, set.indexBody())) set.cache.prune();
-  return remember(set.finish(), set.cache);
+  const done = set.finish();
+  if (!set.cache) return done;
+  // The type tables are worked out now rather than at the first property: the warm runs get them from the index.
+  if (set.cache.write(INDEX_FILE, set.indexBody(done.typeTableData()))) set.cache.prune();
+  return remember(done, set.cache);
 }
 
 const statsOfSets = new WeakMap<SchemaSet, CacheStats>();

@@ -393,7 +393,13 @@ export class SchemaSet {
       const preset = this.presetTypes;
       try {
         for (const [name, dim] of preset.dims) this.dims.set(name, dim);
-        this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: new RegExp(source, 'u'), types })) };
+        // Compiled as this set compiles patterns (a user's with RE2); one that does not compile means damage, as RegExp's throwing did.
+        const compile = (source: string): PatternTester => {
+          const re = this.patternOf(source);
+          if (!re) throw new SyntaxError(`not a pattern: ${source}`);
+          return re;
+        };
+        this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: compile(source), types })) };
         return this.types;
       } catch {
         // A damaged manifest (the build wrote well-formed tables): worked out from the schemas below instead.

@@ -241,6 +241,8 @@ class SchemaCompiler {
   host: SchemaHost | null = null;
   /** Ids with no validator from the start: on a `$ref` loop or fan-out, or refused by Ajv's addSchema. */
   private readonly refused = new Set<string>();
+  /** Ids with no validator for a `$ref` to a schema not loaded (said by prepareLazy), their selects still compiled. */
+  private readonly unresolved = new Set<string>();
   private added = false;
   private trustedMemo: Set<string> | null = null;
   private engineMemo: AjvRegExpEngine | null = null;
@@ -460,8 +462,48 @@ class SchemaCompiler {
         this.refused.add(e.id);
       }
       if (this.validators.get(e.id) === null) continue;
+      // A `$ref` to a schema nobody loaded, said now as compiling would say it (and the binding not compiled).
+      const missing = this.missingRef(e);
+      if (missing) {
+        this.diagnostics.push(compileProblem(e, missing));
+        this.validators.set(e.id, null);
+        this.unresolved.add(e.id);
+      }
       if (!e.core) this.documented.push(e);
     }
+  }
+
+  /**
+   * The first `$ref` of `e` to a devicetree.org schema that is not loaded,
+   * as Ajv's MissingRefError gives it (the reference resolved against the
+   * binding's `$id`, and the schema it names); null when every one names a
+   * loaded schema. Below a nested `$id`, which moves the base, nothing is said.
+   */
+  private missingRef(e: CompiledEntry): { missingRef: string; missingSchema: string } | null {
+    const todo: unknown[] = [e.fixed];
+    while (todo.length > 0) {
+      const v = todo.pop();
+      if (Array.isArray(v)) {
+        for (let i = v.length - 1; i >= 0; i--) todo.push(v[i]);
+        continue;
+      }
+      if (!isObject(v)) continue;
+      if (v !== e.fixed && typeof v.$id === 'string') continue;
+      const ref = v.$ref;
+      if (typeof ref === 'string' && !ref.startsWith('#')) {
+        let resolved: string;
+        try {
+          resolved = new URL(ref, e.id).href;
+        } catch {
+          resolved = '';
+        }
+        const schema = resolved.split('#')[0]!;
+        if (schema.startsWith('http://devicetree.org/') && !this.byId.has(schema)) return { missingRef: resolved, missingSchema: schema };
+      }
+      const values = Object.values(v);
+      for (let i = values.length - 1; i >= 0; i--) todo.push(values[i]);
+    }
+    return null;
   }
 
   private lazyValidators(): ValidatorTable {
@@ -624,6 +666,7 @@ class SchemaCompiler {
       entries: own.map(({ id, path, core, fixed, compatibles, user }) => ({ id, path, core, fixed, compatibles, ...(user ? { user } : {}) })),
       diagnostics: this.diagnostics,
       refused: [...this.refused],
+      unresolved: [...this.unresolved],
     } satisfies CacheIndex);
   }
 
@@ -648,6 +691,10 @@ class SchemaCompiler {
     for (const id of index.refused) {
       this.validators.set(id, null);
       this.refused.add(id);
+    }
+    for (const id of index.unresolved) {
+      this.validators.set(id, null);
+      this.unresolved.add(id);
     }
     for (const e of this.entries) if (!e.core && !this.refused.has(e.id)) this.documented.push(e);
     this.typeTables = index.types;
@@ -690,6 +737,7 @@ interface CacheIndex {
   entries: SchemaEntry[];
   diagnostics: Diagnostic[];
   refused: string[];
+  unresolved: string[];
 }
 
 function isDiagnostic(d: unknown): d is Diagnostic {
@@ -698,7 +746,7 @@ function isDiagnostic(d: unknown): d is Diagnostic {
 
 function isCacheIndex(x: unknown): x is CacheIndex {
   if (!isObject(x)) return false;
-  const { builtinSource, entries, diagnostics, refused, types } = x as Record<string, unknown>;
+  const { builtinSource, entries, diagnostics, refused, unresolved, types } = x as Record<string, unknown>;
   return (
     isObject(types) &&
     Array.isArray(types.exact) &&
@@ -709,6 +757,8 @@ function isCacheIndex(x: unknown): x is CacheIndex {
     diagnostics.every(isDiagnostic) &&
     Array.isArray(refused) &&
     refused.every((id) => typeof id === 'string') &&
+    Array.isArray(unresolved) &&
+    unresolved.every((id) => typeof id === 'string') &&
     Array.isArray(entries) &&
     entries.every(
       (e) =>

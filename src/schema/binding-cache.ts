@@ -18,6 +18,11 @@
  * ignored and written again, as is anything that does not parse. Files are
  * written through a temporary file and a rename, so a reader never sees half
  * of one; a folder that cannot be written to leaves the run uncached.
+ *
+ * The hashes find damage, not malice: the records are code this tool runs,
+ * so the folder is as trusted as the tool's own files (made for the user
+ * alone; not to be shared with less trusted jobs, such as a CI cache that
+ * builds of strangers' pull requests can write).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -125,8 +130,9 @@ export class BindingCache {
     const path = join(this.dir, name);
     const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      writeFileSync(tmp, `${MAGIC} ${CACHE_FORMAT} ${this.key} ${body.length} ${sha256(body)}\n${body}`);
+      // The user's alone: what it holds is code this tool runs.
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, `${MAGIC} ${CACHE_FORMAT} ${this.key} ${body.length} ${sha256(body)}\n${body}`, { mode: 0o600 });
       renameSync(tmp, path);
       return true;
     } catch {

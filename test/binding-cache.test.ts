@@ -75,6 +75,24 @@ required:
   - compatible
 `;
 
+const BOLT = `%YAML 1.2
+---
+$id: http://devicetree.org/schemas/misc/acme,bolt.yaml#
+$schema: http://devicetree.org/meta-schemas/core.yaml#
+
+title: A bolt whose binding Ajv cannot compile (a pattern JavaScript refuses)
+
+maintainers:
+  - Test Person <test@example.com>
+
+properties:
+  compatible:
+    const: acme,bolt
+
+  acme,size:
+    pattern: '^m{,2}$'
+`;
+
 const BOARD = `/dts-v1/;
 
 / {
@@ -92,6 +110,10 @@ const BOARD = `/dts-v1/;
 	gadget {
 		compatible = "acme,gadget";
 	};
+
+	bolt {
+		compatible = "acme,bolt";
+	};
 };
 `;
 
@@ -102,6 +124,7 @@ function setup(): { dir: string; bindings: string; board: string; xdg: string; c
   mkdirSync(join(bindings, 'misc'), { recursive: true });
   writeFileSync(join(bindings, 'misc', 'acme,widget.yaml'), WIDGET(3));
   writeFileSync(join(bindings, 'misc', 'acme,gadget.yaml'), GADGET);
+  writeFileSync(join(bindings, 'misc', 'acme,bolt.yaml'), BOLT);
   const board = join(dir, 'board.dts');
   writeFileSync(board, BOARD);
   return { dir, bindings, board, xdg: join(dir, 'xdg'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
@@ -126,6 +149,8 @@ test('binding cache: a cold run writes it, a warm run reads it, and both say wha
     assert.match(text, /acme,level/);
     assert.match(text, /label/);
     assert.match(text, /acme,gadget\.yaml:\d+:\d+: error: \$ref '\/schemas\/nowhere\/not-loaded\.yaml' names a schema that is not loaded/);
+    // The bolt's binding fails when its node first needs it: said then, as a compile problem naming the file.
+    assert.match(text, /acme,bolt\.yaml:1:1: error: .*acme,bolt\.yaml: .*Invalid regular expression.*\[schema_compile\]/);
 
     const cold = await lint(s);
     const root = join(s.xdg, 'vmgenid-lint');

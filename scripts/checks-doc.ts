@@ -336,7 +336,7 @@ export function renderChecksDoc(): string {
     '',
     '- `schema_*`: the node does not match a binding or a core schema, named after the JSON Schema keyword that failed ' +
       '(`schema_required`, `schema_additional`, `schema_items`, `schema_enum`, `schema_const`, `schema_type`, …), as ' +
-      'dt-validate would report it; `schema_load` and `schema_compile` say that a schema could not be read or compiled.',
+      'dt-validate would report it; `schema_load` and `schema_compile` say that a schema could not be read or compiled; in a lint run, `binding_skipped` (a warning) names a `--schema` binding left out as dt-mk-schema leaves it out (a YAML error, a top-level meta-schema rule, a schema Ajv cannot compile), and `schema_ref` (a warning) a `$ref` to a schema not loaded, which acts as the false schema as in dt-validate.',
     '- `binding_*`: `vmgenid-lint check-binding` on a binding YAML — a review of the binding itself (for example ' +
       '`binding_interrupt_provider`, `binding_example_bare_numbers`, `binding_vendor_prefix`, `binding_title`).',
     '- The compiler\'s errors and warnings use dtc\'s check names (for example `unit_address_vs_reg`, `reg_format`).',

@@ -12,12 +12,23 @@
  * property; a finding about a child node reported from its parent is
  * folded onto the child. Skips with a message when dt-validate, dt-mk-schema
  * or the corpus is missing.
+ *
+ *   node dist/scripts/compare-dt-validate.js --kernel DIR [--boards N | --sample FILE] [--jobs J] [--verbose]
+ *
+ * The kernel-scale comparison: a corpus made by scripts/fetch-kernel-corpus.sh
+ * DIR --reference (the kernel's blobs and dt-mk-schema's processed schema of
+ * its bindings). dt-validate runs once per board, as the kernel's flow runs
+ * it (its output kept in DIR/ref/dt-validate/, since it takes ~10 s a board);
+ * ours runs once for all the boards with every binding. Boards: N spread
+ * evenly over the vendors (default 125), or the list in FILE (paths below
+ * DIR/ref/dtb). Prints each board's disagreements and a table per vendor.
  */
 import { readManifest } from './manifest.js';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,18 +70,27 @@ export function parseDtValidate(output: string): Finding[] {
       rest = pm[2]!;
     }
     const required = /^'([^']+)' is a required property/.exec(rest);
-    const extra = /^'([^']+)' does not match any of the regexes/.exec(rest) ?? /^Additional properties are not allowed \('([^']+)'/.exec(rest);
+    // One message may name several properties; ours names each in a finding of its own.
+    const many =
+      /^((?:'[^']+', )*'[^']+') do(?:es)? not match any of the regexes/.exec(rest) ??
+      /^(?:Additional|Unevaluated) properties are not allowed \(((?:'[^']+', )*'[^']+') (?:was|were) unexpected\)/.exec(rest);
     const conditional = /conditional failed/.test(rest);
+    // What is left of the path after the property are child nodes: the finding is about the deepest.
+    const about = (property: string) => {
+      if (segments.length) nodeName = segments[segments.length - 1]!;
+      out.push({ node: nodeName, property, text: rest });
+    };
+    if (many) {
+      for (const m2 of many[1]!.matchAll(/'([^']+)'/g)) about(m2[1]!);
+      continue;
+    }
     let property = '';
     if (required) property = required[1]!;
-    else if (extra) property = extra[1]!;
     else if (conditional) {
       const sub = context.map((c) => /^'([^']+)' is a required property/.exec(c)).find((x) => x);
-      property = sub ? sub[1]! : '';
+      property = sub ? sub[1]! : (segments.pop() ?? '');
     } else if (segments.length) property = segments.pop()!;
-    // What is left of the path are child nodes: the finding is about the deepest.
-    if (segments.length) nodeName = segments[segments.length - 1]!;
-    out.push({ node: nodeName, property, text: rest });
+    about(property);
   }
   return out;
 }
@@ -85,9 +105,14 @@ interface OurDiagnostic {
 /** Our JSON report's schema findings, keyed like dt-validate's. */
 export function parseOurs(json: string): { findings: Finding[]; other: number } {
   const report = JSON.parse(json) as { files: Array<{ diagnostics: OurDiagnostic[] }> };
+  return findingsOf(report.files);
+}
+
+/** The schema findings of some files of our JSON report (a binding's load warnings and the vmgenid checks counted apart). */
+function findingsOf(files: Array<{ diagnostics: OurDiagnostic[] }>): { findings: Finding[]; other: number } {
   const findings: Finding[] = [];
   let other = 0;
-  for (const file of report.files) {
+  for (const file of files) {
     for (const d of file.diagnostics) {
       if (!d.check.startsWith('schema_') || d.check === 'schema_load') {
         other++;
@@ -121,7 +146,157 @@ export function onlyIn(a: readonly Finding[], b: readonly Finding[]): string[] {
   return out;
 }
 
-function main(argv: string[]): number {
+/** N boards spread evenly over each vendor's folder (at least one a vendor), from the sorted list. */
+export function spreadSample(boards: readonly string[], n: number): string[] {
+  const byVendor = new Map<string, string[]>();
+  for (const b of [...boards].sort()) {
+    const v = b.split('/')[0]!;
+    byVendor.set(v, [...(byVendor.get(v) ?? []), b]);
+  }
+  const out: string[] = [];
+  for (const list of byVendor.values()) {
+    const k = Math.min(list.length, Math.max(1, Math.round((list.length * n) / boards.length)));
+    const step = list.length / k;
+    for (let i = 0; i < k; i++) out.push(list[Math.floor(i * step)]!);
+  }
+  return out;
+}
+
+function dtbsBelow(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.dtb')) out.push(relative(root, join(dir, e.name)));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+/** Run dt-validate on each board not yet in the cache folder, `jobs` at a time; each output written whole or not at all. */
+async function runDtValidate(processed: string, dtbDir: string, boards: readonly string[], cacheDir: string, jobs: number): Promise<void> {
+  const todo = boards.filter((b) => !existsSync(join(cacheDir, `${b}.txt`)));
+  if (todo.length > 0) console.log(`dt-validate: ${todo.length} board(s) to run (about 10 s each), ${jobs} at a time`);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length) {
+      const board = todo[next++]!;
+      const out = join(cacheDir, `${board}.txt`);
+      mkdirSync(dirname(out), { recursive: true });
+      const text = await new Promise<string>((done) => {
+        const child = spawn('dt-validate', ['-p', processed, join(dtbDir, board)], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let t = '';
+        child.stdout.on('data', (c: Buffer) => (t += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (t += c.toString()));
+        child.on('close', () => done(t));
+      });
+      writeFileSync(`${out}.tmp`, text);
+      renameSync(`${out}.tmp`, out);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+}
+
+interface Tally {
+  boards: number;
+  agree: number;
+  theirs: number;
+  ours: number;
+  onlyTheirs: number;
+  onlyOurs: number;
+}
+
+async function kernelMain(dir: string, argv: string[]): Promise<number> {
+  let count = 125;
+  let sampleFile: string | undefined;
+  let jobs = 2;
+  let verbose = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--boards') count = Number(argv[++i]);
+    else if (a === '--sample') sampleFile = argv[++i];
+    else if (a === '--jobs') jobs = Number(argv[++i]);
+    else if (a === '--verbose' || a === '-v') verbose = true;
+  }
+  const ref = join(dir, 'ref');
+  const processed = join(ref, 'processed.json');
+  const dtbDir = join(ref, 'dtb');
+  const src = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
+    .map((e) => e.name)
+    .sort()
+    .pop();
+  const bindings = src ? join(dir, src, 'Documentation', 'devicetree', 'bindings') : '';
+  if (!existsSync(processed) || !existsSync(dtbDir) || !existsSync(bindings)) {
+    console.log(`compare-dt-validate: no kernel corpus at ${dir} (make one with scripts/fetch-kernel-corpus.sh ${dir} --reference); skipping`);
+    return 0;
+  }
+  if (!have('dt-validate')) {
+    console.log('compare-dt-validate: dt-validate not installed (Debian package dt-schema); skipping');
+    return 0;
+  }
+  const all = dtbsBelow(dtbDir);
+  const boards = sampleFile
+    ? readFileSync(sampleFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean)
+    : spreadSample(all, count);
+  const cacheDir = join(ref, 'dt-validate');
+  await runDtValidate(processed, dtbDir, boards, cacheDir, jobs);
+  const ol = spawnSync(process.execPath, [cli, '--no-config', '--all', '--schema', bindings, '-f', 'json', ...boards.map((b) => join(dtbDir, b))], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  let report: { files: Array<{ file: string; diagnostics: OurDiagnostic[] }> };
+  try {
+    report = JSON.parse(ol.stdout);
+  } catch {
+    console.log(`our report is not JSON: ${ol.stderr.trim().split('\n').slice(0, 5).join('\n')}`);
+    return 1;
+  }
+  const perVendor = new Map<string, Tally>();
+  const total: Tally = { boards: 0, agree: 0, theirs: 0, ours: 0, onlyTheirs: 0, onlyOurs: 0 };
+  for (const board of boards) {
+    const file = report.files.find((f) => f.file === join(dtbDir, board));
+    if (!file) {
+      console.log(`MISSING ${board}: not in our report`);
+      continue;
+    }
+    const theirs = parseDtValidate(readFileSync(join(cacheDir, `${board}.txt`), 'utf8'));
+    const { findings: ours } = findingsOf([file]);
+    const onlyTheirs = onlyIn(theirs, ours);
+    const onlyOurs = onlyIn(ours, theirs);
+    const same = onlyTheirs.length === 0 && onlyOurs.length === 0;
+    const vendor = board.split('/')[0]!;
+    const t = perVendor.get(vendor) ?? { boards: 0, agree: 0, theirs: 0, ours: 0, onlyTheirs: 0, onlyOurs: 0 };
+    for (const x of [t, total]) {
+      x.boards++;
+      if (same) x.agree++;
+      x.theirs += theirs.length;
+      x.ours += ours.length;
+      x.onlyTheirs += onlyTheirs.length;
+      x.onlyOurs += onlyOurs.length;
+    }
+    perVendor.set(vendor, t);
+    console.log(`${same ? 'same' : 'DIFF'}  ${board}: dt-validate ${theirs.length}, ours ${ours.length}`);
+    for (const k of onlyTheirs) console.log(`        only dt-validate: ${k}`);
+    for (const k of onlyOurs) console.log(`        only ours:        ${k}`);
+    if (verbose && !same) {
+      for (const f of theirs) console.log(`        dt-validate: ${f.node}: ${f.text}`);
+      for (const f of ours) console.log(`        ours:        ${f.node}: ${f.text}`);
+    }
+  }
+  const row = (name: string, t: Tally) =>
+    `| ${name} | ${t.boards} | ${t.agree} | ${t.theirs} | ${t.ours} | ${t.theirs - t.onlyTheirs} | ${t.onlyTheirs} | ${t.onlyOurs} |`;
+  console.log('\n| vendor | boards | boards agreeing | dt-validate findings | ours | found by both | only dt-validate | only ours |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [v, t] of [...perVendor].sort()) console.log(row(v, t));
+  console.log(row('**all**', total));
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const kernelAt = argv.indexOf('--kernel');
+  if (kernelAt >= 0) return kernelMain(resolve(argv[kernelAt + 1] ?? '../kernel-6.1'), argv.filter((_, i) => i !== kernelAt && i !== kernelAt + 1));
   let corpus = resolve(projectDir, '..', 'shared', 'corpus', 'real', 'tf-a');
   let bindings: string | undefined;
   let verbose = false;
@@ -206,5 +381,5 @@ function main(argv: string[]): number {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

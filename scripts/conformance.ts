@@ -3,11 +3,16 @@
  * with our compiler and compare with dtc's outputs recorded in its manifests.
  * Prints `N passed, N failed` per corpus, with the failing cases' names, and
  * exits 1 on any failure not listed in scripts/known-failures.txt.
+ *
+ * `npm run conformance -- --kernel DIR`: the same for a kernel corpus made by
+ * scripts/fetch-kernel-corpus.sh DIR --reference: every arm64 board of
+ * DIR/linux-source-*, preprocessed and compiled as the kernel's Makefile does
+ * (the include prefixes folder, `-b 0`), against DIR/ref/dtb/<board>.dtb.
  */
 import { readManifest } from './manifest.js';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { compileDtsText, type CompileOptions } from '../src/compiler.js';
 import { readDtb } from '../src/dtb/read.js';
 import { writeDtb, type WriteDtbOptions } from '../src/dtb/write.js';
@@ -172,6 +177,58 @@ function realBoards(corpus: string): Outcome[] {
   return outcomes;
 }
 
+/** The arm64 boards of a kernel corpus, relative to arch/arm64/boot/dts, sorted. */
+export function kernelBoards(src: string): string[] {
+  const root = join(src, 'arch', 'arm64', 'boot', 'dts');
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.dts')) found.push(relative(root, join(dir, e.name)));
+    }
+  };
+  walk(root);
+  return found.sort();
+}
+
+/** The kernel source folder a corpus folder holds (DIR/linux-source-*), or the folder itself when it is one. */
+export function kernelSource(dir: string): string | null {
+  if (existsSync(join(dir, 'arch', 'arm64', 'boot', 'dts'))) return dir;
+  if (!existsSync(dir)) return null;
+  const inner = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
+    .map((e) => e.name)
+    .sort();
+  return inner.length > 0 ? join(dir, inner[inner.length - 1]!) : null;
+}
+
+function kernelBoardOutcomes(dir: string): Outcome[] {
+  const src = kernelSource(dir)!;
+  const refDir = join(dir, 'ref', 'dtb');
+  const prefixes = join(src, 'scripts', 'dtc', 'include-prefixes');
+  const outcomes: Outcome[] = [];
+  for (const board of kernelBoards(src)) {
+    const input = join(src, 'arch', 'arm64', 'boot', 'dts', board);
+    const expected = join(refDir, board.replace(/\.dts$/, '.dtb'));
+    const host = corpusHost(src, input, [prefixes]);
+    const pre = preprocessCorpusCase(input, [prefixes], host);
+    if (typeof pre !== 'string' && 'error' in pre) {
+      outcomes.push({ name: board, ok: false, why: `preprocessor: ${pre.error}` });
+      continue;
+    }
+    const text = typeof pre === 'string' ? pre : pre.text;
+    const got = compileFile(input, text, { includeDirs: [dirname(input), prefixes], bootCpuid: 0 }, {}, host);
+    if (!existsSync(expected)) {
+      outcomes.push(typeof got === 'string' ? { name: board, ok: true } : { name: board, ok: false, why: 'compiled, but dtc refuses it' });
+    } else if (typeof got === 'string') {
+      outcomes.push({ name: board, ok: false, why: `refused: ${got}` });
+    } else {
+      outcomes.push(sha256(got) === sha256(readFileSync(expected)) ? { name: board, ok: true } : { name: board, ok: false, why: 'blob differs from dtc' });
+    }
+  }
+  return outcomes;
+}
+
 function knownFailures(): Set<string> {
   const path = new URL('../../scripts/known-failures.txt', import.meta.url);
   if (!existsSync(path)) return new Set();
@@ -197,6 +254,16 @@ function report(title: string, outcomes: Outcome[], known: Set<string>): number 
 }
 
 function main(): void {
+  const kernelAt = process.argv.indexOf('--kernel');
+  if (kernelAt >= 0) {
+    const dir = resolve(process.argv[kernelAt + 1] ?? '../kernel-6.1');
+    if (!kernelSource(dir) || !existsSync(join(dir, 'ref', 'dtb'))) {
+      console.log(`conformance: no kernel corpus at ${dir} (make one with scripts/fetch-kernel-corpus.sh ${dir} --reference); skipped`);
+      return;
+    }
+    if (report('kernel-arm64', kernelBoardOutcomes(dir), knownFailures()) > 0) process.exitCode = 1;
+    return;
+  }
   const corpus = resolve(process.argv[2] ?? '../shared/corpus');
   if (!existsSync(join(corpus, 'dtc-tests', 'MANIFEST.tsv'))) {
     console.log(`conformance: no corpus at ${corpus}; skipped`);

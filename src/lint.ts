@@ -188,20 +188,21 @@ function isDisabled(json: JsonNode): boolean {
   return Array.isArray(status) && status[0] === 'disabled';
 }
 
-/** Judge one node: core schemas, and the binding its first documented compatible picks. */
+/**
+ * Judge one node: as a whole, by every schema whose select matches it (the
+ * core ones and every binding that selects it, as dt-validate applies them);
+ * in part (a node a vmgenid node leans on), by the core schemas only.
+ */
 function judgeNode(node: Node, json: JsonNode, schemas: SchemaSet, scope: Scope, phandles: Map<number, Node>): Diagnostic[] {
-  const errors = schemas.coreValidate(json);
-  // The JSON view has decoded a string-typed compatible already (the same string list).
-  const compatible = json['compatible'];
-  const binding = schemas.bindingsFor(Array.isArray(compatible) && typeof compatible[0] === 'string' ? (compatible as string[]) : compatiblesOf(node));
-  if (binding && scope === 'whole') errors.push(...schemas.validate(json, binding));
+  const errors = scope === 'whole' ? schemas.validateApplicable(json) : schemas.coreValidate(json);
   if (errors.length === 0) return [];
   let messages = describeErrors(errors);
   // dt-schema does not ask a disabled node for its required properties.
   if (isDisabled(json)) messages = messages.filter((m) => m.check !== 'schema_required');
   if (scope !== 'whole') messages = messages.filter((m) => m.property !== undefined && scope.has(m.property.split('/')[0]!));
-  // A child node's own problems are reported on the child itself.
-  messages = messages.filter((m) => !m.property || !m.property.includes('/') || node.child(m.property.split('/')[0]!) === undefined);
+  // What a node's schema says about its child nodes (a graph port's endpoints, an
+  // i2c controller's devices) is kept, as dt-validate keeps it: the child's own
+  // schemas do not repeat it. The span points into the child (spanFor).
   return messages.map((m) => toDiagnostic(node, m, json, phandles));
 }
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -73,6 +74,8 @@ properties:
 
 required:
   - compatible
+
+additionalProperties: false
 `;
 
 const BOLT = `%YAML 1.2
@@ -90,7 +93,9 @@ properties:
     const: acme,bolt
 
   acme,size:
-    pattern: '^m{,2}$'
+    pattern: '^a**$'
+
+additionalProperties: false
 `;
 
 const BOARD = `/dts-v1/;
@@ -135,6 +140,14 @@ function sets(root: string): string[] {
   return existsSync(root) ? readdirSync(root).filter((n) => /^[0-9a-f]{32}$/.test(n)) : [];
 }
 
+/** Whether a cache file's header matches its body (length and SHA-256). */
+function isWhole(text: string): boolean {
+  const eol = text.indexOf('\n');
+  const header = text.slice(0, eol).split(' ');
+  const body = text.slice(eol + 1);
+  return eol > 0 && header.length === 5 && header[3] === String(body.length) && header[4] === createHash('sha256').update(body).digest('hex');
+}
+
 const lint = (s: ReturnType<typeof setup>, extra: string[] = [], env: Record<string, string> = { XDG_CACHE_HOME: s.xdg }) =>
   runCli(['--all', '--schema', s.bindings, ...extra, s.board], { env });
 
@@ -143,14 +156,14 @@ test('binding cache: a cold run writes it, a warm run reads it, and both say wha
   try {
     const uncached = await lint(s, ['--no-cache']);
     assert.equal(existsSync(s.xdg), false, '--no-cache writes nothing');
-    assert.equal(uncached.code, 2, uncached.stdout.toString());
+    assert.equal(uncached.code, 1, uncached.stdout.toString());
     const text = uncached.stdout.toString();
     // The widget's findings (its validator compiled lazily), and the gadget's unloaded $ref, said at load.
     assert.match(text, /acme,level/);
     assert.match(text, /label/);
-    assert.match(text, /acme,gadget\.yaml:\d+:\d+: error: \$ref '\/schemas\/nowhere\/not-loaded\.yaml' names a schema that is not loaded/);
-    // The bolt's binding fails when its node first needs it: said then, as a compile problem naming the file.
-    assert.match(text, /acme,bolt\.yaml:1:1: error: .*acme,bolt\.yaml: .*Invalid regular expression.*\[schema_compile\]/);
+    assert.match(text, /acme,gadget\.yaml:\d+:\d+: warning: .*\$ref '\/schemas\/nowhere\/not-loaded\.yaml#': no loaded schema has the \$id/);
+    // The bolt's binding fails when its node first needs it: said then, as a skipped binding naming the file.
+    assert.match(text, /acme,bolt\.yaml:1:1: warning: .*acme,bolt\.yaml:1: ignoring, cannot be compiled: Invalid regular expression.*\[binding_skipped\]/);
 
     const cold = await lint(s);
     const root = join(s.xdg, 'vmgenid-lint');
@@ -253,8 +266,8 @@ test('binding cache: a truncated, garbled or forged file is rebuilt, and the ver
         const r = await lint(s);
         assert.equal(r.stdout.toString(), expected, `${what} ${file === index ? 'index' : 'record'}`);
         assert.equal(r.stderr, '');
-        // Rebuilt: whole again.
-        assert.equal(readFileSync(file, 'utf8'), file === index ? whole.index : whole.record, `${what}: rebuilt`);
+        // Rebuilt: whole again (Ajv's code need not be the same bytes: its functions are numbered in the order compiled).
+        assert.ok(isWhole(readFileSync(file, 'utf8')), `${what}: rebuilt`);
       }
     }
   } finally {

@@ -70,7 +70,7 @@ function checkOne(file: string, opts: CheckBindingOptions, reads: ReadRecord, so
   const exampleHost = reads.wrap(fencedFileHost(includeFence([file], includeDirs, false)));
   const examples = wrapExamples(binding, text);
   // The binding under test first, so that it wins over a built-in copy of the same $id.
-  const schemas = compileSchemas([file, ...opts.schema], host, { override: opts.overrideSchema === true ? true : [file] });
+  const schemas = compileSchemas([file, ...opts.schema], host, { override: opts.overrideSchema === true ? true : [file], strict: true });
   const schemaProblems = schemas.diagnostics.filter((d) => d.check !== 'schema_duplicate');
   diagnostics.push(...schemaProblems);
   // A set that cannot be used as given: nothing is checked against it, and the run fails as for an unreadable input.

@@ -30,6 +30,7 @@ import { sameFile, type CliIo } from './io.js';
 import { writeOutputSaying } from './output-file.js';
 import { ReadRecord, refuseOutputOverRead } from './read-record.js';
 import { loadOptions, readInput, type SourceOptions } from './source-options.js';
+import { kernelTree } from './kernel-tree.js';
 
 export interface LintCommandOptions extends SourceOptions {
   schema: string[];
@@ -48,6 +49,8 @@ export interface LintCommandOptions extends SourceOptions {
   config?: string | boolean;
   /** `--no-cache` (false): compile the --schema bindings afresh, and keep nothing (schema/binding-cache.ts). */
   cache?: boolean;
+  /** `--kernel DIR`: a kernel source tree whose include folder and bindings the run uses, with --all. */
+  kernel?: string;
 }
 
 /**
@@ -186,7 +189,12 @@ export function refuseOutputOverInput(output: string | undefined, inputs: readon
   return true;
 }
 
-export async function lintCommand(inputs: string[], opts: LintCommandOptions, io: CliIo): Promise<number> {
+export async function lintCommand(inputs: string[], given: LintCommandOptions, io: CliIo): Promise<number> {
+  const opts = withKernel(given);
+  if (typeof opts === 'string') {
+    io.stderr(`vmgenid-lint: ${opts}\n`);
+    return ExitCode.Usage;
+  }
   const cliRules = parseRules(opts.rule);
   if (typeof cliRules === 'string') {
     io.stderr(`vmgenid-lint: ${cliRules}\n`);
@@ -267,8 +275,8 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     const config = perFile.get(input) ?? null;
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
     const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
-    // The fence: the command line's -I folders and the configuration file's own folder, not the folders it names.
-    const trusted = config ? [...opts.include, dirname(config.file)] : opts.include;
+    // The fence: the command line's -I folders (and --kernel's tree) and the configuration file's own folder, not the folders it names.
+    const trusted = [...opts.include, ...(opts.kernel !== undefined ? [opts.kernel] : []), ...(config ? [dirname(config.file)] : [])];
     const lintOptions = {
       ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], trusted, (host) => reads.wrap(host)),
       schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
@@ -299,6 +307,19 @@ export async function lintCommand(inputs: string[], opts: LintCommandOptions, io
     if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
   }
   return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { sources, reads });
+}
+
+/** The options with `--kernel DIR` spelled out (its include folder first, its bindings after any --schema), or why not. */
+function withKernel(opts: LintCommandOptions): LintCommandOptions | string {
+  if (opts.kernel === undefined) return opts;
+  const tree = kernelTree(opts.kernel);
+  if ('error' in tree) return tree.error;
+  return {
+    ...opts,
+    include: [tree.include, ...opts.include],
+    schema: tree.bindings ? [...opts.schema, tree.bindings] : opts.schema,
+    all: true,
+  };
 }
 
 export type ReportFormat = 'text' | 'json' | 'sarif' | 'github';

@@ -45,7 +45,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   )
     .option('--schema <path>', 'add bindings from a YAML file or a folder (repeatable)', collect, [])
     .option('--override-schema', 'let a --schema file replace the built-in schema with the same $id (otherwise an error)', false)
-    .option('--all', 'judge every node against the core schemas and its binding, as dt-validate does', false)
+    .option('--all', 'judge every node by every schema that selects it (the core ones and the bindings), as dt-validate does', false)
+    .option('--kernel <dir>', "lint as the kernel's make dtbs_check does: its include folder (scripts/dtc/include-prefixes), every binding under Documentation/devicetree/bindings, and --all")
     .option('--base <file>', 'apply each overlay input onto this board (DTS or DTB), as fdtoverlay does, and judge the result')
     .option('--config <file>', 'read settings from this file (default: the nearest .vmgenid-lint.yaml/.json or package.json "vmgenid-lint" above each input)')
     .option('--no-config', 'read no configuration file')
@@ -68,6 +69,7 @@ Examples:
   vmgenid-lint --format json firmware/dts/
   vmgenid-lint --rule vmgenid-node-name=off --max-warnings 0 board.dtb
   vmgenid-lint /proc/device-tree                     the tree a running guest was given
+  vmgenid-lint --kernel ~/linux ~/linux/arch/arm64/boot/dts/arm    like make dtbs_check, much faster
   vmgenid-lint compile board.dts -o board.dtb`,
     )
     .action(async (inputs: string[], opts: LintCommandOptions) => {

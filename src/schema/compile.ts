@@ -16,7 +16,9 @@ import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
 import { compatiblesOf, fixupBinding, type JsonObject } from './fixups.js';
 import { builtinSchemaDir, type SchemaHost } from './host.js';
-import { isObject } from './json-pointer.js';
+import { refusalOf } from './accept.js';
+import { isObject, splitPointer } from './json-pointer.js';
+import { falsifyMissingRefs } from './missing-refs.js';
 import { loadBinding, type LoadedBinding } from './load.js';
 import { findFanOuts, findRefLoops, MAX_SCHEMA_EXPANSION, type RefHop } from './ref-loops.js';
 import { ajvRegExpEngine, PATTERN_ENGINE_NAME, patternsIn, patternTester, type AjvRegExpEngine } from './user-pattern.js';
@@ -35,7 +37,7 @@ import {
   type PrecompiledArtefacts,
   type PrecompiledManifest,
 } from './precompiled.js';
-import { SchemaSet, type SchemaEntry, type TypeTableData, type Validator, type ValidatorTable } from './schema-set.js';
+import { sameId, SchemaSet, type SchemaEntry, type TypeTableData, type Validator, type ValidatorTable } from './schema-set.js';
 import { quote, shownName } from '../source/quote.js';
 
 /** A schema of the run: the set's entry, with the file it was read from (none for precompiled ones). */
@@ -67,6 +69,13 @@ export interface CompileOptions {
    * null: nothing read or written.
    */
   cacheDir?: string | null;
+  /**
+   * check-binding's mode (`make dt_binding_check`): a binding that cannot be
+   * read, parsed or compiled is an error. Otherwise (a lint run, with a
+   * kernel's thousands of bindings) it is skipped with a warning, as
+   * dt-mk-schema skips it, and an unresolved `$ref` acts as the false schema.
+   */
+  strict?: boolean;
 }
 
 const META_ID_PREFIX = 'http://devicetree.org/meta-schemas/';
@@ -143,6 +152,33 @@ function withoutId(schema: JsonObject): JsonObject {
   const copy = { ...schema };
   delete copy.$id;
   return copy;
+}
+
+/**
+ * A binding left out of a lenient run, said as dt-mk-schema says it
+ * ("FILE: ignoring, error in schema: PATH") with the reason, at the line
+ * of the first problem: a warning, and the run goes on without it.
+ */
+function skipped(loaded: LoadedBinding, why: Diagnostic): Diagnostic {
+  const line = why.span?.line;
+  const col = why.span?.col;
+  const where = line ? `:${line}${col ? `:${col}` : ''}` : '';
+  const reason = why.message.startsWith(`${shownName(loaded.path)}: `) ? why.message.slice(shownName(loaded.path).length + 2) : why.message;
+  return {
+    severity: 'warning',
+    check: 'binding_skipped',
+    message: `${shownName(loaded.path)}${where}: ignoring, ${why.check === 'binding_yaml' ? 'error parsing file: ' : ''}${reason}`,
+    span: why.span ?? { file: loaded.path, line: 1, col: 1, endLine: 1, endCol: 2 },
+  };
+}
+
+/** A compile failure of a lenient run: the binding is skipped, with a warning. */
+function compileSkipped(d: Diagnostic): Diagnostic {
+  if (d.check !== 'schema_compile' || d.severity !== 'error') return d;
+  const file = d.span?.file;
+  const where = file && d.span ? `${shownName(file)}:${d.span.line}: ` : '';
+  const reason = file && d.message.startsWith(`${shownName(file)}: `) ? d.message.slice(shownName(file).length + 2) : d.message;
+  return { ...d, severity: 'warning', check: 'binding_skipped', message: `${where}ignoring, cannot be compiled: ${reason}` };
 }
 
 function diag(check: string, message: string, path?: string, line = 1, col = 1): Diagnostic {
@@ -227,6 +263,25 @@ class SchemaCompiler {
   private readonly byId = new Map<string, CompiledEntry>();
   readonly diagnostics: Diagnostic[] = [];
   builtinSource: 'precompiled' | 'runtime' | 'none' = 'none';
+  /** Skip a bad binding with a warning (binding_skipped) rather than an error; see CompileOptions.strict. */
+  lenient = false;
+  /** User bindings skipped as dt-mk-schema would skip them, with the $id they claim. */
+  private readonly refused: { id: string; loaded: LoadedBinding }[] = [];
+
+  /**
+   * A skipped user binding that claims a built-in `$id` is still the error
+   * it would be loaded (schema_override): the claim is what the rule is about.
+   */
+  checkRefusedOverrides(): void {
+    for (const r of this.refused) {
+      const builtin = this.entries.find((e) => !e.user && sameId(e.id, r.id));
+      if (!builtin || sameFile(builtin.path, r.loaded.path) || this.mayOverride(r.loaded.path)) continue;
+      const p = r.loaded.locate('/$id');
+      this.diagnostics.push(
+        diag('schema_override', `$id '${r.id}' is the id of the built-in schema ${builtin.path}: given with --schema it would replace it (pass --override-schema if that is what you mean)`, r.loaded.path, p.line, p.col),
+      );
+    }
+  }
   private ajvInstance: Ajv2019 | null = null;
   /** Ids whose validator and selector came precompiled. */
   private readonly precompiled = new Set<string>();
@@ -240,9 +295,7 @@ class SchemaCompiler {
   /** Where an entry the cache served unparsed is read again, for the line of a compile problem. */
   host: SchemaHost | null = null;
   /** Ids with no validator from the start: on a `$ref` loop or fan-out, or refused by Ajv's addSchema. */
-  private readonly refused = new Set<string>();
-  /** Ids with no validator for a `$ref` to a schema not loaded (said by prepareLazy), their selects still compiled. */
-  private readonly unresolved = new Set<string>();
+  private readonly barred = new Set<string>();
   private added = false;
   private trustedMemo: Set<string> | null = null;
   private engineMemo: AjvRegExpEngine | null = null;
@@ -325,12 +378,23 @@ class SchemaCompiler {
 
   addLoaded(loaded: LoadedBinding, core: boolean, user: boolean): void {
     if (loaded.diagnostics.length > 0) {
-      this.diagnostics.push(...loaded.diagnostics);
+      // A file that cannot be read (a --schema path mistyped) stays an error: it is the command line that is wrong.
+      if (this.lenient && loaded.diagnostics.every((d) => d.check !== 'binding_read')) this.diagnostics.push(skipped(loaded, loaded.diagnostics[0]!));
+      else this.diagnostics.push(...loaded.diagnostics);
       return;
     }
     const raw = loaded.json;
+    const refusal = this.lenient && user ? refusalOf(raw) : null;
+    if (refusal) {
+      const at = loaded.locate(refusal.pointer);
+      const where = refusal.pointer ? `error in schema: ${splitPointer(refusal.pointer).join(': ')}: ` : '';
+      this.diagnostics.push(skipped(loaded, { ...diag('binding_skipped', `${where}${refusal.reason}`, loaded.path, at.line, at.col) }));
+      if (isObject(raw) && typeof raw.$id === 'string') this.refused.push({ id: raw.$id, loaded });
+      return;
+    }
     if (!isObject(raw) || typeof raw.$id !== 'string') {
-      this.diagnostics.push(diag('schema_load', `${shownName(loaded.path)}: ignoring, not a schema (no $id)`, loaded.path));
+      const d = diag('schema_load', `${shownName(loaded.path)}: ignoring, not a schema (no $id)`, loaded.path);
+      this.diagnostics.push(this.lenient ? { ...d, severity: 'warning' } : d);
       return;
     }
     const id = raw.$id;
@@ -434,7 +498,7 @@ class SchemaCompiler {
         if (!report) continue;
         this.diagnostics.push(diag('schema_compile', failureMessage(e.path, err), e.path));
         this.validators.set(e.id, null);
-        this.refused.add(e.id);
+        this.barred.add(e.id);
       }
     }
   }
@@ -459,51 +523,21 @@ class SchemaCompiler {
       }
       if (looping.has(e.id)) {
         this.validators.set(e.id, null);
-        this.refused.add(e.id);
+        this.barred.add(e.id);
       }
       if (this.validators.get(e.id) === null) continue;
-      // A `$ref` to a schema nobody loaded, said now as compiling would say it (and the binding not compiled).
-      const missing = this.missingRef(e);
-      if (missing) {
-        this.diagnostics.push(compileProblem(e, missing));
-        this.validators.set(e.id, null);
-        this.unresolved.add(e.id);
-      }
       if (!e.core) this.documented.push(e);
     }
   }
 
-  /**
-   * The first `$ref` of `e` to a devicetree.org schema that is not loaded,
-   * as Ajv's MissingRefError gives it (the reference resolved against the
-   * binding's `$id`, and the schema it names); null when every one names a
-   * loaded schema. Below a nested `$id`, which moves the base, nothing is said.
-   */
-  private missingRef(e: CompiledEntry): { missingRef: string; missingSchema: string } | null {
-    const todo: unknown[] = [e.fixed];
-    while (todo.length > 0) {
-      const v = todo.pop();
-      if (Array.isArray(v)) {
-        for (let i = v.length - 1; i >= 0; i--) todo.push(v[i]);
-        continue;
-      }
-      if (!isObject(v)) continue;
-      if (v !== e.fixed && typeof v.$id === 'string') continue;
-      const ref = v.$ref;
-      if (typeof ref === 'string' && !ref.startsWith('#')) {
-        let resolved: string;
-        try {
-          resolved = new URL(ref, e.id).href;
-        } catch {
-          resolved = '';
-        }
-        const schema = resolved.split('#')[0]!;
-        if (schema.startsWith('http://devicetree.org/') && !this.byId.has(schema)) return { missingRef: resolved, missingSchema: schema };
-      }
-      const values = Object.values(v);
-      for (let i = values.length - 1; i >= 0; i--) todo.push(values[i]);
-    }
-    return null;
+  /** A lenient run's compile failures (so far): the bindings skipped, with a warning each (compileSkipped). */
+  skipFailures(): void {
+    this.diagnostics.splice(0, this.diagnostics.length, ...this.diagnostics.map(compileSkipped));
+  }
+
+  /** A problem met compiling lazily, said as the run says those met at load. */
+  private sayCompileProblems(problems: readonly Diagnostic[]): void {
+    for (const d of problems) this.diagnostics.push(this.lenient ? compileSkipped(d) : d);
   }
 
   private lazyValidators(): ValidatorTable {
@@ -539,7 +573,7 @@ class SchemaCompiler {
     } catch (err) {
       problems.push(compileProblem(this.withLoaded(e), err));
     }
-    this.diagnostics.push(...problems);
+    this.sayCompileProblems(problems);
     this.store('v', e, v, problems);
     return v;
   }
@@ -555,8 +589,8 @@ class SchemaCompiler {
     const e = this.entryOf(id);
     const select = e?.fixed.select;
     // As compileAll: a binding refused from the start has no select.
-    if (!e || this.refused.has(id) || typeof select === 'boolean' || select === undefined) {
-      const verdict = !!e && !this.refused.has(id) && select === true;
+    if (!e || this.barred.has(id) || typeof select === 'boolean' || select === undefined) {
+      const verdict = !!e && !this.barred.has(id) && select === true;
       this.selectors.set(id, verdict);
       return verdict;
     }
@@ -589,7 +623,7 @@ class SchemaCompiler {
     } catch (err) {
       problems.push(diag('schema_compile', failureMessage(e.path, err).replace(`${e.path}: `, `${e.path}: select: `), e.path));
     }
-    this.diagnostics.push(...problems);
+    this.sayCompileProblems(problems);
     this.store('s', e, s, problems);
     return s;
   }
@@ -618,7 +652,7 @@ class SchemaCompiler {
         throw new Error('not this binding\'s record');
       }
       const fn = meta.ok ? this.loadCode(body.slice(eol + 1)) : null;
-      this.diagnostics.push(...meta.diagnostics);
+      this.sayCompileProblems(meta.diagnostics);
       cache.stats.recordHits++;
       return fn;
     } catch {
@@ -665,8 +699,7 @@ class SchemaCompiler {
       types,
       entries: own.map(({ id, path, core, fixed, compatibles, user }) => ({ id, path, core, fixed, compatibles, ...(user ? { user } : {}) })),
       diagnostics: this.diagnostics,
-      refused: [...this.refused],
-      unresolved: [...this.unresolved],
+      barred: [...this.barred],
     } satisfies CacheIndex);
   }
 
@@ -688,15 +721,11 @@ class SchemaCompiler {
     for (const e of index.entries) this.push(e);
     if (index.builtinSource === 'precompiled') this.addPrecompiled(artefacts!);
     this.builtinSource = index.builtinSource;
-    for (const id of index.refused) {
+    for (const id of index.barred) {
       this.validators.set(id, null);
-      this.refused.add(id);
+      this.barred.add(id);
     }
-    for (const id of index.unresolved) {
-      this.validators.set(id, null);
-      this.unresolved.add(id);
-    }
-    for (const e of this.entries) if (!e.core && !this.refused.has(e.id)) this.documented.push(e);
+    for (const e of this.entries) if (!e.core && !this.barred.has(e.id)) this.documented.push(e);
     this.typeTables = index.types;
     return true;
   }
@@ -736,8 +765,7 @@ interface CacheIndex {
   types: TypeTableData;
   entries: SchemaEntry[];
   diagnostics: Diagnostic[];
-  refused: string[];
-  unresolved: string[];
+  barred: string[];
 }
 
 function isDiagnostic(d: unknown): d is Diagnostic {
@@ -746,7 +774,7 @@ function isDiagnostic(d: unknown): d is Diagnostic {
 
 function isCacheIndex(x: unknown): x is CacheIndex {
   if (!isObject(x)) return false;
-  const { builtinSource, entries, diagnostics, refused, unresolved, types } = x as Record<string, unknown>;
+  const { builtinSource, entries, diagnostics, barred, types } = x as Record<string, unknown>;
   return (
     isObject(types) &&
     Array.isArray(types.exact) &&
@@ -755,10 +783,8 @@ function isCacheIndex(x: unknown): x is CacheIndex {
     (builtinSource === 'precompiled' || builtinSource === 'runtime' || builtinSource === 'none') &&
     Array.isArray(diagnostics) &&
     diagnostics.every(isDiagnostic) &&
-    Array.isArray(refused) &&
-    refused.every((id) => typeof id === 'string') &&
-    Array.isArray(unresolved) &&
-    unresolved.every((id) => typeof id === 'string') &&
+    Array.isArray(barred) &&
+    barred.every((id) => typeof id === 'string') &&
     Array.isArray(entries) &&
     entries.every(
       (e) =>
@@ -822,6 +848,7 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
   const set = new SchemaCompiler(false, options.override ?? false);
   set.lazy = options.lazy === true || !!options.cacheDir;
   set.host = host;
+  set.lenient = options.strict !== true;
   const builtinDir = builtinSchemaDir();
   const coreDir = join(builtinDir, 'core');
   const artefacts =
@@ -850,11 +877,15 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
       set.builtinSource = 'runtime';
     }
   }
+  set.checkRefusedOverrides();
+  if (set.lenient) set.diagnostics.push(...falsifyMissingRefs(set.entries));
   if (!set.lazy) {
     set.compileAll();
+    if (set.lenient) set.skipFailures();
     return set.finish();
   }
   set.prepareLazy();
+  if (set.lenient) set.skipFailures();
   const done = set.finish();
   if (!set.cache) return done;
   // The type tables are worked out now rather than at the first property: the warm runs get them from the index.
@@ -896,7 +927,7 @@ function openCache(
   const key = new CacheKey()
     .add(`vmgenid-lint bindings ${CACHE_FORMAT}`)
     .add(moduleKey())
-    .add(JSON.stringify({ builtin: options.builtin !== false, precompiled: options.precompiled ?? true, override: options.override ?? false }))
+    .add(JSON.stringify({ builtin: options.builtin !== false, precompiled: options.precompiled ?? true, override: options.override ?? false, strict: options.strict === true }))
     .add(artefacts ? artefacts.manifest.key : 'no artefacts')
     // What listing the paths said (a folder that cannot be read, an empty one).
     .add(JSON.stringify(set.diagnostics));

@@ -9,6 +9,8 @@
  * Everything here is pure: `fixupBinding` deep-copies its input.
  */
 
+import { normalizeForAjv } from './python-compat.js';
+
 type Json = null | boolean | number | string | Json[] | JsonObject;
 export interface JsonObject {
   [key: string]: Json;
@@ -33,7 +35,8 @@ export function fixupBinding(binding: unknown): JsonObject {
   addSelect(schema);
   fixupSubSchema(schema, true);
   schema.type = 'object';
-  return schema;
+  // What Python reads and Ajv would refuse (patterns, `$ref` spellings), in Ajv's terms.
+  return normalizeForAjv(schema).schema;
 }
 
 // ---------------------------------------------------------------- select

@@ -65,9 +65,16 @@ function offsetOf(root: YamlNode | null | undefined, parts: string[]): number {
 
 /** Parse binding text. Never throws: YAML problems come back as diagnostics. */
 export function parseBinding(path: string, text: string): LoadedBinding {
-  const lineCounter = new LineCounter();
+  let lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  for (let round = 0; doc.errors.length > 0 && round < MAX_REPAIR_ROUNDS; round++) {
+    const repaired = repairFlowDashes(text, doc.errors.map((e) => e.pos[0]));
+    if (repaired === text) break;
+    text = repaired;
+    lineCounter = new LineCounter();
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  }
   const posOf = (offset: number): Position => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
@@ -114,6 +121,28 @@ export function parseBinding(path: string, text: string): LoadedBinding {
   const needlessQuotes: { pointer: string; value: string }[] = [];
   if (doc.errors.length === 0 && json !== undefined) findNeedlessQuotes(root, [], needlessQuotes);
   return { id, path, json, locate, spanAt, diagnostics, needlessQuotes };
+}
+
+/** How many times a file is repaired and read again (each round repairs every spot the last one reported). */
+const MAX_REPAIR_ROUNDS = 8;
+
+/**
+ * dt-schema reads bindings with libyaml (ruamel's `safe` loader), which
+ * takes a `-` directly followed by `,`, `]`, `}` or `:` inside a flow
+ * collection as the plain scalar "-" (`enum: [ a, b, -, ]`); YAML 1.2, and so
+ * the `yaml` package, refuses it (a plain scalar may not start with `-`
+ * followed by a flow indicator). Where the parser reported an error at such
+ * a dash, it is quoted (`"-"`) and the text read again; everything else is
+ * left as it is, so what libyaml refuses stays refused. Columns after a
+ * repaired dash on its line move right by two.
+ */
+export function repairFlowDashes(text: string, errorOffsets: readonly number[]): string {
+  const spots = [...new Set(errorOffsets)]
+    .filter((o) => text[o] === '-' && ',]}:'.includes(text[o + 1] ?? '') && /[\s,[{]/.test(text[o - 1] ?? ' '))
+    .sort((a, b) => b - a);
+  let out = text;
+  for (const o of spots) out = `${out.slice(0, o)}"-"${out.slice(o + 1)}`;
+  return out;
 }
 
 /** Read and parse a binding through the host; unreadable files become diagnostics. */

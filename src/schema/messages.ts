@@ -34,7 +34,8 @@ export function describeErrors(errors: readonly AnyError[]): SchemaMessage[] {
     if (e.keyword === 'if') continue;
     const branches = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? errors.filter((s) => under(s, e) && sameSchema(e, s)) : [];
     const m = describeError(e, branches);
-    const key = `${m.check}\0${m.message}`;
+    // The same words about another property, or from another schema, are another finding (dt-validate lists each).
+    const key = `${m.check}\0${m.message}\0${m.property ?? ''}\0${m.schemaId ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(m);
@@ -114,12 +115,13 @@ function describeError(e: AnyError, branches: AnyError[]): SchemaMessage {
   switch (e.keyword) {
     case 'required': {
       const missing = String(params.missingProperty);
-      return make('schema_required', `${shownName(missing)} is required`, inNode(missing));
+      // Said from a parent about one of its child nodes: the child is named.
+      return make('schema_required', `${prop ? `${shownName(prop)}: ` : ''}${shownName(missing)} is required`, inNode(missing));
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {
       const extra = String(params.additionalProperty ?? params.unevaluatedProperty);
-      return make('schema_additional', `${quote(extra)} is not allowed: additional property`, inNode(extra));
+      return make('schema_additional', `${prop ? `${shownName(prop)}: ` : ''}${quote(extra)} is not allowed: additional property`, inNode(extra));
     }
     case 'false schema':
       return make('schema_additional', `${where} is not allowed here`);

@@ -11,6 +11,7 @@ import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixu
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
+import { SelectIndex } from './select-index.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -164,8 +165,8 @@ export interface TypeTableData {
   dims: [string, MatrixDim][];
 }
 
-const TYPE_IN_REF =
-  /(flag|u?int(8|16|32|64)(-(array|matrix))?|non-unique-string-array|string(-array)?|phandle(-array)?)/;
+/** dt-schema 2022.08's pattern for a type in a $ref (any $ref): `non-unique-string-array` reads as `string-array`. */
+const TYPE_IN_REF = /(flag|u?int(8|16|32|64)(-(array|matrix))?|string(-array)?|phandle(-array)?)/;
 
 /** All schemas of a run, with the lookups the validator needs. */
 export class SchemaSet {
@@ -286,12 +287,7 @@ export class SchemaSet {
 
   /** Every non-core binding whose `select` matches the node (dt-validate's way of picking). */
   selecting(node: unknown): SchemaEntry[] {
-    return this.bindings().filter((e) => this.selects(e, node));
-  }
-
-  private selects(e: SchemaEntry, node: unknown): boolean {
-    const s = this.selectTestOf(e);
-    return typeof s === 'boolean' ? s : runSelect(s, node);
+    return this.applicable(node).filter((e) => !e.core && this.validators.get(e.id));
   }
 
   /** Each entry's select as it runs, made on first use. */
@@ -333,6 +329,28 @@ export class SchemaSet {
       const { entry, select } = core[i]!;
       if (select === false || (select !== true && !runSelect(select, node))) continue;
       const errors = this.validate(node, entry);
+      if (errors.length > 0) out.push(...errors);
+    }
+    return out;
+  }
+
+  /**
+   * Every schema whose select matches the node, core and binding alike, in
+   * load order: the schemas dt-validate applies to it.
+   */
+  applicable(node: unknown): SchemaEntry[] {
+    this.selectIndex ??= new SelectIndex(this.entries.map((entry) => ({ entry, select: this.selectTestOf(entry) })));
+    return this.selectIndex.selected(node, runSelect);
+  }
+
+  private selectIndex: SelectIndex | undefined;
+
+  /** Validate a node against every schema whose select matches it, as dt-validate does. */
+  validateApplicable(node: unknown): RawError[] {
+    const out: RawError[] = [];
+    const schemas = this.applicable(node);
+    for (let i = 0; i < schemas.length; i++) {
+      const errors = this.validate(node, schemas[i]!);
       if (errors.length > 0) out.push(...errors);
     }
     return out;
@@ -416,22 +434,26 @@ export class SchemaSet {
       kept.push(type);
       map.set(name, kept);
     };
-    // Each (schema, name) is visited once: a $ref chain that comes back, or allOf lists that
-    // $ref the same schema over and over, would otherwise go round forever or fan out exponentially.
+    // The walk dt-schema makes (lib.py extract_types): a schema's properties,
+    // patternProperties and additionalProperties; within a property, its
+    // allOf/oneOf/anyOf branches and the properties of a child node. Not a
+    // node's allOf or if/then, and not local $refs: a type declared only
+    // there is unknown to dt-validate, which then reads the value as bytes.
+    // Each (schema, name) is visited once, so allOf lists that name the same
+    // schema over and over cannot fan out.
     const visitedProps = new Map<object, Set<string>>();
     const visitedNodes = new Set<object>();
-    const visitProp = (name: string, sub: unknown, isPattern: boolean, root: JsonObject): void => {
+    const visitProp = (name: string, sub: unknown, isPattern: boolean): void => {
       if (!isObject(sub) || name.startsWith('$')) return;
       const names = visitedProps.get(sub) ?? new Set<string>();
       const key = `${isPattern ? 'p' : 'e'}${name}`;
       if (names.has(key)) return;
       visitedProps.set(sub, names.add(key));
-      visitNode(sub as JsonObject, root);
+      if ('properties' in sub || 'patternProperties' in sub || 'additionalProperties' in sub) visitNode(sub as JsonObject);
       for (const k of ['allOf', 'oneOf', 'anyOf']) {
         const list = sub[k];
-        if (Array.isArray(list)) for (const s of list) visitProp(name, s, isPattern, root);
+        if (Array.isArray(list)) for (const s of list) visitProp(name, s, isPattern);
       }
-      if (typeof sub.$ref === 'string' && sub.$ref.startsWith('#/')) visitProp(name, resolveLocal(root, sub.$ref), isPattern, root);
       const type = typeOf(name, sub as JsonObject);
       if (!type) return;
       add(isPattern ? patternMap : exact, name, type);
@@ -441,22 +463,17 @@ export class SchemaSet {
         if (outer[1] !== 0 || inner[1] !== 0) this.dims.set(name, [outer, inner]);
       }
     };
-    const visitNode = (schema: JsonObject, root: JsonObject): void => {
+    const visitNode = (schema: JsonObject): void => {
       if (visitedNodes.has(schema)) return;
       visitedNodes.add(schema);
-      if (isObject(schema.additionalProperties)) visitNode(schema.additionalProperties as JsonObject, root);
+      if (isObject(schema.additionalProperties)) visitNode(schema.additionalProperties as JsonObject);
       for (const k of ['properties', 'patternProperties'] as const) {
         const m = schema[k];
         if (!isObject(m)) continue;
-        for (const [name, sub] of Object.entries(m)) visitProp(name, sub, k === 'patternProperties', root);
+        for (const [name, sub] of Object.entries(m)) visitProp(name, sub, k === 'patternProperties');
       }
-      for (const k of ['allOf', 'oneOf', 'anyOf']) {
-        const list = schema[k];
-        if (Array.isArray(list)) for (const s of list) if (isObject(s)) visitNode(s as JsonObject, root);
-      }
-      for (const k of ['then', 'else']) if (isObject(schema[k])) visitNode(schema[k] as JsonObject, root);
     };
-    for (const e of this.entries) visitNode(e.fixed, e.fixed);
+    for (const e of this.entries) visitNode(e.fixed);
 
     const patterns: { source: string; re: PatternTester; types: PropertyType[] }[] = [];
     for (const [src, types] of patternMap) {
@@ -553,7 +570,7 @@ function typeOf(name: string, sub: JsonObject): PropertyType | undefined {
   if (sub.type === 'object') return 'node';
   if (typeof sub.$ref === 'string') {
     const m = TYPE_IN_REF.exec(sub.$ref);
-    if (m && sub.$ref.includes('types.yaml')) return m[0] as PropertyType;
+    if (m) return m[0] as PropertyType;
     if (/\.yaml#?$/.test(sub.$ref)) return 'node';
   }
   if (sub.type === 'boolean') return 'flag';

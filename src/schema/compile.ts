@@ -124,11 +124,58 @@ function sameFile(a: string, b: string): boolean {
   }
 }
 
-/** Remove the keys Ajv must not interpret (`$schema` names our meta-schema, not a draft). */
+/**
+ * Remove the keys Ajv must not interpret (`$schema` names our meta-schema,
+ * not a draft), and work around Ajv losing the properties a `$ref` evaluated
+ * when `if` sits beside it (see ifBesideRefs).
+ */
 function forAjv(fixed: JsonObject): JsonObject {
-  const copy: JsonObject = { ...fixed };
+  const copy = ifBesideRefs(fixed) as JsonObject;
   delete copy.$schema;
   return copy;
+}
+
+/** Keywords whose value is a map of names to schemas. */
+const SCHEMA_MAPS: ReadonlySet<string> = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+/** Keywords whose value is a schema, or a list of schemas. */
+const SCHEMA_SLOTS: ReadonlySet<string> = new Set([
+  'allOf', 'anyOf', 'oneOf', 'prefixItems', 'items', 'additionalItems', 'unevaluatedItems', 'contains',
+  'additionalProperties', 'unevaluatedProperties', 'propertyNames', 'not', 'if', 'then', 'else',
+]);
+
+/**
+ * Ajv 8 forgets the properties a `$ref` (direct, or in an allOf beside it)
+ * evaluated when the same schema has an `if` whose condition fails, so
+ * `unevaluatedProperties: false` then refuses them: Linux's shared-dma-pool
+ * binding (allOf: [$ref reserved-memory.yaml], if/then, unevaluatedProperties)
+ * refused `size` and `reusable` on every CMA pool, which dt-validate accepts.
+ * `if`/`then`/`else` mean the same moved into an allOf entry of their own,
+ * where Ajv counts right; the rewrite is made on the copy Ajv compiles only.
+ */
+function ifBesideRefs(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(ifBesideRefs);
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(schema as JsonObject)) {
+    if (SCHEMA_MAPS.has(k) && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, ifBesideRefs(sub) as JsonObject]));
+    } else if (SCHEMA_SLOTS.has(k)) {
+      out[k] = ifBesideRefs(v) as JsonObject;
+    } else {
+      out[k] = v;
+    }
+  }
+  if ('if' in out && ('$ref' in out || 'allOf' in out || 'anyOf' in out || 'oneOf' in out)) {
+    const branch: JsonObject = {};
+    for (const k of ['if', 'then', 'else']) {
+      if (k in out) {
+        branch[k] = out[k]!;
+        delete out[k];
+      }
+    }
+    out.allOf = [...(Array.isArray(out.allOf) ? out.allOf : []), branch];
+  }
+  return out;
 }
 
 /**

@@ -15,9 +15,10 @@ import type { Node } from '../tree/node.js';
 import { phandleIndex, rootOf } from '../tree/lookup.js';
 import { firstCell, hasStringEntry, stringList } from '../tree/values.js';
 import { DEFAULT_ADDRESS_CELLS, DEFAULT_SIZE_CELLS } from '../tree/addresses.js';
+import { rawBytes, type RawBytes } from './raw-bytes.js';
 
 
-export type JsonValue = true | string[] | number[][] | JsonNode;
+export type JsonValue = true | string[] | number[][] | RawBytes | JsonNode;
 export interface JsonNode {
   [key: string]: JsonValue;
 }
@@ -101,10 +102,10 @@ function declaredFormat(name: string, bytes: Uint8Array, types: PropertyTypes): 
   return null;
 }
 
-/** dt-schema's guess for an undeclared value: one printable string, else cells, else bytes. */
-function guessedFormat(bytes: Uint8Array): string {
+/** dt-schema's guess for an undeclared value: one printable string, else cells, else (null) bytes it leaves undecoded. */
+function guessedFormat(bytes: Uint8Array): string | null {
   if (bytes.length > 0 && bytes[bytes.length - 1] === 0 && printableAscii(bytes, bytes.length - 1)) return 'string';
-  return bytes.length % 4 === 0 ? 'uint32-array' : 'uint8-array';
+  return bytes.length % 4 === 0 ? 'uint32-array' : null;
 }
 
 const WIDTHS: Record<string, number> = { '8': 1, '16': 2, '32': 4, '64': 8 };
@@ -169,15 +170,15 @@ export function propertyJson(nodeName: string, name: string, value: Data, types:
   // Judged by its bytes alone, as dt-validate reads the blob: how the source wrote the value
   // (`/bits/ 64`, `/bits/ 8`, strings mixed with cells) does not count.
   const format = declaredFormat(name, bytes, types) ?? guessedFormat(bytes);
+  if (format === null || format === 'flag') return rawBytes(bytes);
   const info = formatInfo(format);
   if (info.string) return stringList(bytes);
-  if (format === 'flag') return [Array.from(bytes)];
   let cells = integers(bytes, info.width, info.signed);
   if (!cells) {
     // A length the type does not divide: dt-schema falls back to one
     // 32-, 16- or 8-bit value when the length allows it, else raw bytes.
-    const fallback = bytes.length === 4 ? 4 : bytes.length === 2 ? 2 : 1;
-    cells = integers(bytes, fallback)!;
+    if (bytes.length !== 4 && bytes.length !== 2 && bytes.length !== 1) return rawBytes(bytes);
+    cells = integers(bytes, bytes.length)!;
   }
   if (info.rows) {
     const dim = types.propertyDim(name);

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv/dist/2019.js';
+import { isRawBytes } from './raw-bytes.js';
 import { splitPointer } from './json-pointer.js';
 import { clipEnd, MAX_QUOTED_CHARS, quote, shownName } from '../source/quote.js';
 
@@ -63,6 +64,7 @@ function indexes(instancePath: string): number[] {
 
 /** A value as a message shows it: a long string or list is cut (quote.ts), so a message stays short. */
 function show(v: unknown): string {
+  if (isRawBytes(v)) return clipEnd(`${v.toJSON()} (bytes dt-schema cannot decode)`, MAX_QUOTED_CHARS);
   if (typeof v === 'string') return quote(v);
   if (typeof v === 'number') return v >= 10 ? `${v} (0x${v.toString(16)})` : String(v);
   if (Array.isArray(v) && v.length === 1) return show(v[0]);
@@ -71,6 +73,7 @@ function show(v: unknown): string {
 }
 
 function kindOf(v: unknown): string {
+  if (isRawBytes(v)) return 'bytes that are neither one string nor whole 32-bit cells';
   if (v === true || v === null) return 'an empty (flag) value';
   if (Array.isArray(v)) {
     if (v.every((x) => typeof x === 'string')) return 'a string value';

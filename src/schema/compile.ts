@@ -577,6 +577,15 @@ class SchemaCompiler {
     }
   }
 
+  /**
+   * Let go of every entry's parsed file (YAML document and line table, most
+   * of a loaded binding's memory): a lazy run parses one again only to say
+   * where a binding that does not compile went wrong (withLoaded).
+   */
+  forgetFiles(): void {
+    for (const e of this.entries) delete e.loaded;
+  }
+
   /** A lenient run's compile failures (so far): the bindings skipped, with a warning each (compileSkipped). */
   skipFailures(): void {
     this.diagnostics.splice(0, this.diagnostics.length, ...this.diagnostics.map(compileSkipped));
@@ -933,6 +942,7 @@ export function compileSchemas(paths: readonly string[], host: SchemaHost, optio
   }
   set.prepareLazy();
   if (set.lenient) set.skipFailures();
+  set.forgetFiles();
   const done = set.finish();
   if (!set.cache) return done;
   // The type tables are worked out now rather than at the first property: the warm runs get them from the index.

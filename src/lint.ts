@@ -287,7 +287,10 @@ function lintTree(
   const view = { types, cache, parentCache };
   const judge = (node: Node, what: Scope) => {
     const fragment = overlay && scope !== null && inOverlayFragment(node);
-    let json = asMeant(node, nodeJson(node, view, phandles));
+    const own = nodeJson(node, view, phandles);
+    // Named now, as dt-validate names a node when its walk reaches it (see JsonViewOptions.childNames).
+    if (!('$nodename' in own)) own['$nodename'] = [node.parent ? node.name : '/'];
+    let json = asMeant(node, own);
     if (fragment) json = copyNodeJson(json, true);
     let found = judgeNode(node, json, options.schemas, what, phandles);
     // The cells reg and interrupts are split by come from the board the overlay is applied to.

@@ -57,3 +57,44 @@ test('the then still applies when the if holds, and an unknown property is still
   assert.ok(said.some((s) => s.startsWith('false schema /reusable')), said.join('\n'));
   assert.ok(said.some((s) => s.includes('"unevaluatedProperty":"bogus"')), said.join('\n'));
 });
+
+// The shape of Linux's LED bindings: a common schema by allOf/$ref, a value the binding narrows.
+const ledCommon = `${head('led-common')}
+properties:
+  label: true
+  default-state:
+    enum: [[on], [off]]
+  linux,default-trigger: true
+additionalProperties: true
+`;
+const led = `${head('led')}
+allOf:
+  - $ref: led-common.yaml
+properties:
+  compatible:
+    const: acme,led
+  linux,default-trigger:
+    enum: [[heartbeat], [timer]]
+unevaluatedProperties: false
+`;
+const leds = compileLoaded([parseBinding('/b/pool/led-common.yaml', ledCommon), parseBinding('/b/pool/led.yaml', led)], nodeSchemaHost(nodeFileHost));
+const ledBinding = leds.get('http://devicetree.org/schemas/pool/led.yaml#')!;
+const unexpected = (node: object) =>
+  leds
+    .validate(node, ledBinding)
+    .filter((e) => e.keyword === 'unevaluatedProperties')
+    .map((e) => String(e.params.unevaluatedProperty))
+    .sort();
+
+test('as dt-validate counts: a value that fails makes its property unevaluated, and a failed allOf branch all of its own', () => {
+  // The trigger fails the binding's enum: unevaluated; default-state fails the common schema, so the whole $ref branch fails.
+  assert.deepEqual(unexpected({ $nodename: ['led'], compatible: ['acme,led'], label: ['x'], 'default-state': ['blink'], 'linux,default-trigger': ['cpu0'] }), [
+    'default-state',
+    'label',
+    'linux,default-trigger',
+  ]);
+  // Only the common schema's value fails: its branch fails, so label goes too; the trigger passes the binding's own entry.
+  assert.deepEqual(unexpected({ $nodename: ['led'], compatible: ['acme,led'], label: ['x'], 'default-state': ['blink'], 'linux,default-trigger': ['timer'] }), ['default-state', 'label']);
+  // A valid node has nothing unevaluated.
+  assert.deepEqual(unexpected({ $nodename: ['led'], compatible: ['acme,led'], label: ['x'], 'default-state': ['on'], 'linux,default-trigger': ['timer'] }), []);
+});

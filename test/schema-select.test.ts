@@ -140,7 +140,7 @@ function nodesOfFile(path: string, includeDirs: string[], set: SchemaSet, out: u
   const loaded = loadTree(path, new Uint8Array(readFileSync(path)), { host: nodeFileHost, includeDirs });
   if (!loaded.tree) return;
   const phandles = phandleIndex(loaded.tree.root);
-  const view = { types: set, cache: new Map(), parentCache: new Map() };
+  const view = { types: set, cache: new Map(), parentCache: new Map(), childNames: true };
   for (const node of liveNodeList(loaded.tree.root)) out.push(nodeJson(node, view, phandles));
 }
 

@@ -39,6 +39,6 @@ export async function dumpCommand(input: string, opts: DumpOptions, io: CliIo): 
   // Values are decoded from their bytes with the types the schemas declare, as dt-schema decodes a blob
   // (from DTS too: what the source wrote, `/bits/ 64` say, does not count).
   const types = await loadSchemaSet(opts.schema, nodeSchemaHost(regularFileHost));
-  io.stdout(JSON.stringify(nodeJson(node, { types }), null, 2) + '\n');
+  io.stdout(JSON.stringify(nodeJson(node, { types, childNames: true }), null, 2) + '\n');
   return ExitCode.Ok;
 }

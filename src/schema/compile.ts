@@ -377,6 +377,17 @@ class SchemaCompiler {
       builtinSource: this.builtinSource,
       ...(this.typeTables ? { typeTables: this.typeTables } : {}),
       patternOf: (source) => patternTester(source, trusted),
+      evaluatedKeysHost: {
+        schema: (id) => this.ajv.getSchema(id)?.schema,
+        isValid: (place, data) => {
+          try {
+            const v = this.ajv.getSchema(`${place.id}#${place.pointer.split('/').map(encodeURIComponent).join('/')}`);
+            return v ? v(data) === true : null;
+          } catch {
+            return null;
+          }
+        },
+      },
     });
   }
 

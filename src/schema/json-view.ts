@@ -411,6 +411,13 @@ export interface JsonViewOptions {
   cache?: Map<Node, JsonNode>;
   /** Per parent, its own properties as its children see them under `$parent` (see parentJson). */
   parentCache?: Map<Node, JsonNode>;
+  /**
+   * Give child nodes their `$nodename` too (dump). dt-validate names a node
+   * only when its walk down from the root reaches it, so while a node is
+   * judged its descendants have none (a parent's rule on its children's
+   * names never fires); the lint names each node just before judging it.
+   */
+  childNames?: boolean;
 }
 
 /**
@@ -508,7 +515,7 @@ function shallowJson(node: Node, types: PropertyTypes): JsonNode {
 }
 
 /** One node (and by default its subtree) as dt-schema's JSON. */
-export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = phandleIndex(rootOf(node))): JsonNode {
+export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = phandleIndex(rootOf(node)), nested = false): JsonNode {
   const cached = options.cache?.get(node);
   if (cached) return cached;
   const types = options.types ?? NO_TYPES;
@@ -516,7 +523,7 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
   if (node.parent) Object.defineProperty(obj, '$parent', { value: parentJson(node.parent, types, options.parentCache), enumerable: false, writable: true, configurable: true });
   const bits = (effectivelyDisabled(node, options.cache) ? DISABLED_FACT : 0) | (ignoredNode(node) ? IGNORED_FACT : 0);
   if (bits !== 0) obj[FACTS] = bits;
-  obj['$nodename'] = [node.parent ? node.name : '/'];
+  if (!nested || options.childNames) obj['$nodename'] = [node.parent ? node.name : '/'];
   const props = node.properties;
   for (let i = 0; i < props.length; i++) {
     const prop = props[i]!;
@@ -528,7 +535,7 @@ export function nodeJson(node: Node, options: JsonViewOptions = {}, phandles = p
     const children = node.children;
     for (let i = 0; i < children.length; i++) {
       const child = children[i]!;
-      if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles);
+      if (!child.deleted && !child.name.startsWith('__')) obj[child.name] = nodeJson(child, options, phandles, true);
     }
   }
   options.cache?.set(node, obj);

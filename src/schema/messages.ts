@@ -27,10 +27,13 @@ export function describeErrors(errors: readonly AnyError[]): SchemaMessage[] {
   const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
   const under = (e: AnyError, c: AnyError): boolean =>
     e !== c && e.schemaPath.startsWith(c.schemaPath + '/') && e.instancePath.startsWith(c.instancePath);
+  // A failed `contains` is one finding, as jsonschema reports it: not one more per entry that missed.
+  const contains = errors.filter((e) => e.keyword === 'contains');
   const out: SchemaMessage[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
     if (combinators.some((c) => under(e, c) && sameSchema(c, e))) continue;
+    if (contains.some((c) => under(e, c) && sameSchema(c, e))) continue;
     // `if` errors only say "must match then"; the `then` errors say why.
     if (e.keyword === 'if') continue;
     const branches = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? errors.filter((s) => under(s, e) && sameSchema(e, s)) : [];

@@ -12,6 +12,7 @@ import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
+import { evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -138,6 +139,12 @@ export interface SchemaSetParts {
    * RegExp.
    */
   patternOf?: (source: string) => PatternTester | null;
+  /**
+   * Validity of any subschema, for counting evaluated properties as
+   * dt-validate's jsonschema does (evaluated-keys.ts); without it (the
+   * precompiled built-ins) Ajv's count stands.
+   */
+  evaluatedKeysHost?: EvaluatedKeysHost;
 }
 
 /** What a pattern needs to be: RegExp has it. */
@@ -186,6 +193,7 @@ export class SchemaSet {
   /** How this set's patterns are compiled (see SchemaSetParts.patternOf). */
   private readonly patternOf: (source: string) => PatternTester | null;
   private readonly presetTypes: TypeTableData | null;
+  private readonly evaluatedKeysHost: EvaluatedKeysHost | null;
   private dims = new Map<string, MatrixDim>();
   private readonly typesByName = new Map<string, readonly PropertyType[]>();
 
@@ -196,6 +204,7 @@ export class SchemaSet {
     this.selectors = parts.selectors;
     this.builtinSource = parts.builtinSource;
     this.presetTypes = parts.typeTables ?? null;
+    this.evaluatedKeysHost = parts.evaluatedKeysHost ?? null;
     this.patternOf = parts.patternOf ?? nativePattern;
     for (const e of parts.documented) this.indexCompatibles(e);
   }
@@ -317,8 +326,33 @@ export class SchemaSet {
     }
     // Each call hands back fresh error objects: tagged in place rather than copied.
     const errors = (v.errors ?? []) as RawError[];
+    if (binding.fixed['unevaluatedProperties'] === false && this.evaluatedKeysHost && isObject(node)) {
+      errors.push(...this.unevaluatedAsJsonschema(node as Record<string, unknown>, binding, errors));
+    }
     for (const err of errors) err.schemaId = binding.id;
     return withoutDisabledRequired(errors, isDisabledNode(node));
+  }
+
+  /**
+   * The properties dt-validate also calls unevaluated on a node that failed
+   * its binding (evaluated-keys.ts), that Ajv's errors do not already name.
+   */
+  private unevaluatedAsJsonschema(node: Record<string, unknown>, binding: SchemaEntry, errors: readonly RawError[]): RawError[] {
+    const named = new Set(errors.filter((e) => e.keyword === 'unevaluatedProperties' && e.instancePath === '').map((e) => String(e.params['unevaluatedProperty'])));
+    const evaluated = evaluatedKeys({ id: binding.id.replace(/#$/, ''), pointer: '' }, node, this.evaluatedKeysHost!);
+    const out: RawError[] = [];
+    for (const name of Object.keys(node)) {
+      if (evaluated.has(name) || named.has(name)) continue;
+      out.push({
+        keyword: 'unevaluatedProperties',
+        instancePath: '',
+        schemaPath: '#/unevaluatedProperties',
+        params: { unevaluatedProperty: name },
+        message: 'must NOT have unevaluated properties',
+        schemaId: binding.id,
+      });
+    }
+    return out;
   }
 
   /** Validate a node against every core schema whose select matches it. */
@@ -428,6 +462,9 @@ export class SchemaSet {
     const patternMap = new Map<string, PropertyType[]>();
     const add = (map: Map<string, PropertyType[]>, name: string, type: PropertyType): void => {
       const list = map.get(name) ?? [];
+      // A second shaped type (a matrix, a phandle-array) only widens the shape dt-schema keeps for the first.
+      const shaped = (t: PropertyType) => t === 'phandle-array' || t.endsWith('-matrix');
+      if (shaped(type) && list.some(shaped)) return;
       // Keep the loosest form: 'uint32-array' subsumes 'uint32'.
       if (list.some((t) => t.startsWith(type))) return;
       const kept = list.filter((t) => !type.startsWith(t));
@@ -457,10 +494,11 @@ export class SchemaSet {
       const type = typeOf(name, sub as JsonObject);
       if (!type) return;
       add(isPattern ? patternMap : exact, name, type);
-      if (!isPattern && (type === 'phandle-array' || type.endsWith('-matrix')) && !this.dims.has(name)) {
-        const outer = arrayRange(sub as never);
-        const inner = arrayRange((sub.items ?? {}) as never);
-        if (outer[1] !== 0 || inner[1] !== 0) this.dims.set(name, [outer, inner]);
+      if (!isPattern && (type === 'phandle-array' || type.endsWith('-matrix'))) {
+        const dim: MatrixDim = [arrayRange(sub as never), arrayRange((sub.items ?? {}) as never)];
+        const known = this.dims.get(name);
+        // Every schema's shape counts, merged as dt-schema merges them (the widest bounds).
+        this.dims.set(name, known ? mergeDims(known, dim) : dim);
       }
     };
     const visitNode = (schema: JsonObject): void => {
@@ -486,6 +524,17 @@ export class SchemaSet {
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** dt-schema's merge of two declared shapes: per dimension, the one that says something, or the bounds of both. */
+function mergeDims(a: MatrixDim, b: MatrixDim): MatrixDim {
+  const one = (x: [number, number], y: [number, number]): [number, number] => {
+    if (x[0] === 0 && x[1] === 0) return y;
+    if (y[0] === 0 && y[1] === 0) return x;
+    return [Math.min(x[0], x[1], y[0], y[1]), Math.max(x[0], x[1], y[0], y[1])];
+  };
+  if (a[0][0] === b[0][0] && a[0][1] === b[0][1] && a[1][0] === b[1][0] && a[1][1] === b[1][1]) return a;
+  return [one(a[0], b[0]), one(a[1], b[1])];
 }
 
 /** A pattern as messages quote it: whole when short (a hostile one may be megabytes). */

@@ -1,0 +1,114 @@
+/**
+ * Which properties of a node count as evaluated for `unevaluatedProperties`,
+ * the way dt-validate's jsonschema (4.10) counts them. Ajv counts every
+ * property a subschema looked at; jsonschema counts only what passed:
+ * - a `properties` entry counts when the value is valid against it;
+ * - an allOf/anyOf/oneOf branch counts only when the node is valid against
+ *   the whole branch (so one bad value in a common schema pulled in by
+ *   `allOf: [$ref]` makes all that schema's properties unevaluated);
+ * - `if` counts with `then` when the node passes `if`, else `else` counts;
+ * - a `$ref` is followed whether or not it passed; a `patternProperties`
+ *   name counts whenever it matches; `additionalProperties: true` (or
+ *   `unevaluatedProperties: true`) counts everything.
+ * So where a node fails its binding, dt-validate also lists as unexpected
+ * the properties that failed (and those of every failed branch). Made with
+ * the subschemas' own validators, only for nodes that failed.
+ */
+import { isObject } from './json-pointer.js';
+
+/** Where a subschema is: its schema's `$id` (no '#') and a JSON pointer into it. */
+export interface SchemaPlace {
+  id: string;
+  pointer: string;
+}
+
+export interface EvaluatedKeysHost {
+  /** The schema with this `$id` (no '#'), as compiled (fixed up). */
+  schema(id: string): unknown;
+  /** Whether `data` is valid against the subschema at `place`; null when it cannot be told. */
+  isValid(place: SchemaPlace, data: unknown): boolean | null;
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function at(schema: unknown, pointer: string): unknown {
+  let cur = schema;
+  for (const part of pointer.split('/').slice(1)) {
+    if (!isObject(cur) && !Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+/** A `$ref` taken from a schema with `$id` base: the place it names, or null when it names nothing loaded. */
+function resolveRef(ref: string, base: string, host: EvaluatedKeysHost): SchemaPlace | null {
+  let url: URL;
+  try {
+    url = new URL(ref, base);
+  } catch {
+    return null;
+  }
+  const pointer = decodeURIComponent(url.hash.replace(/^#/, ''));
+  url.hash = '';
+  const id = url.href;
+  if (host.schema(id) === undefined) return null;
+  return { id, pointer };
+}
+
+/** The node's property names jsonschema counts as evaluated by the subschema at `place`. */
+export function evaluatedKeys(place: SchemaPlace, node: Record<string, unknown>, host: EvaluatedKeysHost, depth = 0): Set<string> {
+  const out = new Set<string>();
+  const schema = at(host.schema(place.id), place.pointer);
+  if (!isObject(schema) || depth > 32) return out;
+  const s = schema as Record<string, unknown>;
+  const sub = (...parts: (string | number)[]): SchemaPlace => ({ id: place.id, pointer: `${place.pointer}/${parts.map((p) => escapePointer(String(p))).join('/')}` });
+  const add = (keys: Iterable<string>) => {
+    for (const k of keys) out.add(k);
+  };
+  if (typeof s['$ref'] === 'string') {
+    const target = resolveRef(s['$ref'], place.id, host);
+    if (target) add(evaluatedKeys(target, node, host, depth + 1));
+  }
+  for (const keyword of ['properties', 'additionalProperties', 'unevaluatedProperties']) {
+    const v = s[keyword];
+    if (v === true) add(Object.keys(node));
+    else if (keyword === 'properties' && isObject(v)) {
+      for (const name of Object.keys(v)) {
+        if (name in node && host.isValid(sub(keyword, name), node[name]) !== false) out.add(name);
+      }
+    }
+  }
+  const patterns = s['patternProperties'];
+  if (isObject(patterns)) {
+    const tests = Object.keys(patterns).map((p) => {
+      try {
+        return new RegExp(p, 'u');
+      } catch {
+        return null;
+      }
+    });
+    for (const name of Object.keys(node)) if (tests.some((re) => re?.test(name))) out.add(name);
+  }
+  const dependent = s['dependentSchemas'];
+  if (isObject(dependent)) {
+    for (const name of Object.keys(dependent)) if (name in node) add(evaluatedKeys(sub('dependentSchemas', name), node, host, depth + 1));
+  }
+  for (const keyword of ['allOf', 'oneOf', 'anyOf']) {
+    const list = s[keyword];
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      if (host.isValid(sub(keyword, i), node) !== false) add(evaluatedKeys(sub(keyword, i), node, host, depth + 1));
+    }
+  }
+  if ('if' in s) {
+    if (host.isValid(sub('if'), node) !== false) {
+      add(evaluatedKeys(sub('if'), node, host, depth + 1));
+      if ('then' in s) add(evaluatedKeys(sub('then'), node, host, depth + 1));
+    } else if ('else' in s) {
+      add(evaluatedKeys(sub('else'), node, host, depth + 1));
+    }
+  }
+  return out;
+}

@@ -346,6 +346,8 @@ class SchemaCompiler {
   private added = false;
   private trustedMemo: Set<string> | null = null;
   private engineMemo: AjvRegExpEngine | null = null;
+  /** Made from the cache's index (a warm run): nothing added to Ajv yet. */
+  private restored = false;
   /** The property-type tables, when the cache kept them for these entries. */
   private typeTables: TypeTableData | null = null;
 
@@ -377,11 +379,12 @@ class SchemaCompiler {
       builtinSource: this.builtinSource,
       ...(this.typeTables ? { typeTables: this.typeTables } : {}),
       patternOf: (source) => patternTester(source, trusted),
+      // Ajv with every schema in: a warm cache's run adds them only when a node gets here.
       evaluatedKeysHost: {
-        schema: (id) => this.ajv.getSchema(id)?.schema,
+        schema: (id) => this.withAll().getSchema(id)?.schema,
         isValid: (place, data) => {
           try {
-            const v = this.ajv.getSchema(`${place.id}#${place.pointer.split('/').map(encodeURIComponent).join('/')}`);
+            const v = this.withAll().getSchema(`${place.id}#${place.pointer.split('/').map(encodeURIComponent).join('/')}`);
             return v ? v(data) === true : null;
           } catch {
             return null;
@@ -389,6 +392,15 @@ class SchemaCompiler {
         },
       },
     });
+  }
+
+  /**
+   * The Ajv instance as the run that made the cache had it: every entry
+   * added (prepareLazy's doing), unless they all came precompiled.
+   */
+  private withAll(): Ajv2019 {
+    if (this.restored && !this.entries.every((e) => this.precompiled.has(e.id))) this.addAll(false);
+    return this.ajv;
   }
 
   /** The built-in schemas' patterns: reviewed, so matched with RegExp wherever they appear. */
@@ -794,6 +806,7 @@ class SchemaCompiler {
     }
     for (const e of this.entries) if (!e.core && !this.barred.has(e.id)) this.documented.push(e);
     this.typeTables = index.types;
+    this.restored = true;
     return true;
   }
 

@@ -381,10 +381,10 @@ class SchemaCompiler {
       patternOf: (source) => patternTester(source, trusted),
       // Ajv with every schema in: a warm cache's run adds them only when a node gets here.
       evaluatedKeysHost: {
-        schema: (id) => this.withAll().getSchema(id)?.schema,
+        schema: (id) => this.withAll(id).getSchema(id)?.schema,
         isValid: (place, data) => {
           try {
-            const v = this.withAll().getSchema(`${place.id}#${place.pointer.split('/').map(encodeURIComponent).join('/')}`);
+            const v = this.withAll(place.id).getSchema(`${place.id}#${place.pointer.split('/').map(encodeURIComponent).join('/')}`);
             return v ? v(data) === true : null;
           } catch {
             return null;
@@ -398,9 +398,62 @@ class SchemaCompiler {
    * The Ajv instance as the run that made the cache had it: every entry
    * added (prepareLazy's doing), unless they all came precompiled.
    */
-  private withAll(): Ajv2019 {
-    if (this.restored && !this.entries.every((e) => this.precompiled.has(e.id))) this.addAll(false);
+  private withAll(id: string): Ajv2019 {
+    if (this.restored && !this.added && !this.entries.every((e) => this.precompiled.has(e.id)) && !this.addReachable(id)) this.addAll(false);
     return this.ajv;
+  }
+
+  /** Entries a warm run has added to Ajv so far (addReachable). */
+  private readonly addedOnes = new Set<CompiledEntry>();
+
+  /**
+   * A warm run's way to what addAll gives, for one schema: it and every
+   * entry its `$ref`s reach (resolved against each one's `$id`) added to
+   * Ajv, not all of them; false, and the caller adds all, when a `$ref` is
+   * one this walk cannot follow for sure (below a nested `$id`, or naming no
+   * entry): Ajv may know better.
+   */
+  private addReachable(id: string): boolean {
+    const start = this.byId.get(idKey(id));
+    if (!start) return false;
+    const todo: CompiledEntry[] = [start];
+    const found = new Set<CompiledEntry>([start]);
+    while (todo.length > 0) {
+      const e = todo.pop()!;
+      const values: unknown[] = [e.fixed];
+      while (values.length > 0) {
+        const v = values.pop();
+        if (Array.isArray(v)) values.push(...v);
+        else if (isObject(v)) {
+          if (v !== e.fixed && typeof v.$id === 'string') return false;
+          const ref = v.$ref;
+          if (typeof ref === 'string' && !ref.startsWith('#')) {
+            let target: CompiledEntry | undefined;
+            try {
+              target = this.byId.get(idKey(new URL(ref, e.id).href.split('#')[0]!));
+            } catch {
+              return false;
+            }
+            if (!target) return false;
+            if (!found.has(target)) {
+              found.add(target);
+              todo.push(target);
+            }
+          }
+          for (const x of Object.values(v)) values.push(x);
+        }
+      }
+    }
+    for (const e of found) {
+      if (this.addedOnes.has(e)) continue;
+      this.addedOnes.add(e);
+      try {
+        this.ajv.addSchema(forAjv(e.fixed), e.id);
+      } catch {
+        // Refused on the cold run too (its problem said then, from the index now).
+      }
+    }
+    return true;
   }
 
   /** The built-in schemas' patterns: reviewed, so matched with RegExp wherever they appear. */

@@ -40,6 +40,7 @@ import { preprocess } from '../src/cpp/index.js';
 import { bytesToLatin1, nodeFileHost } from '../src/source/host.js';
 import { writeLargeBoard, writeSmallBoards } from './bench-inputs.js';
 import { readManifest } from './manifest.js';
+import { benchKernel } from './bench-kernel.js';
 
 const root = resolve(new URL('../..', import.meta.url).pathname);
 const bin = join(root, 'bin', 'vmgenid-lint.js');
@@ -289,6 +290,7 @@ function profile(large: string, work: string): void {
 }
 
 const USAGE = `usage: npm run bench -- [--rounds N] [--corpus DIR] [--profile] [--keep] [--no-extra-ca-certs]
+       npm run bench -- --kernel DIR [--sample N]
 
 Times vmgenid-lint next to dtc and dt-validate (each skipped with a message when missing) on a small
 board, 200 small boards, a large board and, when ../shared/corpus is present, the real boards; prints
@@ -297,7 +299,10 @@ medians, ratios and whether each target holds.
   --corpus DIR          the conformance corpus (default ../shared/corpus; skipped when absent)
   --profile             also profile --all on the large board and print where the time goes
   --keep                leave the work folder
-  --no-extra-ca-certs   run every command without NODE_EXTRA_CA_CERTS`;
+  --no-extra-ca-certs   run every command without NODE_EXTRA_CA_CERTS
+  --kernel DIR          instead: a kernel corpus (scripts/fetch-kernel-corpus.sh DIR --reference): every arm64
+                        board in one call, cold and warm cache, against the kernel's per-board flow (cpp + dtc +
+                        dt-validate, timed on --sample N boards, default 6, and scaled) and dt-mk-schema`;
 
 function main(): void {
   const args = process.argv.slice(2);
@@ -310,6 +315,11 @@ function main(): void {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
+  const kernel = value('--kernel');
+  if (kernel !== undefined) {
+    benchKernel(resolve(kernel), bin, { sample: Number(value('--sample') ?? 6) });
+    return;
+  }
   const rounds = Number(value('--rounds') ?? process.env.BENCH_ROUNDS ?? 7);
   const corpus = resolve(value('--corpus') ?? join(root, '../shared/corpus'));
   const work = mkdtempSync(join(tmpdir(), 'vmgenid-bench-'));

@@ -81,3 +81,16 @@ test('messages keep Ajv locations for --verbose', () => {
   assert.equal(m!.schemaPath, '#/properties/reg/maxItems');
   assert.equal(m!.property, 'reg');
 });
+
+test('a failed anyOf whose branches are $refs is one finding that says why, as jsonschema reports it', async () => {
+  const { compileSchemas } = await import('../src/schema/compile.js');
+  const { nodeSchemaHost } = await import('../src/schema/host.js');
+  const { nodeFileHost } = await import('../src/source/host.js');
+  const set = compileSchemas([], nodeSchemaHost(nodeFileHost));
+  const clock = set.get('http://devicetree.org/schemas/clock/clock.yaml#')!;
+  const messages = describeErrors(set.validate({ $nodename: ['cpu@0'], 'clock-frequency': ['fast'] }, clock));
+  assert.deepEqual(
+    messages.map((m) => `${m.property}: ${m.message}`),
+    ['clock-frequency: clock-frequency does not match any allowed form: clock-frequency entry 0: expected a list of cells, found a string'],
+  );
+});

@@ -29,14 +29,18 @@ export function describeErrors(errors: readonly AnyError[]): SchemaMessage[] {
     e !== c && e.schemaPath.startsWith(c.schemaPath + '/') && e.instancePath.startsWith(c.instancePath);
   // A failed `contains` is one finding, as jsonschema reports it: not one more per entry that missed.
   const contains = errors.filter((e) => e.keyword === 'contains');
+  const absorbed = absorbedByCombinators(errors);
   const out: SchemaMessage[] = [];
   const seen = new Set<string>();
   for (const e of errors) {
+    if (absorbed.inside.has(e)) continue;
     if (combinators.some((c) => under(e, c) && sameSchema(c, e))) continue;
     if (contains.some((c) => under(e, c) && sameSchema(c, e))) continue;
     // `if` errors only say "must match then"; the `then` errors say why.
     if (e.keyword === 'if') continue;
-    const branches = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? errors.filter((s) => under(s, e) && sameSchema(e, s)) : [];
+    let branches = e.keyword === 'anyOf' || e.keyword === 'oneOf' ? errors.filter((s) => under(s, e) && sameSchema(e, s)) : [];
+    // Branches reached through a $ref say why just the same.
+    if (branches.length === 0) branches = absorbed.reached.get(e) ?? [];
     const m = describeError(e, branches);
     // The same words about another property, or from another schema, are another finding (dt-validate lists each).
     const key = `${m.check}\0${m.message}\0${m.property ?? ''}\0${m.schemaId ?? ''}`;
@@ -45,6 +49,35 @@ export function describeErrors(errors: readonly AnyError[]): SchemaMessage[] {
     out.push(m);
   }
   return out;
+}
+
+/**
+ * Errors a failed anyOf/oneOf's branches made through a `$ref` (a type from
+ * types.yaml, a nested combinator of another schema): Ajv reports them with
+ * the referenced schema's own paths, so they do not sit under the
+ * combinator's path, but they come just before it, about the same value.
+ * jsonschema reports the combinator alone (its branches are its context).
+ * A keyword beside the combinator in the same schema is its sibling, not a
+ * branch, and stays.
+ */
+function absorbedByCombinators(errors: readonly AnyError[]): { inside: Set<AnyError>; reached: Map<AnyError, AnyError[]> } {
+  const inside = new Set<AnyError>();
+  const reached = new Map<AnyError, AnyError[]>();
+  for (let i = 0; i < errors.length; i++) {
+    const c = errors[i]!;
+    if (c.keyword !== 'anyOf' && c.keyword !== 'oneOf') continue;
+    const parent = c.schemaPath.slice(0, c.schemaPath.lastIndexOf('/'));
+    const mine: AnyError[] = [];
+    for (let j = i - 1; j >= 0; j--) {
+      const e = errors[j]!;
+      if (!sameSchema(c, e) || !(e.instancePath === c.instancePath || e.instancePath.startsWith(`${c.instancePath}/`))) break;
+      if (e.schemaPath.startsWith(`${parent}/`) && !e.schemaPath.startsWith(`${c.schemaPath}/`)) continue;
+      inside.add(e);
+      if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') mine.unshift(e);
+    }
+    reached.set(c, mine);
+  }
+  return { inside, reached };
 }
 
 function sameSchema(a: AnyError, b: AnyError): boolean {

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench -- --kernel DIR`: vmgenid-lint at kernel scale next to the
+ * kernel's own flow, on a corpus made by scripts/fetch-kernel-corpus.sh DIR
+ * --reference (the processed schema of dt-mk-schema is made there, once).
+ *
+ * The kernel's `make dtbs_check` runs dt-mk-schema once, then for each board
+ * cpp, dtc and dt-validate. dt-validate takes ~10 s a board, so the flow is
+ * timed on a sample of boards spread over the vendors (--sample N, default
+ * 6) and scaled to all of them, and the report says so. Ours lints every
+ * board in one call with every binding: cold (an empty cache folder) and
+ * warm. One board: ours warm against dt-validate alone with the processed
+ * schema; ours cold against dt-mk-schema alone. Each command runs once
+ * (minutes each); peak memory by GNU time.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+interface Run {
+  ms: number;
+  mib: number | null;
+}
+
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+/** Run a shell command line once: wall time, peak memory (of the largest process GNU time saw). */
+function timeShell(line: string, env: NodeJS.ProcessEnv = process.env): Run {
+  const t = performance.now();
+  const r = GNU_TIME
+    ? spawnSync(GNU_TIME, ['-f', 'PEAK %M', 'sh', '-c', line], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 1 << 28 })
+    : spawnSync('sh', ['-c', line], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 1 << 28 });
+  const ms = performance.now() - t;
+  if (r.status === null || r.status > 1) throw new Error(`${line.slice(0, 200)}… failed (${r.status ?? r.signal}): ${r.stderr?.toString().slice(-400)}`);
+  const m = /PEAK (\d+)\s*$/.exec(r.stderr?.toString() ?? '');
+  return { ms, mib: m ? Number(m[1]) / 1024 : null };
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function boardsBelow(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.dts')) out.push(relative(root, join(dir, e.name)));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+/** n boards spread evenly over the sorted list (so over the vendors' folders). */
+function spread(boards: readonly string[], n: number): string[] {
+  const k = Math.min(n, boards.length);
+  return Array.from({ length: k }, (_, i) => boards[Math.floor((i * boards.length) / k)]!);
+}
+
+function fmt(ms: number): string {
+  return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
+}
+
+function mib(r: Run): string {
+  return r.mib === null ? 'n/a' : `${r.mib.toFixed(0)} MiB`;
+}
+
+export function benchKernel(dir: string, bin: string, options: { sample: number }): void {
+  const src = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
+    .map((e) => join(dir, e.name))
+    .sort()
+    .pop();
+  const processed = join(dir, 'ref', 'processed.json');
+  if (!src || !existsSync(processed)) {
+    console.log(`\n(kernel corpus not found at ${dir}: make it with scripts/fetch-kernel-corpus.sh ${dir} --reference; skipped)`);
+    return;
+  }
+  for (const tool of ['cpp', 'dtc', 'dt-validate', 'dt-mk-schema']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      console.log(`\n(${tool} not installed: the kernel comparison is skipped)`);
+      return;
+    }
+  }
+  const dts = join(src, 'arch', 'arm64', 'boot', 'dts');
+  const prefixes = join(src, 'scripts', 'dtc', 'include-prefixes');
+  const bindings = join(src, 'Documentation', 'devicetree', 'bindings');
+  const boards = boardsBelow(dts);
+  const sample = spread(boards, options.sample);
+  const work = mkdtempSync(join(tmpdir(), 'vmgenid-bench-kernel-'));
+  const node = process.execPath;
+  try {
+    const cacheEnv = { ...process.env, XDG_CACHE_HOME: join(work, 'cache') };
+    const ours = (inputs: string) => `${quote(node)} ${quote(bin)} --no-config --kernel ${quote(src)} -f json ${inputs} > /dev/null`;
+    console.log(`\n## Linux kernel (${src}): ${boards.length} arm64 boards, ${bindings}\n`);
+
+    // The kernel's flow, per board, on the sample.
+    const perBoard: number[] = [];
+    for (const board of sample) {
+      const input = join(dts, board);
+      const dtb = join(work, 'board.dtb');
+      const line =
+        `cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I ${quote(prefixes)} ${quote(input)} 2>/dev/null` +
+        ` | dtc -q -I dts -O dtb -b 0 -i ${quote(join(input, '..'))} -i ${quote(prefixes)} -o ${quote(dtb)} - 2>/dev/null` +
+        ` && dt-validate -p ${quote(processed)} ${quote(dtb)} 2>/dev/null`;
+      const r = timeShell(line);
+      perBoard.push(r.ms);
+      console.log(`  kernel flow, ${board}: ${fmt(r.ms)}`);
+    }
+    const mk = timeShell(`dt-mk-schema -j ${quote(bindings)} > /dev/null 2>&1`);
+    const average = perBoard.reduce((a, b) => a + b, 0) / perBoard.length;
+    const flow = mk.ms + average * boards.length;
+
+    // Ours: every board in one call, cold then warm; one board cold and warm.
+    const one = join(dts, sample[0]!);
+    const oneDtb = join(work, 'one.dtb');
+    timeShell(
+      `cpp -nostdinc -undef -D__DTS__ -x assembler-with-cpp -I ${quote(prefixes)} ${quote(one)} 2>/dev/null | dtc -q -I dts -O dtb -b 0 -i ${quote(join(one, '..'))} -i ${quote(prefixes)} -o ${quote(oneDtb)} - 2>/dev/null`,
+    );
+    const dtValidateOne = timeShell(`dt-validate -p ${quote(processed)} ${quote(oneDtb)} 2>/dev/null`);
+    const oneCold = timeShell(ours(quote(one)), cacheEnv);
+    const oneWarm = timeShell(ours(quote(one)), cacheEnv);
+    rmSync(join(work, 'cache'), { recursive: true, force: true });
+    const allCold = timeShell(ours(quote(dts)), cacheEnv);
+    const allWarm = timeShell(ours(quote(dts)), cacheEnv);
+
+    console.log('\n| command | wall | peak memory |');
+    console.log('|---|---:|---:|');
+    console.log(`| dt-mk-schema -j (once) | ${fmt(mk.ms)} | ${mib(mk)} |`);
+    console.log(`| cpp + dtc + dt-validate, one board (mean of ${sample.length}) | ${fmt(average)} | |`);
+    console.log(`| the kernel's flow for all ${boards.length} boards (dt-mk-schema + ${boards.length} × the mean, scaled from the sample) | ${fmt(flow)} | |`);
+    console.log(`| dt-validate -p processed.json, one board (${sample[0]}) | ${fmt(dtValidateOne.ms)} | ${mib(dtValidateOne)} |`);
+    console.log(`| vmgenid-lint --kernel, one board, cold cache | ${fmt(oneCold.ms)} | ${mib(oneCold)} |`);
+    console.log(`| vmgenid-lint --kernel, one board, warm cache | ${fmt(oneWarm.ms)} | ${mib(oneWarm)} |`);
+    console.log(`| vmgenid-lint --kernel, all ${boards.length} boards in one call, cold cache | ${fmt(allCold.ms)} | ${mib(allCold)} |`);
+    console.log(`| vmgenid-lint --kernel, all ${boards.length} boards in one call, warm cache | ${fmt(allWarm.ms)} | ${mib(allWarm)} |`);
+
+    const check = (what: string, met: boolean, detail: string) => console.log(`- ${met ? '✓' : '✗'} ${what}: ${detail}`);
+    console.log('\n### Kernel targets\n');
+    check(
+      `all ${boards.length} boards, one call (cold) vs the kernel's flow (scaled from ${sample.length} boards)`,
+      flow / allCold.ms >= 50,
+      `${(flow / allCold.ms).toFixed(1)}× faster (target ≥ 50×); warm ${(flow / allWarm.ms).toFixed(1)}×`,
+    );
+    check('all boards, peak memory', (allCold.mib ?? 0) < 2048, `${mib(allCold)} cold, ${mib(allWarm)} warm (target < 2 GiB)`);
+    check('one board, warm cache vs dt-validate with a processed schema', dtValidateOne.ms / oneWarm.ms >= 5, `${(dtValidateOne.ms / oneWarm.ms).toFixed(1)}× faster (target ≥ 5×)`);
+    check('one board, cold cache vs dt-mk-schema alone', oneCold.ms <= mk.ms, `${fmt(oneCold.ms)} against ${fmt(mk.ms)} (target: no slower)`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { compileSchemas } from '../src/schema/compile.js';
+import { compileLoaded, compileSchemas } from '../src/schema/compile.js';
 import { fixupBinding } from '../src/schema/fixups.js';
 import { nodeSchemaHost } from '../src/schema/host.js';
 import { parseBinding } from '../src/schema/load.js';
@@ -150,4 +150,32 @@ test('check-binding stays strict: a YAML error in the checked binding is an erro
   const r = await runCli(['check-binding', 'test/fixtures/load-parity/folder/acme/acme,broken.yaml']);
   assert.equal(r.code, 2);
   assert.match(r.stdout.toString(), /error: YAML syntax error/);
+});
+
+test('a $ref to a whole schema with a trailing slash names that schema, as jsonschema resolves it', () => {
+  const head = (id: string) => `%YAML 1.2
+---
+$id: http://devicetree.org/schemas/panel/${id}.yaml#
+$schema: http://devicetree.org/meta-schemas/core.yaml#
+title: ${id}
+maintainers:
+  - Test Author <test@example.org>
+`;
+  const lvds = `${head('lvds')}
+properties:
+  data-mapping: true
+additionalProperties: true
+`;
+  const panel = `${head('panel')}
+allOf:
+  - $ref: /schemas/panel/lvds.yaml/#
+properties:
+  compatible:
+    const: acme,panel
+unevaluatedProperties: false
+`;
+  const set = compileLoaded([parseBinding('/b/panel/lvds.yaml', lvds), parseBinding('/b/panel/panel.yaml', panel)], nodeSchemaHost(nodeFileHost));
+  assert.deepEqual(set.diagnostics.filter((d) => d.check === 'schema_ref'), []);
+  const binding = set.get('http://devicetree.org/schemas/panel/panel.yaml#')!;
+  assert.deepEqual(set.validate({ $nodename: ['panel'], compatible: ['acme,panel'], 'data-mapping': ['vesa-24'] }, binding), []);
 });

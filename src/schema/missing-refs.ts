@@ -6,7 +6,6 @@
  * dt-mk-schema says nothing about it; we say it once per binding, at load.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
-import { shownName } from '../source/quote.js';
 import { isObject, splitPointer } from './json-pointer.js';
 import type { LoadedBinding } from './load.js';
 
@@ -94,7 +93,7 @@ export function falsifyMissingRefs(entries: readonly RefEntry[], severity: 'warn
     out.push({
       severity,
       check: 'schema_ref',
-      message: `${shownName(e.path)}:${pos.line}:${pos.col}: $ref '${missing[0]!.written}': ${whys.join('; ')}; ${count} as the false schema, as in dt-validate (every node they apply to fails)`,
+      message: `$ref '${missing[0]!.written}': ${whys.join('; ')}; ${count} as the false schema, as in dt-validate (every node they apply to fails)`,
       span: { file: e.path, line: pos.line, col: pos.col, endLine: pos.line, endCol: pos.col + 1 },
     });
   }

@@ -12,6 +12,9 @@
  * - `$ref` fragments without a leading slash (`types.yaml#definitions/string`):
  *   Python's resolver strips leading slashes from the fragment, so the two
  *   spellings name the same place.
+ * - A `$ref` to a whole schema whose path ends in '/' (`/schemas/display/lvds.yaml/#`):
+ *   jsonschema strips trailing slashes from the URL it resolves when the
+ *   fragment is empty, so it names `lvds.yaml` (six Linux 6.1 panels).
  * - `deprecated` that is not a boolean (`deprecated: yes`, a string once
  *   read): an annotation to jsonschema, never checked; read as `true`.
  * - A property (in `properties`/`patternProperties`) whose schema is not a
@@ -159,9 +162,13 @@ export function normalizeForAjv<T>(schema: T): { schema: T; rewrites: Rewrite[] 
         }
       } else if (k === '$ref' && typeof x === 'string') {
         const m = /^([^#]*)#(?!\/)(.+)$/.exec(x);
+        const slash = /^([^#]*[^/#])\/+#?$/.exec(x);
         if (m) {
           v[k] = `${m[1]}#/${m[2]}`;
           rewrites.push({ pointer: here, what: `$ref fragment without a leading '/' (${x})` });
+        } else if (slash) {
+          v[k] = `${slash[1]}#`;
+          rewrites.push({ pointer: here, what: `$ref path with a trailing '/' (${x}), which jsonschema strips` });
         }
       } else if (k === 'deprecated' && typeof x !== 'boolean' && !isObj(x)) {
         v[k] = true;

@@ -17,6 +17,7 @@ import { formatSarif, type SarifRule } from '../report/sarif.js';
 import { packageVersion } from './version.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
+import { cacheRoot } from '../schema/binding-cache.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
 import { includeFence, outsideFenceOf, readIncluded, regularFileHost } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
@@ -46,6 +47,8 @@ export interface LintCommandOptions extends SourceOptions {
   base?: string;
   /** `--config FILE` (a string), `--no-config` (false), or neither (found by walking up from each input). */
   config?: string | boolean;
+  /** `--no-cache` (false): compile the --schema bindings afresh, and keep nothing (schema/binding-cache.ts). */
+  cache?: boolean;
   /** `--kernel DIR`: a kernel source tree whose include folder and bindings the run uses, with --all. */
   kernel?: string;
 }
@@ -248,12 +251,16 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
   const reports: FileReport[] = [...problems];
   // One schema set per distinct list of bindings (the command line's and a configuration's), loaded once.
   const schemaSets = new Map<string, SchemaSet>();
+  // Bindings are compiled when a node first needs one (and kept in the cache folder): a problem compiling one is said after the inputs.
+  const schemaLoad = { override: opts.overrideSchema === true, lazy: true, cacheDir: opts.cache === false ? null : cacheRoot(io.env) };
+  const saidAtLoad = new Map<SchemaSet, number>();
   const schemasFor = async (paths: string[]): Promise<SchemaSet> => {
     const key = JSON.stringify(paths);
     let set = schemaSets.get(key);
     if (!set) {
-      set = await loadSchemaSet(paths, nodeSchemaHost(reads.wrap(regularFileHost)), { override: opts.overrideSchema === true });
+      set = await loadSchemaSet(paths, nodeSchemaHost(reads.wrap(regularFileHost)), schemaLoad);
       schemaSets.set(key, set);
+      saidAtLoad.set(set, set.diagnostics.length);
       if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
     }
     return set;
@@ -295,6 +302,8 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
   }
   // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
   for (const set of schemaSets.values()) {
+    const compiled = set.diagnostics.slice(saidAtLoad.get(set) ?? 0);
+    if (compiled.length > 0) reports.push({ file: '(schemas)', fatal: compiled.some((d) => d.severity === 'error'), diagnostics: compiled, configuration: true });
     if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
   }
   return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { sources, reads });

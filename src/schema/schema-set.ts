@@ -106,15 +106,26 @@ function check(v: Validator, data: unknown): boolean {
   return call(data, TOP_LEVEL_CALL);
 }
 
+/**
+ * The validators by id: a Map of them all, or (schema/compile.ts, lazily) a
+ * table that compiles each when first asked for.
+ */
+export interface ValidatorTable {
+  /** The validator; null (or undefined) when there is none. May compile it now. */
+  get(id: string): Validator | null | undefined;
+  /** Without compiling: false when the entry is known to have no validator. Absent: `get` is cheap. */
+  mayHave?(id: string): boolean;
+}
+
 /** What a SchemaSet is made of. */
 export interface SchemaSetParts {
   entries: SchemaEntry[];
   /** Problems met while loading and compiling. */
   diagnostics: Diagnostic[];
   /** Each entry's validator by id; null when it did not compile. */
-  validators: ReadonlyMap<string, Validator | null>;
+  validators: ValidatorTable;
   /** Each entry's select: compiled, or a constant verdict. */
-  selectors: ReadonlyMap<string, Validator | boolean>;
+  selectors: Pick<ReadonlyMap<string, Validator | boolean>, 'get'>;
   /** The bindings whose compatibles document a node, in the order they win. */
   documented: readonly SchemaEntry[];
   builtinSource: 'precompiled' | 'runtime' | 'none';
@@ -173,8 +184,8 @@ export class SchemaSet {
    * (dist/schemas), compiled now, or not loaded at all.
    */
   readonly builtinSource: 'precompiled' | 'runtime' | 'none';
-  private readonly validators: ReadonlyMap<string, Validator | null>;
-  private readonly selectors: ReadonlyMap<string, Validator | boolean>;
+  private readonly validators: ValidatorTable;
+  private readonly selectors: Pick<ReadonlyMap<string, Validator | boolean>, 'get'>;
   private readonly byCompatible = new Map<string, SchemaEntry>();
   private readonly byPattern: { re: PatternTester; entry: SchemaEntry }[] = [];
   private types: { exact: Map<string, PropertyType[]>; patterns: { source: string; re: PatternTester; types: PropertyType[] }[] } | null =
@@ -222,12 +233,23 @@ export class SchemaSet {
 
   /** The entry with this `$id` (with or without the trailing '#'). */
   get(id: string): SchemaEntry | undefined {
-    return this.entries.find((e) => sameId(e.id, id));
+    if (!this.byId) {
+      // Built on first use, first entry winning, as the scan it replaces did.
+      this.byId = new Map();
+      for (const e of this.entries) {
+        const k = e.id.replace(/#$/, '');
+        if (!this.byId.has(k)) this.byId.set(k, e);
+      }
+    }
+    return this.byId.get(id.replace(/#$/, ''));
   }
+
+  private byId: Map<string, SchemaEntry> | undefined;
 
   /** Non-core bindings. */
   bindings(): SchemaEntry[] {
-    return this.entries.filter((e) => !e.core && this.validators.get(e.id));
+    // A lazy table is asked without compiling: a binding that turns out not to compile validates nothing.
+    return this.entries.filter((e) => !e.core && (this.validators.mayHave ? this.validators.mayHave(e.id) : this.validators.get(e.id)));
   }
 
   /**
@@ -443,7 +465,13 @@ export class SchemaSet {
       const preset = this.presetTypes;
       try {
         for (const [name, dim] of preset.dims) this.dims.set(name, dim);
-        this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: new RegExp(source, 'u'), types })) };
+        // Compiled as this set compiles patterns (a user's with RE2); one that does not compile means damage, as RegExp's throwing did.
+        const compile = (source: string): PatternTester => {
+          const re = this.patternOf(source);
+          if (!re) throw new SyntaxError(`not a pattern: ${source}`);
+          return re;
+        };
+        this.types = { exact: new Map(preset.exact), patterns: preset.patterns.map(([source, types]) => ({ source, re: compile(source), types })) };
         return this.types;
       } catch {
         // A damaged manifest (the build wrote well-formed tables): worked out from the schemas below instead.

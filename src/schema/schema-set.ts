@@ -342,34 +342,42 @@ export class SchemaSet {
    */
   private unevaluatedAsJsonschema(node: Record<string, unknown>, binding: SchemaEntry, errors: RawError[]): RawError[] {
     const host = this.evaluatedKeysHost!;
-    const id = binding.id.replace(/#$/, '');
-    const schema = host.schema(id);
-    const places = new Map<string, string>();
-    if (binding.fixed['unevaluatedProperties'] === false) places.set('', '');
+    const bindingId = binding.id.replace(/#$/, '');
+    // Each place: where in the node, and which subschema closes it there.
+    const places = new Map<string, { instancePath: string; id: string; pointer: string }>();
+    const addPlace = (instancePath: string, id: string, pointer: string) => places.set(`${instancePath}\0${id}\0${pointer}`, { instancePath, id, pointer });
+    if (binding.fixed['unevaluatedProperties'] === false) addPlace('', bindingId, '');
     for (const e of errors) {
-      if (e.keyword !== 'unevaluatedProperties' || !e.schemaPath.startsWith('#/') || places.has(e.instancePath)) continue;
+      if (e.keyword !== 'unevaluatedProperties') continue;
+      const parent = e.parentSchema as Record<string, unknown> | undefined;
+      if (isObject(parent) && typeof parent['$id'] === 'string') {
+        // The root of a schema (the binding's, or one reached by $ref) closes the node.
+        addPlace(e.instancePath, parent['$id'].replace(/#$/, ''), '');
+        continue;
+      }
+      if (!e.schemaPath.startsWith('#/')) continue;
       const pointer = e.schemaPath
         .slice(1, -'/unevaluatedProperties'.length)
         .split('/')
         .map((part) => decodeURIComponent(part))
         .join('/');
-      // A path of a schema reached by $ref reads as one of the binding's: taken only when the binding has that place.
-      const there = at(schema, pointer);
-      if (isObject(there) && (there as Record<string, unknown>)['unevaluatedProperties'] === false) places.set(e.instancePath, pointer);
+      // A path of a schema reached by $ref reads as one of the binding's: taken only when the binding has that very subschema there.
+      if (samePlace(parent, at(host.schema(bindingId), pointer))) addPlace(e.instancePath, bindingId, pointer);
     }
     if (places.size === 0) return errors;
     let out = errors;
-    for (const [instancePath, pointer] of places) {
+    for (const { instancePath, id, pointer } of places.values()) {
       const instance = at(node, instancePath);
-      if (!isObject(instance)) continue;
+      const here = at(host.schema(id), pointer);
+      if (!isObject(instance) || !isObject(here)) continue;
       const evaluated = evaluatedKeys({ id, pointer }, instance as Record<string, unknown>, host);
-      const schemaPath = `#${pointer.split('/').map((part) => encodeURIComponent(part)).join('/')}/unevaluatedProperties`;
-      const mine = (e: RawError) => e.keyword === 'unevaluatedProperties' && e.instancePath === instancePath;
+      const mine = (e: RawError) => e.keyword === 'unevaluatedProperties' && e.instancePath === instancePath && samePlace(e.parentSchema, here);
       const named = new Set(out.filter(mine).map((e) => String(e.params['unevaluatedProperty'])));
       out = out.filter((e) => !mine(e) || !evaluated.has(String(e.params['unevaluatedProperty'])));
+      const schemaPath = id === bindingId ? `#${pointer.split('/').map((part) => encodeURIComponent(part)).join('/')}/unevaluatedProperties` : `${id}#/unevaluatedProperties`;
       for (const name of Object.keys(instance as object)) {
         if (evaluated.has(name) || named.has(name)) continue;
-        out.push({ keyword: 'unevaluatedProperties', instancePath, schemaPath, params: { unevaluatedProperty: name }, message: 'must NOT have unevaluated properties', schemaId: binding.id });
+        out.push({ keyword: 'unevaluatedProperties', instancePath, schemaPath, params: { unevaluatedProperty: name }, message: 'must NOT have unevaluated properties', schemaId: binding.id, parentSchema: here });
       }
     }
     return out;
@@ -544,6 +552,12 @@ export class SchemaSet {
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** Whether an error's parent schema (Ajv's verbose errors carry it) is the subschema at a place: the same object, or the same JSON. */
+function samePlace(parentSchema: unknown, here: unknown): boolean {
+  if (parentSchema === undefined || here === undefined) return false;
+  return parentSchema === here || JSON.stringify(parentSchema) === JSON.stringify(here);
 }
 
 /** dt-schema's merge of two declared shapes: per dimension, the one that says something, or the bounds of both. */

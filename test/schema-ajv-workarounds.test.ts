@@ -8,6 +8,7 @@ import { compileLoaded } from '../src/schema/compile.js';
 import { nodeSchemaHost } from '../src/schema/host.js';
 import { parseBinding } from '../src/schema/load.js';
 import { nodeFileHost } from '../src/source/host.js';
+import { describeErrors } from '../src/schema/messages.js';
 
 const head = (id: string) => `%YAML 1.2
 ---
@@ -97,4 +98,44 @@ test('as dt-validate counts: a value that fails makes its property unevaluated, 
   assert.deepEqual(unexpected({ $nodename: ['led'], compatible: ['acme,led'], label: ['x'], 'default-state': ['blink'], 'linux,default-trigger': ['timer'] }), ['default-state', 'label']);
   // A valid node has nothing unevaluated.
   assert.deepEqual(unexpected({ $nodename: ['led'], compatible: ['acme,led'], label: ['x'], 'default-state': ['on'], 'linux,default-trigger': ['timer'] }), []);
+});
+
+// The shape of Linux's rockchip,dwc3 binding: a closed schema pulled in by $ref, the binding closed again.
+const dwc = `${head('dwc')}
+properties:
+  compatible:
+    contains:
+      const: acme,dwc
+  reg:
+    maxItems: 1
+required: [reg]
+unevaluatedProperties: false
+`;
+const soc = `${head('soc-dwc')}
+allOf:
+  - $ref: dwc.yaml#
+properties:
+  compatible:
+    items:
+      - const: acme,soc-dwc
+      - const: acme,dwc
+  resets: true
+unevaluatedProperties: false
+`;
+const dwcs = compileLoaded([parseBinding('/b/pool/dwc.yaml', dwc), parseBinding('/b/pool/soc-dwc.yaml', soc)], nodeSchemaHost(nodeFileHost));
+
+test('a closed schema reached by $ref reports its own unevaluated properties and its own required ones, apart from the binding', () => {
+  const binding = dwcs.get('http://devicetree.org/schemas/pool/soc-dwc.yaml#')!;
+  const errors = dwcs.validate({ $nodename: ['usb'], compatible: ['acme,soc-dwc'], resets: [[1]] }, binding);
+  const described = describeErrors(errors).map((m) => `${m.check} ${m.property}`).sort();
+  // dwc.yaml, judged apart, finds compatible and resets unevaluated (compatible fails its contains, resets it does not know) and reg missing;
+  // the binding finds compatible too short, and compatible unevaluated as a failed value.
+  assert.deepEqual(described, [
+    'schema_additional compatible',
+    'schema_additional compatible',
+    'schema_additional resets',
+    'schema_contains compatible',
+    'schema_items compatible',
+    'schema_required reg',
+  ]);
 });

@@ -44,7 +44,7 @@ export function at(schema: unknown, pointer: string): unknown {
 }
 
 /** A `$ref` taken from a schema with `$id` base: the place it names, or null when it names nothing loaded. */
-function resolveRef(ref: string, base: string, host: EvaluatedKeysHost): SchemaPlace | null {
+export function resolveRef(ref: string, base: string, host: EvaluatedKeysHost): SchemaPlace | null {
   let url: URL;
   try {
     url = new URL(ref, base);
@@ -111,5 +111,34 @@ export function evaluatedKeys(place: SchemaPlace, node: Record<string, unknown>,
       add(evaluatedKeys(sub('else'), node, host, depth + 1));
     }
   }
+  return out;
+}
+
+/**
+ * The schemas a binding pulls in whole at its root (`$ref`, and `$ref`s in
+ * its allOf, followed on): each that closes the node with its own
+ * `unevaluatedProperties: false` is judged apart by jsonschema, which then
+ * reports that schema's own unevaluated properties too.
+ */
+export function closedRootsReached(id: string, host: EvaluatedKeysHost): SchemaPlace[] {
+  const out: SchemaPlace[] = [];
+  const seen = new Set<string>([id]);
+  const visit = (place: SchemaPlace, depth: number): void => {
+    const schema = at(host.schema(place.id), place.pointer);
+    if (!isObject(schema) || depth > 16) return;
+    const s = schema as Record<string, unknown>;
+    const refs: string[] = [];
+    if (typeof s['$ref'] === 'string') refs.push(s['$ref']);
+    if (Array.isArray(s['allOf'])) for (const b of s['allOf']) if (isObject(b) && typeof (b as Record<string, unknown>)['$ref'] === 'string') refs.push((b as Record<string, string>)['$ref']!);
+    for (const ref of refs) {
+      const target = resolveRef(ref, place.id, host);
+      if (!target || target.pointer !== '' || seen.has(target.id)) continue;
+      seen.add(target.id);
+      const root = host.schema(target.id);
+      if (isObject(root) && (root as Record<string, unknown>)['unevaluatedProperties'] === false) out.push(target);
+      visit(target, depth + 1);
+    }
+  };
+  visit({ id, pointer: '' }, 0);
   return out;
 }

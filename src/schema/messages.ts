@@ -43,7 +43,9 @@ export function describeErrors(errors: readonly AnyError[]): SchemaMessage[] {
     if (branches.length === 0) branches = absorbed.reached.get(e) ?? [];
     const m = describeError(e, branches);
     // The same words about another property, or from another schema, are another finding (dt-validate lists each).
-    const key = `${m.check}\0${m.message}\0${m.property ?? ''}\0${m.schemaId ?? ''}`;
+    // A schema reached by $ref reports with paths that read like the binding's own: its errors are
+    // told apart by the schema object that made them (Ajv's verbose errors carry it), as jsonschema lists both.
+    const key = `${m.check}\0${m.message}\0${m.property ?? ''}\0${m.schemaId ?? ''}\0${e.schemaPath}\0${schemaToken(e.parentSchema)}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(m);
@@ -78,6 +80,20 @@ function absorbedByCombinators(errors: readonly AnyError[]): { inside: Set<AnyEr
     reached.set(c, mine);
   }
   return { inside, reached };
+}
+
+const schemaTokens = new WeakMap<object, number>();
+let nextSchemaToken = 0;
+
+/** A number for a schema object, the same each time it is asked about (0 when there is none). */
+function schemaToken(schema: unknown): number {
+  if (typeof schema !== 'object' || schema === null) return 0;
+  let token = schemaTokens.get(schema);
+  if (token === undefined) {
+    token = ++nextSchemaToken;
+    schemaTokens.set(schema, token);
+  }
+  return token;
 }
 
 function sameSchema(a: AnyError, b: AnyError): boolean {

@@ -12,7 +12,7 @@ import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
-import { at, evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
+import { at, closedRootsReached, evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -347,6 +347,7 @@ export class SchemaSet {
     const places = new Map<string, { instancePath: string; id: string; pointer: string }>();
     const addPlace = (instancePath: string, id: string, pointer: string) => places.set(`${instancePath}\0${id}\0${pointer}`, { instancePath, id, pointer });
     if (binding.fixed['unevaluatedProperties'] === false) addPlace('', bindingId, '');
+    for (const inner of closedRootsReached(bindingId, host)) addPlace('', inner.id, '');
     for (const e of errors) {
       if (e.keyword !== 'unevaluatedProperties') continue;
       const parent = e.parentSchema as Record<string, unknown> | undefined;
@@ -370,6 +371,11 @@ export class SchemaSet {
       const instance = at(node, instancePath);
       const here = at(host.schema(id), pointer);
       if (!isObject(instance) || !isObject(here)) continue;
+      // jsonschema says nothing of a place the node passes (its count could only differ where it fails).
+      if (host.isValid({ id, pointer }, instance) !== false) {
+        out = out.filter((e) => !(e.keyword === 'unevaluatedProperties' && e.instancePath === instancePath && samePlace(e.parentSchema, here)));
+        continue;
+      }
       const evaluated = evaluatedKeys({ id, pointer }, instance as Record<string, unknown>, host);
       const mine = (e: RawError) => e.keyword === 'unevaluatedProperties' && e.instancePath === instancePath && samePlace(e.parentSchema, here);
       const named = new Set(out.filter(mine).map((e) => String(e.params['unevaluatedProperty'])));

@@ -139,3 +139,44 @@ test('a closed schema reached by $ref reports its own unevaluated properties and
     'schema_required reg',
   ]);
 });
+
+// The shape of Linux's rockchip power-controller binding: child nodes closed through a recursive local $ref.
+const domains = `${head('domains')}
+properties:
+  compatible:
+    const: acme,power-controller
+patternProperties:
+  '^power-domain@[0-9a-f]+$':
+    $ref: '#/$defs/domain'
+    unevaluatedProperties: false
+$defs:
+  domain:
+    type: object
+    properties:
+      reg: true
+      qos:
+        $ref: /schemas/types.yaml#/definitions/phandle-array
+        items:
+          maxItems: 1
+    patternProperties:
+      '^power-domain@[0-9a-f]+$':
+        $ref: '#/$defs/domain'
+        unevaluatedProperties: false
+additionalProperties: false
+`;
+const pd = compileLoaded([parseBinding('/b/pool/domains.yaml', domains)], nodeSchemaHost(nodeFileHost));
+
+test('a closed child node judged through a recursive $ref: a failed value is also unevaluated there, at every depth', () => {
+  const binding = pd.get('http://devicetree.org/schemas/pool/domains.yaml#')!;
+  const node = {
+    $nodename: ['power-controller'],
+    compatible: ['acme,power-controller'],
+    'power-domain@1': { reg: [[1]], qos: [[7, 8]], 'power-domain@2': { reg: [[2]], qos: [[9, 10]] } },
+  };
+  const unevaluated = pd
+    .validate(node, binding)
+    .filter((e) => e.keyword === 'unevaluatedProperties')
+    .map((e) => `${e.instancePath} ${String(e.params.unevaluatedProperty)}`)
+    .sort();
+  assert.deepEqual(unevaluated, ['/power-domain@1 qos', '/power-domain@1/power-domain@2 qos']);
+});

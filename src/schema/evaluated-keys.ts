@@ -142,3 +142,67 @@ export function closedRootsReached(id: string, host: EvaluatedKeysHost): SchemaP
   visit({ id, pointer: '' }, 0);
   return out;
 }
+
+/** A place and the places its `$ref` and allOf/anyOf/oneOf entries lead to (what applies to the same data). */
+function expand(place: SchemaPlace, host: EvaluatedKeysHost, out: SchemaPlace[], seen: Set<string>, depth = 0): void {
+  const key = `${place.id}#${place.pointer}`;
+  if (seen.has(key) || depth > 24) return;
+  seen.add(key);
+  out.push(place);
+  const schema = at(host.schema(place.id), place.pointer);
+  if (!isObject(schema)) return;
+  const s = schema as Record<string, unknown>;
+  if (typeof s['$ref'] === 'string') {
+    const target = resolveRef(s['$ref'], place.id, host);
+    if (target) expand(target, host, out, seen, depth + 1);
+  }
+  for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
+    const list = s[keyword];
+    if (Array.isArray(list)) list.forEach((_, i) => expand({ id: place.id, pointer: `${place.pointer}/${keyword}/${i}` }, host, out, seen, depth + 1));
+  }
+}
+
+/**
+ * The subschemas that apply to the data at `path` (property names, child
+ * node names) below the data `start` applies to: through `properties`,
+ * matching `patternProperties` and `additionalProperties`, following `$ref`s
+ * and allOf/anyOf/oneOf on the way (not if/then/else). Where jsonschema
+ * will judge a closed object, whether or not Ajv said anything there.
+ */
+export function placesAt(start: SchemaPlace, path: readonly string[], host: EvaluatedKeysHost): SchemaPlace[] {
+  let current: SchemaPlace[] = [];
+  expand(start, host, current, new Set());
+  for (const name of path) {
+    const next: SchemaPlace[] = [];
+    const seen = new Set<string>();
+    for (const place of current) {
+      const schema = at(host.schema(place.id), place.pointer);
+      if (!isObject(schema)) continue;
+      const s = schema as Record<string, unknown>;
+      let matched = false;
+      const props = s['properties'];
+      if (isObject(props) && name in props) {
+        matched = true;
+        expand({ id: place.id, pointer: `${place.pointer}/properties/${escapePointer(name)}` }, host, next, seen);
+      }
+      const patterns = s['patternProperties'];
+      if (isObject(patterns)) {
+        for (const p of Object.keys(patterns)) {
+          let re: RegExp | null = null;
+          try {
+            re = new RegExp(p, 'u');
+          } catch {
+            re = null;
+          }
+          if (!re?.test(name)) continue;
+          matched = true;
+          expand({ id: place.id, pointer: `${place.pointer}/patternProperties/${escapePointer(p)}` }, host, next, seen);
+        }
+      }
+      if (!matched && isObject(s['additionalProperties'])) expand({ id: place.id, pointer: `${place.pointer}/additionalProperties` }, host, next, seen);
+    }
+    current = next;
+    if (current.length === 0) break;
+  }
+  return current;
+}

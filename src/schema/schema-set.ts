@@ -12,7 +12,7 @@ import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
-import { at, closedRootsReached, evaluatedKeys, type EvaluatedKeysHost } from './evaluated-keys.js';
+import { at, closedRootsReached, evaluatedKeys, placesAt, type EvaluatedKeysHost } from './evaluated-keys.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
 
@@ -365,6 +365,21 @@ export class SchemaSet {
       // A path of a schema reached by $ref reads as one of the binding's: taken only when the binding has that very subschema there.
       if (samePlace(parent, at(host.schema(bindingId), pointer))) addPlace(e.instancePath, bindingId, pointer);
     }
+    // Every closed object on the way to an error, judged apart by jsonschema whether or not Ajv said anything there.
+    const walked = new Set<string>();
+    for (const e of errors) {
+      const parts = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+      for (let k = 1; k < parts.length; k++) {
+        const prefix = parts.slice(0, k);
+        const instancePath = `/${prefix.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+        if (walked.has(instancePath) || !isObject(at(node, instancePath))) continue;
+        walked.add(instancePath);
+        for (const place of placesAt({ id: bindingId, pointer: '' }, prefix, host)) {
+          const sub = at(host.schema(place.id), place.pointer);
+          if (isObject(sub) && (sub as Record<string, unknown>)['unevaluatedProperties'] === false) addPlace(instancePath, place.id, place.pointer);
+        }
+      }
+    }
     if (places.size === 0) return errors;
     let out = errors;
     for (const { instancePath, id, pointer } of places.values()) {
@@ -380,7 +395,7 @@ export class SchemaSet {
       const mine = (e: RawError) => e.keyword === 'unevaluatedProperties' && e.instancePath === instancePath && samePlace(e.parentSchema, here);
       const named = new Set(out.filter(mine).map((e) => String(e.params['unevaluatedProperty'])));
       out = out.filter((e) => !mine(e) || !evaluated.has(String(e.params['unevaluatedProperty'])));
-      const schemaPath = id === bindingId ? `#${pointer.split('/').map((part) => encodeURIComponent(part)).join('/')}/unevaluatedProperties` : `${id}#/unevaluatedProperties`;
+      const schemaPath = id === bindingId ? `#${pointer.split('/').map((part) => encodeURIComponent(part)).join('/')}/unevaluatedProperties` : `${id}#${pointer}/unevaluatedProperties`;
       for (const name of Object.keys(instance as object)) {
         if (evaluated.has(name) || named.has(name)) continue;
         out.push({ keyword: 'unevaluatedProperties', instancePath, schemaPath, params: { unevaluatedProperty: name }, message: 'must NOT have unevaluated properties', schemaId: binding.id, parentSchema: here });

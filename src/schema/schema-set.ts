@@ -421,7 +421,7 @@ export class SchemaSet {
    * Every schema whose select matches the node, core and binding alike, in
    * load order: the schemas dt-validate applies to it.
    */
-  applicable(node: unknown): SchemaEntry[] {
+  applicable(node: unknown): readonly SchemaEntry[] {
     this.selectIndex ??= new SelectIndex(this.entries.map((entry) => ({ entry, select: this.selectTestOf(entry) })));
     return this.selectIndex.selected(node, runSelect);
   }
@@ -433,10 +433,32 @@ export class SchemaSet {
     const out: RawError[] = [];
     const schemas = this.applicable(node);
     for (let i = 0; i < schemas.length; i++) {
-      const errors = this.validate(node, schemas[i]!);
+      const entry = schemas[i]!;
+      const triggers = this.triggersOf(entry);
+      if (triggers !== null && !hasAnyKey(node, triggers)) continue;
+      const errors = this.validate(node, entry);
       if (errors.length > 0) out.push(...errors);
     }
     return out;
+  }
+
+  /** Each entry's triggers (see triggersOf), worked out once. */
+  private readonly triggers = new Map<string, readonly string[] | null>();
+
+  /**
+   * The property names without which a schema cannot fail a node, or null
+   * when it can fail any node. Most core schemas (clock, gpio, dma, pwm,
+   * reset, ...) only type some properties and tie one to another: a node
+   * with none of those properties passes them, so they are not called (a
+   * board's nodes mostly have none).
+   */
+  private triggersOf(entry: SchemaEntry): readonly string[] | null {
+    let known = this.triggers.get(entry.id);
+    if (known === undefined) {
+      known = propertyTriggers(entry.fixed);
+      this.triggers.set(entry.id, known);
+    }
+    return known;
   }
 
   /** The core schemas with their selects, in load order (looked up once, not per node). */
@@ -573,6 +595,33 @@ export class SchemaSet {
     this.types = { exact, patterns };
     return this.types;
   }
+}
+
+/** Keywords at a schema's root that say nothing about a node lacking the schema's properties. */
+const INERT_KEYWORDS: ReadonlySet<string> = new Set(['$id', '$schema', '$comment', '$filename', 'title', 'description', 'maintainers', 'examples', 'select', '$defs', 'definitions', 'deprecated']);
+
+/** The names of the properties (and dependentRequired, dependentSchemas keys) a schema judges, when it judges nothing else; null otherwise. */
+function propertyTriggers(schema: JsonObject): string[] | null {
+  const names = new Set<string>();
+  for (const [key, value] of Object.entries(schema)) {
+    if (INERT_KEYWORDS.has(key)) continue;
+    if (key === 'type' && value === 'object') continue;
+    if ((key === 'additionalProperties' || key === 'unevaluatedProperties') && value === true) continue;
+    // Names allowed whatever their value (the pinctrl-N dt-schema's fix-ups add to every node schema).
+    if (key === 'patternProperties' && isObject(value) && Object.values(value).every((sub) => sub === true)) continue;
+    if ((key === 'properties' || key === 'dependentRequired' || key === 'dependentSchemas') && isObject(value)) {
+      for (const [name, sub] of Object.entries(value)) if (!(key === 'properties' && sub === true)) names.add(name);
+      continue;
+    }
+    return null;
+  }
+  return [...names];
+}
+
+function hasAnyKey(node: unknown, names: readonly string[]): boolean {
+  if (!isObject(node)) return true;
+  for (let i = 0; i < names.length; i++) if (names[i]! in node) return true;
+  return false;
 }
 
 /** Whether an error's parent schema (Ajv's verbose errors carry it) is the subschema at a place: the same object, or the same JSON. */

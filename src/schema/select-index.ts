@@ -50,27 +50,33 @@ export class SelectIndex {
     }
   }
 
-  /** The entries whose select matches the node (dt-schema JSON form), in load order. */
-  selected(node: unknown, run: (select: Predicate, node: unknown) => boolean): SchemaEntry[] {
-    const picked: number[] = [...this.always];
+  /** The entries whose select matches the node (dt-schema JSON form), in load order. The list may be shared: read it, do not change it. */
+  selected(node: unknown, run: (select: Predicate, node: unknown) => boolean): readonly SchemaEntry[] {
+    // Most nodes are chosen by the always-selects alone, or those and one compatible's bindings: no list is built for the first.
+    let extra: number[] | null = null;
     if (isObject(node) && 'compatible' in node) {
       const compatible = node['compatible'];
       if (Array.isArray(compatible)) {
-        for (const c of compatible) {
+        for (let i = 0; i < compatible.length; i++) {
+          const c = compatible[i];
           if (typeof c !== 'string') continue;
           const hits = this.byCompatible.get(c);
-          if (hits) picked.push(...hits);
+          if (hits) (extra ??= []).push(...hits);
         }
       } else {
-        picked.push(...this.compatibleSelected);
+        (extra ??= []).push(...this.compatibleSelected);
       }
     }
-    for (const i of this.others) if (run(this.selects[i]!.select as Predicate, node)) picked.push(i);
-    picked.sort((a, b) => a - b);
+    const others = this.others;
+    for (let i = 0; i < others.length; i++) if (run(this.selects[others[i]!]!.select as Predicate, node)) (extra ??= []).push(others[i]!);
+    if (extra === null) return (this.alwaysEntries ??= this.always.map((i) => this.selects[i]!.entry));
+    const picked = [...this.always, ...extra].sort((a, b) => a - b);
     const out: SchemaEntry[] = [];
     for (let k = 0; k < picked.length; k++) if (k === 0 || picked[k] !== picked[k - 1]) out.push(this.selects[picked[k]!]!.entry);
     return out;
   }
+
+  private alwaysEntries: SchemaEntry[] | undefined;
 }
 
 /**

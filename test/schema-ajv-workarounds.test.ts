@@ -180,3 +180,22 @@ test('a closed child node judged through a recursive $ref: a failed value is als
     .sort();
   assert.deepEqual(unevaluated, ['/power-domain@1 qos', '/power-domain@1/power-domain@2 qos']);
 });
+
+test("counting what a failed node's patternProperties evaluated matches a user's patterns with the linear-time engine, never by backtracking", () => {
+  const hostile = `${head('hostile')}
+properties:
+  compatible:
+    const: acme,hostile
+patternProperties:
+  '^(a+)+$': true
+unevaluatedProperties: false
+`;
+  const set = compileLoaded([parseBinding('/b/pool/hostile.yaml', hostile)], nodeSchemaHost(nodeFileHost));
+  const binding = set.get('http://devicetree.org/schemas/pool/hostile.yaml#')!;
+  // A name that makes a backtracking engine take 2^30 steps; the node fails (its compatible), so the count runs.
+  const name = `${'a'.repeat(30)}!`;
+  const start = Date.now();
+  const errors = set.validate({ $nodename: ['x'], compatible: ['acme,other'], [name]: true }, binding);
+  assert.ok(Date.now() - start < 5000, `${Date.now() - start} ms`);
+  assert.ok(errors.some((e) => e.keyword === 'unevaluatedProperties' && e.params.unevaluatedProperty === name));
+});

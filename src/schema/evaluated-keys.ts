@@ -27,6 +27,39 @@ export interface EvaluatedKeysHost {
   schema(id: string): unknown;
   /** Whether `data` is valid against the subschema at `place`; null when it cannot be told. */
   isValid(place: SchemaPlace, data: unknown): boolean | null;
+  /**
+   * How a `patternProperties` name of these schemas is matched: a user's
+   * binding's patterns go through the engine that keeps them linear
+   * (schema/user-pattern.ts). Without it, RegExp.
+   */
+  pattern?(source: string): { test(s: string): boolean } | null;
+}
+
+const patternTests = new WeakMap<EvaluatedKeysHost, Map<string, (name: string) => boolean>>();
+
+/** A patternProperties name as the host matches it (made once per host and pattern); a pattern that cannot be compiled, or runs out of budget, matches nothing. */
+function patternTest(host: EvaluatedKeysHost, source: string): (name: string) => boolean {
+  let known = patternTests.get(host);
+  if (!known) patternTests.set(host, (known = new Map()));
+  let test = known.get(source);
+  if (!test) known.set(source, (test = makePatternTest(host, source)));
+  return test;
+}
+
+function makePatternTest(host: EvaluatedKeysHost, source: string): (name: string) => boolean {
+  let tester: { test(s: string): boolean } | null;
+  try {
+    tester = host.pattern ? host.pattern(source) : new RegExp(source, 'u');
+  } catch {
+    tester = null;
+  }
+  return (name) => {
+    try {
+      return tester?.test(name) ?? false;
+    } catch {
+      return false;
+    }
+  };
 }
 
 function escapePointer(key: string): string {
@@ -83,14 +116,8 @@ export function evaluatedKeys(place: SchemaPlace, node: Record<string, unknown>,
   }
   const patterns = s['patternProperties'];
   if (isObject(patterns)) {
-    const tests = Object.keys(patterns).map((p) => {
-      try {
-        return new RegExp(p, 'u');
-      } catch {
-        return null;
-      }
-    });
-    for (const name of Object.keys(node)) if (tests.some((re) => re?.test(name))) out.add(name);
+    const tests = Object.keys(patterns).map((p) => patternTest(host, p));
+    for (const name of Object.keys(node)) if (tests.some((test) => test(name))) out.add(name);
   }
   const dependent = s['dependentSchemas'];
   if (isObject(dependent)) {
@@ -188,13 +215,7 @@ export function placesAt(start: SchemaPlace, path: readonly string[], host: Eval
       const patterns = s['patternProperties'];
       if (isObject(patterns)) {
         for (const p of Object.keys(patterns)) {
-          let re: RegExp | null = null;
-          try {
-            re = new RegExp(p, 'u');
-          } catch {
-            re = null;
-          }
-          if (!re?.test(name)) continue;
+          if (!patternTest(host, p)(name)) continue;
           matched = true;
           expand({ id: place.id, pointer: `${place.pointer}/patternProperties/${escapePointer(p)}` }, host, next, seen);
         }

@@ -204,7 +204,8 @@ export class SchemaSet {
     this.selectors = parts.selectors;
     this.builtinSource = parts.builtinSource;
     this.presetTypes = parts.typeTables ?? null;
-    this.evaluatedKeysHost = parts.evaluatedKeysHost ?? null;
+    // Its patterns matched as this set matches them (a user's binding's with the linear-time engine).
+    this.evaluatedKeysHost = parts.evaluatedKeysHost ? { ...parts.evaluatedKeysHost, pattern: (source) => this.patternOf(source) } : null;
     this.patternOf = parts.patternOf ?? nativePattern;
     for (const e of parts.documented) this.indexCompatibles(e);
   }

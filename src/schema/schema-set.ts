@@ -454,10 +454,16 @@ export class SchemaSet {
    * board's nodes mostly have none).
    */
   private triggersOf(entry: SchemaEntry): readonly string[] | null {
-    let known = this.triggers.get(entry.id);
+    // Kept on the entry itself: asked for every schema of every node, a map lookup by id showed in profiles.
+    const held = entry as SchemaEntry & { [TRIGGERS]?: readonly string[] | null };
+    let known = held[TRIGGERS];
     if (known === undefined) {
-      known = propertyTriggers(entry.fixed);
-      this.triggers.set(entry.id, known);
+      known = this.triggers.get(entry.id);
+      if (known === undefined) {
+        known = propertyTriggers(entry.fixed);
+        this.triggers.set(entry.id, known);
+      }
+      Object.defineProperty(held, TRIGGERS, { value: known, enumerable: false });
     }
     return known;
   }
@@ -597,6 +603,8 @@ export class SchemaSet {
     return this.types;
   }
 }
+
+const TRIGGERS = Symbol('triggers');
 
 /** Keywords at a schema's root that say nothing about a node lacking the schema's properties. */
 const INERT_KEYWORDS: ReadonlySet<string> = new Set(['$id', '$schema', '$comment', '$filename', 'title', 'description', 'maintainers', 'examples', 'select', '$defs', 'definitions', 'deprecated']);

@@ -68,7 +68,14 @@ export class SelectIndex {
       }
     }
     const others = this.others;
-    for (let i = 0; i < others.length; i++) if (run(this.selects[others[i]!]!.select as Predicate, node)) (extra ??= []).push(others[i]!);
+    const tests = (this.otherTests ??= others.map((i) => this.selects[i]!.select as Predicate));
+    // The selects run bare, every node asks them all; one that throws (out of stack, a pattern's budget) sends the node the careful way.
+    try {
+      for (let i = 0; i < tests.length; i++) if (tests[i]!(node)) (extra ??= []).push(others[i]!);
+    } catch {
+      extra = extra?.filter((i) => !others.includes(i)) ?? null;
+      for (let i = 0; i < tests.length; i++) if (run(tests[i]!, node)) (extra ??= []).push(others[i]!);
+    }
     if (extra === null) return (this.alwaysEntries ??= this.always.map((i) => this.selects[i]!.entry));
     const picked = [...this.always, ...extra].sort((a, b) => a - b);
     const out: SchemaEntry[] = [];
@@ -77,6 +84,7 @@ export class SelectIndex {
   }
 
   private alwaysEntries: SchemaEntry[] | undefined;
+  private otherTests: Predicate[] | undefined;
 }
 
 /**

@@ -13,9 +13,10 @@
  * (minutes each); peak memory by GNU time.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { filesBelow, kernelSource } from './kernel-corpus.js';
 import { performance } from 'node:perf_hooks';
 
 interface Run {
@@ -41,18 +42,6 @@ function quote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function boardsBelow(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith('.dts')) out.push(relative(root, join(dir, e.name)));
-    }
-  };
-  walk(root);
-  return out.sort();
-}
-
 /** n boards spread evenly over the sorted list (so over the vendors' folders). */
 function spread(boards: readonly string[], n: number): string[] {
   const k = Math.min(n, boards.length);
@@ -68,11 +57,7 @@ function mib(r: Run): string {
 }
 
 export function benchKernel(dir: string, bin: string, options: { sample: number }): void {
-  const src = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
-    .map((e) => join(dir, e.name))
-    .sort()
-    .pop();
+  const src = kernelSource(dir);
   const processed = join(dir, 'ref', 'processed.json');
   if (!src || !existsSync(processed)) {
     console.log(`\n(kernel corpus not found at ${dir}: make it with scripts/fetch-kernel-corpus.sh ${dir} --reference; skipped)`);
@@ -87,7 +72,7 @@ export function benchKernel(dir: string, bin: string, options: { sample: number 
   const dts = join(src, 'arch', 'arm64', 'boot', 'dts');
   const prefixes = join(src, 'scripts', 'dtc', 'include-prefixes');
   const bindings = join(src, 'Documentation', 'devicetree', 'bindings');
-  const boards = boardsBelow(dts);
+  const boards = filesBelow(dts, '.dts');
   const sample = spread(boards, options.sample);
   const work = mkdtempSync(join(tmpdir(), 'vmgenid-bench-kernel-'));
   const node = process.execPath;

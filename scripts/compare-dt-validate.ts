@@ -26,9 +26,10 @@
 import { readManifest } from './manifest.js';
 import { spawnSync } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { filesBelow, kernelSource } from './kernel-corpus.js';
 import { fileURLToPath } from 'node:url';
 
 const projectDir = fileURLToPath(new URL('../../', import.meta.url));
@@ -164,18 +165,6 @@ export function spreadSample(boards: readonly string[], n: number): string[] {
   return out;
 }
 
-function dtbsBelow(root: string): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith('.dtb')) out.push(relative(root, join(dir, e.name)));
-    }
-  };
-  walk(root);
-  return out.sort();
-}
-
 /** Run dt-validate on each board not yet in the cache folder, `jobs` at a time; each output written whole or not at all. */
 async function runDtValidate(processed: string, dtbDir: string, boards: readonly string[], cacheDir: string, jobs: number): Promise<void> {
   const todo = boards.filter((b) => !existsSync(join(cacheDir, `${b}.txt`)));
@@ -224,12 +213,8 @@ async function kernelMain(dir: string, argv: string[]): Promise<number> {
   const ref = join(dir, 'ref');
   const processed = join(ref, 'processed.json');
   const dtbDir = join(ref, 'dtb');
-  const src = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
-    .map((e) => e.name)
-    .sort()
-    .pop();
-  const bindings = src ? join(dir, src, 'Documentation', 'devicetree', 'bindings') : '';
+  const src = kernelSource(dir);
+  const bindings = src ? join(src, 'Documentation', 'devicetree', 'bindings') : '';
   if (!existsSync(processed) || !existsSync(dtbDir) || !existsSync(bindings)) {
     console.log(`compare-dt-validate: no kernel corpus at ${dir} (make one with scripts/fetch-kernel-corpus.sh ${dir} --reference); skipping`);
     return 0;
@@ -238,7 +223,7 @@ async function kernelMain(dir: string, argv: string[]): Promise<number> {
     console.log('compare-dt-validate: dt-validate not installed (Debian package dt-schema); skipping');
     return 0;
   }
-  const all = dtbsBelow(dtbDir);
+  const all = filesBelow(dtbDir, '.dtb');
   const boards = sampleFile
     ? readFileSync(sampleFile, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean)
     : spreadSample(all, count);

@@ -11,8 +11,8 @@
  */
 import { readManifest } from './manifest.js';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { compileDtsText, type CompileOptions } from '../src/compiler.js';
 import { readDtb } from '../src/dtb/read.js';
 import { writeDtb, type WriteDtbOptions } from '../src/dtb/write.js';
@@ -22,6 +22,7 @@ import { bytesToLatin1, nodeFileHost, type FileHost } from '../src/source/host.j
 import { fencedFileHost, includeFence } from '../src/source/include-policy.js';
 import type { PhandleFormat } from '../src/tree/resolve.js';
 import { preprocessCorpusCase } from './corpus-cpp.js';
+import { filesBelow, kernelSource } from './kernel-corpus.js';
 
 interface Outcome {
   name: string;
@@ -177,37 +178,12 @@ function realBoards(corpus: string): Outcome[] {
   return outcomes;
 }
 
-/** The arm64 boards of a kernel corpus, relative to arch/arm64/boot/dts, sorted. */
-export function kernelBoards(src: string): string[] {
-  const root = join(src, 'arch', 'arm64', 'boot', 'dts');
-  const found: string[] = [];
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(dir, e.name));
-      else if (e.name.endsWith('.dts')) found.push(relative(root, join(dir, e.name)));
-    }
-  };
-  walk(root);
-  return found.sort();
-}
-
-/** The kernel source folder a corpus folder holds (DIR/linux-source-*), or the folder itself when it is one. */
-export function kernelSource(dir: string): string | null {
-  if (existsSync(join(dir, 'arch', 'arm64', 'boot', 'dts'))) return dir;
-  if (!existsSync(dir)) return null;
-  const inner = readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && e.name.startsWith('linux-source-'))
-    .map((e) => e.name)
-    .sort();
-  return inner.length > 0 ? join(dir, inner[inner.length - 1]!) : null;
-}
-
 function kernelBoardOutcomes(dir: string): Outcome[] {
   const src = kernelSource(dir)!;
   const refDir = join(dir, 'ref', 'dtb');
   const prefixes = join(src, 'scripts', 'dtc', 'include-prefixes');
   const outcomes: Outcome[] = [];
-  for (const board of kernelBoards(src)) {
+  for (const board of filesBelow(join(src, 'arch', 'arm64', 'boot', 'dts'), '.dts')) {
     const input = join(src, 'arch', 'arm64', 'boot', 'dts', board);
     const expected = join(refDir, board.replace(/\.dts$/, '.dtb'));
     const host = corpusHost(src, input, [prefixes]);

@@ -569,21 +569,7 @@ class SchemaCompiler {
   }
 
   compileAll(): void {
-    // Precompiled entries need Ajv only as targets of other schemas' $refs.
-    if (this.entries.every((e) => this.precompiled.has(e.id))) {
-      for (const e of this.entries) if (!e.core) this.documented.push(e);
-      return;
-    }
-    // Still added below (other schemas' $refs name them), but never compiled.
-    const looping = this.refLoopMembers();
-    this.addAll(true);
-    for (const e of this.entries) {
-      if (this.precompiled.has(e.id)) {
-        if (!e.core) this.documented.push(e);
-        continue;
-      }
-      if (looping.has(e.id)) this.validators.set(e.id, null);
-      if (this.validators.get(e.id) === null) continue;
+    for (const e of this.entriesToCompile()) {
       try {
         const v = this.ajv.getSchema(e.id.replace(/#$/, ''));
         this.validators.set(e.id, v ?? null);
@@ -602,8 +588,36 @@ class SchemaCompiler {
           this.selectors.set(e.id, false);
         }
       }
+    }
+  }
+
+  /**
+   * What compileAll and prepareLazy both do first: the documented bindings
+   * listed (in load order), and the entries left to compile: not precompiled,
+   * not in a $ref loop (still added to Ajv, other schemas' $refs name them,
+   * but barred from compiling), not refused by Ajv. Precompiled entries need
+   * Ajv only as targets of other schemas' $refs: when all are, nothing is added.
+   */
+  private entriesToCompile(): CompiledEntry[] {
+    const todo: CompiledEntry[] = [];
+    if (this.entries.every((e) => this.precompiled.has(e.id))) {
+      for (const e of this.entries) if (!e.core) this.documented.push(e);
+      return todo;
+    }
+    const looping = this.refLoopMembers();
+    this.addAll(true);
+    for (const e of this.entries) {
+      if (!this.precompiled.has(e.id)) {
+        if (looping.has(e.id)) {
+          this.validators.set(e.id, null);
+          this.barred.add(e.id);
+        }
+        if (this.validators.get(e.id) === null) continue;
+        todo.push(e);
+      }
       if (!e.core) this.documented.push(e);
     }
+    return todo;
   }
 
   /**
@@ -633,24 +647,7 @@ class SchemaCompiler {
    * selects are compiled when first asked for (validatorFor, selectorFor).
    */
   prepareLazy(): void {
-    if (this.entries.every((e) => this.precompiled.has(e.id))) {
-      for (const e of this.entries) if (!e.core) this.documented.push(e);
-      return;
-    }
-    const looping = this.refLoopMembers();
-    this.addAll(true);
-    for (const e of this.entries) {
-      if (this.precompiled.has(e.id)) {
-        if (!e.core) this.documented.push(e);
-        continue;
-      }
-      if (looping.has(e.id)) {
-        this.validators.set(e.id, null);
-        this.barred.add(e.id);
-      }
-      if (this.validators.get(e.id) === null) continue;
-      if (!e.core) this.documented.push(e);
-    }
+    this.entriesToCompile();
   }
 
   /**

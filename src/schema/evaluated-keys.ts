@@ -14,7 +14,7 @@
  * the properties that failed (and those of every failed branch). Made with
  * the subschemas' own validators, only for nodes that failed.
  */
-import { isObject } from './json-pointer.js';
+import { isObject, joinPointer } from './json-pointer.js';
 
 /** Where a subschema is: its schema's `$id` (no '#') and a JSON pointer into it. */
 export interface SchemaPlace {
@@ -62,8 +62,9 @@ function makePatternTest(host: EvaluatedKeysHost, source: string): (name: string
   };
 }
 
+/** One name as a JSON pointer segment. */
 function escapePointer(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+  return joinPointer([key]).slice(1);
 }
 
 /** The value at a JSON pointer ('' the whole). */

@@ -9,7 +9,7 @@ import type { ErrorObject } from 'ajv/dist/2019.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { arrayRange, isStringSchema, UNIT_SUFFIX, type JsonObject } from './fixups.js';
 import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
-import { isObject } from './json-pointer.js';
+import { isObject, joinPointer } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
 import { at, closedRootsReached, evaluatedKeys, placesAt, type EvaluatedKeysHost } from './evaluated-keys.js';
@@ -372,7 +372,7 @@ export class SchemaSet {
       const parts = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
       for (let k = 1; k < parts.length; k++) {
         const prefix = parts.slice(0, k);
-        const instancePath = `/${prefix.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+        const instancePath = joinPointer(prefix);
         if (walked.has(instancePath) || !isObject(at(node, instancePath))) continue;
         walked.add(instancePath);
         for (const place of placesAt({ id: bindingId, pointer: '' }, prefix, host)) {
@@ -443,9 +443,6 @@ export class SchemaSet {
     return out;
   }
 
-  /** Each entry's triggers (see triggersOf), worked out once. */
-  private readonly triggers = new Map<string, readonly string[] | null>();
-
   /**
    * The property names without which a schema cannot fail a node, or null
    * when it can fail any node. Most core schemas (clock, gpio, dma, pwm,
@@ -454,15 +451,11 @@ export class SchemaSet {
    * board's nodes mostly have none).
    */
   private triggersOf(entry: SchemaEntry): readonly string[] | null {
-    // Kept on the entry itself: asked for every schema of every node, a map lookup by id showed in profiles.
+    // Worked out once and kept on the entry itself: asked for every schema of every node, a map lookup by id showed in profiles.
     const held = entry as SchemaEntry & { [TRIGGERS]?: readonly string[] | null };
     let known = held[TRIGGERS];
     if (known === undefined) {
-      known = this.triggers.get(entry.id);
-      if (known === undefined) {
-        known = propertyTriggers(entry.fixed);
-        this.triggers.set(entry.id, known);
-      }
+      known = propertyTriggers(entry.fixed);
       Object.defineProperty(held, TRIGGERS, { value: known, enumerable: false });
     }
     return known;

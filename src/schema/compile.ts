@@ -399,9 +399,21 @@ class SchemaCompiler {
    * added (prepareLazy's doing), unless they all came precompiled.
    */
   private withAll(id: string): Ajv2019 {
-    if (this.restored && !this.added && !this.entries.every((e) => this.precompiled.has(e.id)) && !this.addReachable(id)) this.addAll(false);
+    if (this.restored && !this.added) {
+      // Asked for every place a node is judged at: what a schema reaches is walked once.
+      let reached = this.reachedFrom.get(id);
+      if (reached === undefined) {
+        reached = (this.allPrecompiled ??= this.entries.every((e) => this.precompiled.has(e.id))) || this.addReachable(id);
+        this.reachedFrom.set(id, reached);
+      }
+      if (!reached) this.addAll(false);
+    }
     return this.ajv;
   }
+
+  /** Ids whose reach addReachable has added (true), or found it cannot follow (false). */
+  private readonly reachedFrom = new Map<string, boolean>();
+  private allPrecompiled: boolean | undefined;
 
   /** Entries a warm run has added to Ajv so far (addReachable). */
   private readonly addedOnes = new Set<CompiledEntry>();

@@ -12,6 +12,7 @@ import { isDisabledNode, isIgnored, type MatrixDim } from './json-view.js';
 import { isObject, joinPointer } from './json-pointer.js';
 import { selectPredicate, type Predicate } from './select-predicate.js';
 import { SelectIndex } from './select-index.js';
+import { judgesNamesAlone, NameVerdicts } from './name-only.js';
 import { at, closedRootsReached, evaluatedKeys, placesAt, type EvaluatedKeysHost } from './evaluated-keys.js';
 import { isPatternBudgetError, type PatternBudgetError } from './pattern-budget.js';
 
@@ -318,6 +319,8 @@ export class SchemaSet {
     if (!v) return [];
     // dt-validate never looks below `__symbols__`, `__fixups__` and their kin.
     if (isIgnored(node)) return [];
+    const names = isObject(node) ? this.nameVerdictsOf(binding) : null;
+    if (names && names.allPass(node as Record<string, unknown>, (one) => check(v, one))) return [];
     try {
       if (check(v, node)) return [];
     } catch (err) {
@@ -331,6 +334,18 @@ export class SchemaSet {
     for (const err of errors) err.schemaId = binding.id;
     return withoutDisabledRequired(errors, isDisabledNode(node));
   }
+
+  /** For a binding that judges names alone (name-only.ts), its verdicts so far; null for any other. */
+  private nameVerdictsOf(binding: SchemaEntry): NameVerdicts | null {
+    let names = this.nameVerdicts.get(binding.id);
+    if (names === undefined) {
+      names = judgesNamesAlone(binding.fixed) ? new NameVerdicts() : null;
+      this.nameVerdicts.set(binding.id, names);
+    }
+    return names;
+  }
+
+  private readonly nameVerdicts = new Map<string, NameVerdicts | null>();
 
   /**
    * Ajv's unevaluatedProperties errors, made to say what dt-validate's

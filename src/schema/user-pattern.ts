@@ -47,16 +47,30 @@ export function userPattern(source: string): PatternTester & { engine: PatternEn
     made = re2 ? { engine: 're2', test: (s: string) => re2.test(s) } : { engine: 'fallback', test: (s: string) => fallbackTest(source, s) };
     return made;
   };
+  // The same few strings come back on every node (property names, compatibles): RE2 answers each once.
+  const verdicts = new Map<string, boolean>();
   tester = {
     get engine() {
       return make().engine;
     },
-    test: (s: string) => (prefix !== '' && !s.startsWith(prefix)) || (suffix !== '' && !s.endsWith(suffix)) ? false : make().test(s),
+    test: (s: string) => {
+      if ((prefix !== '' && !s.startsWith(prefix)) || (suffix !== '' && !s.endsWith(suffix))) return false;
+      let verdict = verdicts.get(s);
+      if (verdict === undefined) {
+        verdict = make().test(s);
+        if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+        verdicts.set(s, verdict);
+      }
+      return verdict;
+    },
     toString: () => text,
   };
   compiled.set(source, tester);
   return tester;
 }
+
+/** Verdicts a pattern remembers (then starts again): enough for the names of a kernel's nodes, bounded for a stranger's. */
+const MAX_VERDICTS = 4096;
 
 /** Characters that stand for themselves in a pattern (with the `u` flag), outside a class; a conservative few. */
 const PLAIN = /^[A-Za-z0-9_,@#:/=!'"<>% -]$/;

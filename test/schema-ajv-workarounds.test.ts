@@ -199,3 +199,56 @@ unevaluatedProperties: false
   assert.ok(Date.now() - start < 5000, `${Date.now() - start} ms`);
   assert.ok(errors.some((e) => e.keyword === 'unevaluatedProperties' && e.params.unevaluatedProperty === name));
 });
+
+// The shape of Linux's rockchip GRF binding: a child closed inside an if/then, its own binding by $ref.
+const grfPhy = `${head('grf-phy')}
+properties:
+  compatible:
+    const: acme,usb2phy
+  reg: true
+  host-port:
+    type: object
+required: [compatible]
+additionalProperties: false
+`;
+const grf = `${head('grf')}
+properties:
+  compatible:
+    contains:
+      enum: ['acme,grf', 'acme,other-grf']
+  '#address-cells': true
+  '#size-cells': true
+allOf:
+  - if:
+      properties:
+        compatible:
+          contains:
+            const: acme,grf
+    then:
+      patternProperties:
+        'usb2phy@[0-9a-f]+$':
+          type: object
+          $ref: grf-phy.yaml#
+          unevaluatedProperties: false
+additionalProperties: true
+`;
+const grfs = compileLoaded([parseBinding('/b/pool/grf-phy.yaml', grfPhy), parseBinding('/b/pool/grf.yaml', grf)], nodeSchemaHost(nodeFileHost));
+
+test('a child closed inside the then its parent takes is judged there too, as jsonschema judges it', () => {
+  const binding = grfs.get('http://devicetree.org/schemas/pool/grf.yaml#')!;
+  const node = (compatible: string) => ({
+    $nodename: ['syscon@ff770000'],
+    compatible: [compatible, 'syscon'],
+    'usb2phy@e450': { $nodename: ['usb2phy@e450'], compatible: ['acme,usb2phy'], reg: [[0xe450, 0x10]], port: { $nodename: ['port'] } },
+  });
+  const errors = (compatible: string) =>
+    grfs
+      .validate(node(compatible), binding)
+      .filter((e) => e.keyword !== 'if')
+      .map((e) => `${e.keyword} ${e.instancePath} ${String(e.params.unevaluatedProperty ?? e.params.additionalProperty ?? '')}`)
+      .sort();
+  // The then applies: the child's own binding refuses port, and the closed place in the then does too.
+  assert.deepEqual(errors('acme,grf'), ['additionalProperties /usb2phy@e450 port', 'unevaluatedProperties /usb2phy@e450 port']);
+  // The if fails: nothing judges the child.
+  assert.deepEqual(errors('acme,other-grf'), []);
+});

@@ -171,8 +171,12 @@ export function closedRootsReached(id: string, host: EvaluatedKeysHost): SchemaP
   return out;
 }
 
-/** A place and the places its `$ref` and allOf/anyOf/oneOf entries lead to (what applies to the same data). */
-function expand(place: SchemaPlace, host: EvaluatedKeysHost, out: SchemaPlace[], seen: Set<string>, depth = 0): void {
+/**
+ * A place and the places its `$ref` and allOf/anyOf/oneOf entries lead to
+ * (what applies to the same data), and with the data known, the `then` (or
+ * `else`) its `if` picks for that data.
+ */
+function expand(place: SchemaPlace, host: EvaluatedKeysHost, out: SchemaPlace[], seen: Set<string>, data: unknown, depth = 0): void {
   const key = `${place.id}#${place.pointer}`;
   if (seen.has(key) || depth > 24) return;
   seen.add(key);
@@ -182,11 +186,16 @@ function expand(place: SchemaPlace, host: EvaluatedKeysHost, out: SchemaPlace[],
   const s = schema as Record<string, unknown>;
   if (typeof s['$ref'] === 'string') {
     const target = resolveRef(s['$ref'], place.id, host);
-    if (target) expand(target, host, out, seen, depth + 1);
+    if (target) expand(target, host, out, seen, data, depth + 1);
   }
   for (const keyword of ['allOf', 'anyOf', 'oneOf']) {
     const list = s[keyword];
-    if (Array.isArray(list)) list.forEach((_, i) => expand({ id: place.id, pointer: `${place.pointer}/${keyword}/${i}` }, host, out, seen, depth + 1));
+    if (Array.isArray(list)) list.forEach((_, i) => expand({ id: place.id, pointer: `${place.pointer}/${keyword}/${i}` }, host, out, seen, data, depth + 1));
+  }
+  if (s['if'] !== undefined && data !== undefined) {
+    const taken = host.isValid({ id: place.id, pointer: `${place.pointer}/if` }, data);
+    const branch = taken === true ? 'then' : taken === false ? 'else' : null;
+    if (branch && s[branch] !== undefined) expand({ id: place.id, pointer: `${place.pointer}/${branch}` }, host, out, seen, data, depth + 1);
   }
 }
 
@@ -194,13 +203,16 @@ function expand(place: SchemaPlace, host: EvaluatedKeysHost, out: SchemaPlace[],
  * The subschemas that apply to the data at `path` (property names, child
  * node names) below the data `start` applies to: through `properties`,
  * matching `patternProperties` and `additionalProperties`, following `$ref`s
- * and allOf/anyOf/oneOf on the way (not if/then/else). Where jsonschema
- * will judge a closed object, whether or not Ajv said anything there.
+ * and allOf/anyOf/oneOf on the way, and given the data (`root`, what `start`
+ * applies to), the branch of each if/then/else that data takes. Where
+ * jsonschema will judge a closed object, whether or not Ajv said anything there.
  */
-export function placesAt(start: SchemaPlace, path: readonly string[], host: EvaluatedKeysHost): SchemaPlace[] {
+export function placesAt(start: SchemaPlace, path: readonly string[], host: EvaluatedKeysHost, root?: unknown): SchemaPlace[] {
   let current: SchemaPlace[] = [];
-  expand(start, host, current, new Set());
+  let data = root;
+  expand(start, host, current, new Set(), data);
   for (const name of path) {
+    data = isObject(data) ? (data as Record<string, unknown>)[name] : undefined;
     const next: SchemaPlace[] = [];
     const seen = new Set<string>();
     for (const place of current) {
@@ -211,17 +223,17 @@ export function placesAt(start: SchemaPlace, path: readonly string[], host: Eval
       const props = s['properties'];
       if (isObject(props) && name in props) {
         matched = true;
-        expand({ id: place.id, pointer: `${place.pointer}/properties/${escapePointer(name)}` }, host, next, seen);
+        expand({ id: place.id, pointer: `${place.pointer}/properties/${escapePointer(name)}` }, host, next, seen, data);
       }
       const patterns = s['patternProperties'];
       if (isObject(patterns)) {
         for (const p of Object.keys(patterns)) {
           if (!patternTest(host, p)(name)) continue;
           matched = true;
-          expand({ id: place.id, pointer: `${place.pointer}/patternProperties/${escapePointer(p)}` }, host, next, seen);
+          expand({ id: place.id, pointer: `${place.pointer}/patternProperties/${escapePointer(p)}` }, host, next, seen, data);
         }
       }
-      if (!matched && isObject(s['additionalProperties'])) expand({ id: place.id, pointer: `${place.pointer}/additionalProperties` }, host, next, seen);
+      if (!matched && isObject(s['additionalProperties'])) expand({ id: place.id, pointer: `${place.pointer}/additionalProperties` }, host, next, seen, data);
     }
     current = next;
     if (current.length === 0) break;

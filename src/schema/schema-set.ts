@@ -381,16 +381,16 @@ export class SchemaSet {
       // A path of a schema reached by $ref reads as one of the binding's: taken only when the binding has that very subschema there.
       if (samePlace(parent, at(host.schema(bindingId), pointer))) addPlace(e.instancePath, bindingId, pointer);
     }
-    // Every closed object on the way to an error, judged apart by jsonschema whether or not Ajv said anything there.
+    // Every closed object on the way to an error and at it, judged apart by jsonschema whether or not Ajv said anything there.
     const walked = new Set<string>();
     for (const e of errors) {
       const parts = e.instancePath === '' ? [] : e.instancePath.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-      for (let k = 1; k < parts.length; k++) {
+      for (let k = 1; k <= parts.length; k++) {
         const prefix = parts.slice(0, k);
         const instancePath = joinPointer(prefix);
         if (walked.has(instancePath) || !isObject(at(node, instancePath))) continue;
         walked.add(instancePath);
-        for (const place of placesAt({ id: bindingId, pointer: '' }, prefix, host)) {
+        for (const place of placesAt({ id: bindingId, pointer: '' }, prefix, host, node)) {
           const sub = at(host.schema(place.id), place.pointer);
           if (isObject(sub) && (sub as Record<string, unknown>)['unevaluatedProperties'] === false) addPlace(instancePath, place.id, place.pointer);
         }

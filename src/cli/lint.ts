@@ -9,7 +9,7 @@ import { isRuleName } from '../rules.js';
 import { ConfigError, findConfigFile, ignoredBy, loadConfig, type LintConfig } from './config.js';
 import type { SchemaSet } from '../schema/schema-set.js';
 import type { Directive } from '../suppressions.js';
-import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
+import type { BaseInput } from '../lint.js';
 import { CHECKS, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
 import { isDeviceTreeFolder } from '../dtb/fs-read.js';
 import { formatGithub } from '../report/github.js';
@@ -19,7 +19,7 @@ import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { cacheRoot } from '../schema/binding-cache.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
-import { includeFence, outsideFenceOf, readIncluded, regularFileHost } from '../source/include-policy.js';
+import { includeFence, outsideFenceOf, regularFileHost } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
@@ -29,7 +29,9 @@ import { ExitCode } from './exit-codes.js';
 import { sameFile, type CliIo } from './io.js';
 import { writeOutputSaying } from './output-file.js';
 import { ReadRecord, refuseOutputOverRead } from './read-record.js';
-import { loadOptions, readInput, type SourceOptions } from './source-options.js';
+import { readInput, type SourceOptions } from './source-options.js';
+import { lintInput, type InputTask, type LintContext } from './lint-input.js';
+import { lintWithWorkers, parseJobs, sortedCompileProblems } from './lint-jobs.js';
 import { kernelTree } from './kernel-tree.js';
 
 export interface LintCommandOptions extends SourceOptions {
@@ -51,6 +53,8 @@ export interface LintCommandOptions extends SourceOptions {
   cache?: boolean;
   /** `--kernel DIR`: a kernel source tree whose include folder and bindings the run uses, with --all. */
   kernel?: string;
+  /** `--jobs N|auto`: lint the inputs in this many worker threads (default 1: in the command's own). */
+  jobs?: string;
 }
 
 /**
@@ -157,13 +161,6 @@ export function parseRules(settings: readonly string[]): Record<string, RuleSett
   return rules;
 }
 
-/** What the report keeps of a lint: the tree is not kept for the run, and the findings past the cap only as counts. */
-function fileReport(file: string, report: LintReport): FileReport {
-  const out: FileReport = { file, fatal: report.fatal, diagnostics: report.diagnostics };
-  if (report.dropped) out.dropped = report.dropped;
-  return out;
-}
-
 /** The exit code for a run: errors fail it, warnings only past --max-warnings, notes never. */
 export function exitCodeFor(reports: readonly FileReport[], maxWarnings: number | undefined): number {
   if (reports.some((r) => r.fatal)) return ExitCode.BadInput;
@@ -193,6 +190,11 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
   const opts = withKernel(given);
   if (typeof opts === 'string') {
     io.stderr(`vmgenid-lint: ${opts}\n`);
+    return ExitCode.Usage;
+  }
+  const jobs = parseJobs(opts.jobs ?? '1');
+  if (typeof jobs === 'string') {
+    io.stderr(`vmgenid-lint: ${jobs}\n`);
     return ExitCode.Usage;
   }
   const cliRules = parseRules(opts.rule);
@@ -270,39 +272,32 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
   const sources = new Map<string, Uint8Array>();
   const directiveCache = new Map<string, Directive[]>();
   let maxWarnings = opts.maxWarnings;
+  const ctx: LintContext = {
+    opts,
+    cliRules,
+    ...(base ? { base } : {}),
+    reads,
+    schemasFor,
+    directiveCache,
+    readInput: (input) => ({ bytes: readInput(input, io, reads.host), readAs: input === '-' ? (io.stdinPath ?? input) : input }),
+  };
   for (const input of files) {
-    const name = input === '-' ? '<stdin>' : input;
     const config = perFile.get(input) ?? null;
     if (opts.maxWarnings === undefined && config?.maxWarnings !== undefined) maxWarnings = Math.min(maxWarnings ?? Infinity, config.maxWarnings);
-    const source = config ? { ...opts, include: [...opts.include, ...config.include], define: [...config.define, ...opts.define] } : opts;
-    // The fence: the command line's -I folders (and --kernel's tree) and the configuration file's own folder, not the folders it names.
-    const trusted = [...opts.include, ...(opts.kernel !== undefined ? [opts.kernel] : []), ...(config ? [dirname(config.file)] : [])];
-    const lintOptions = {
-      ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], trusted, (host) => reads.wrap(host)),
-      schemas: await schemasFor(config ? [...opts.schema, ...config.schema] : opts.schema),
-      all: opts.all || config?.all === true,
-      rules: config ? { ...config.rules, ...cliRules } : cliRules,
-      directiveCache,
-    };
-    if (liveFolders.has(input)) {
-      reads.noteFolder(input);
-      const report = lintFolder(input, lintOptions);
-      reports.push(fileReport(name, report));
-      continue;
-    }
-    const bytes = expanded.found.has(input) ? readIncluded(input, includeFence([input], trusted, opts.allowIncludeOutside === true)) : readInput(input, io, reads.host);
-    if (bytes instanceof Uint8Array) reads.noteFile(input === '-' ? (io.stdinPath ?? input) : input);
-    if (!(bytes instanceof Uint8Array)) {
-      reports.push({ file: name, fatal: true, diagnostics: [{ severity: 'error', check: 'input', message: `cannot read: ${bytes.error}`, file: name }] });
-      continue;
-    }
-    const report: LintReport = base ? lintOnBase(name, bytes, base, lintOptions) : lintBytes(name, bytes, lintOptions);
-    for (const [path, read] of report.sources) if (!sources.has(path)) sources.set(path, read);
-    reports.push(fileReport(name, report));
+  }
+  const tasks: InputTask[] = files.map((input) => ({ input, found: expanded.found.has(input), live: liveFolders.has(input) }));
+  if (jobs > 1 && tasks.length > 1) {
+    await lintWithWorkers(tasks, jobs, { opts, cliRules, perFile, base, cacheDir: schemaLoad.cacheDir, io, reads }, { reports, sources });
+    return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { sources, reads });
+  }
+  for (const task of tasks) {
+    const { report, sources: compiled } = await lintInput(task, perFile.get(task.input) ?? null, ctx);
+    for (const [path, read] of compiled) if (!sources.has(path)) sources.set(path, read);
+    reports.push(report);
   }
   // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
   for (const set of schemaSets.values()) {
-    const compiled = set.diagnostics.slice(saidAtLoad.get(set) ?? 0);
+    const compiled = sortedCompileProblems(set.diagnostics.slice(saidAtLoad.get(set) ?? 0));
     if (compiled.length > 0) reports.push({ file: '(schemas)', fatal: compiled.some((d) => d.severity === 'error'), diagnostics: compiled, configuration: true });
     if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
   }

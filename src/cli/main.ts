@@ -50,6 +50,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--base <file>', 'apply each overlay input onto this board (DTS or DTB), as fdtoverlay does, and judge the result')
     .option('--config <file>', 'read settings from this file (default: the nearest .vmgenid-lint.yaml/.json or package.json "vmgenid-lint" above each input)')
     .option('--no-config', 'read no configuration file')
+    .option('-j, --jobs <n>', 'lint the inputs in this many worker threads, or auto for one per core (default 1)')
     .option('--no-cache', 'compile the --schema bindings afresh and keep nothing in the cache folder ($XDG_CACHE_HOME/vmgenid-lint or ~/.cache/vmgenid-lint)')
     .addOption(new Option('-f, --format <format>', 'report format').choices(['text', 'json', 'sarif', 'github']).default('text'))
     .option('-o, --output <file>', 'write the report here (atomically) instead of standard output')

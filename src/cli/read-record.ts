@@ -48,6 +48,17 @@ export class ReadRecord {
     this.folders.add(path);
   }
 
+  /** What was read, to hand to another record (a lint worker's to the command's). */
+  paths(): { files: string[]; folders: string[] } {
+    return { files: [...this.files], folders: [...this.folders] };
+  }
+
+  /** Another record's reads, as if read through this one. */
+  add(paths: { files: readonly string[]; folders: readonly string[] }): void {
+    for (const f of paths.files) this.files.add(f);
+    for (const f of paths.folders) this.folders.add(f);
+  }
+
   /** The file read (or the folder read) that writing `output` would overwrite, or undefined. */
   overwrittenBy(output: string): string | undefined {
     // A device or a FIFO is written in place, not replaced: reading /dev/null and writing it destroys nothing.

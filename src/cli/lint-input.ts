@@ -10,6 +10,7 @@ import type { SchemaSet } from '../schema/schema-set.js';
 import { includeFence, readIncluded } from '../source/include-policy.js';
 import type { Directive } from '../suppressions.js';
 import type { FileReport } from '../report/text.js';
+import type { Diagnostic } from '../source/diagnostic.js';
 import type { LintConfig } from './config.js';
 import type { LintCommandOptions } from './lint.js';
 import type { ReadRecord } from './read-record.js';
@@ -46,6 +47,15 @@ export interface LintContext {
 /** The binding paths an input is judged with: the command line's, then its configuration's. */
 export function schemaPathsFor(opts: LintCommandOptions, config: InputConfig | null): string[] {
   return config ? [...opts.schema, ...config.schema] : opts.schema;
+}
+
+/**
+ * A binding set's problems as the report lists them, apart from the inputs:
+ * one entry, or none when there are none. `canFail` false: said, never fatal.
+ */
+export function schemasReport(diagnostics: readonly Diagnostic[], canFail = true): FileReport[] {
+  if (diagnostics.length === 0) return [];
+  return [{ file: '(schemas)', fatal: canFail && diagnostics.some((d) => d.severity === 'error'), diagnostics: [...diagnostics], configuration: true }];
 }
 
 /** What the report keeps of a lint: the tree is not kept for the run, and the findings past the cap only as counts. */

@@ -13,7 +13,7 @@ import type { RuleSetting } from '../checks/index.js';
 import type { BaseInput } from '../lint.js';
 import type { FileReport } from '../report/text.js';
 import type { Diagnostic } from '../source/diagnostic.js';
-import type { InputConfig, InputTask } from './lint-input.js';
+import { schemasReport, type InputConfig, type InputTask } from './lint-input.js';
 import type { CliIo } from './io.js';
 import type { LintCommandOptions } from './lint.js';
 import type { ReadRecord } from './read-record.js';
@@ -212,15 +212,13 @@ export async function lintWithWorkers(tasks: readonly InputTask[], jobs: number,
   for (const { report, sources, schemas } of done.results) {
     if (!said.has(schemas)) {
       said.add(schemas);
-      const load = done.sets.get(schemas)?.load ?? [];
-      if (load.length > 0) out.reports.push({ file: '(schemas)', fatal: load.some((d) => d.severity === 'error'), diagnostics: load, configuration: true });
+      out.reports.push(...schemasReport(done.sets.get(schemas)?.load ?? []));
     }
     for (const [path, bytes] of sources) if (!out.sources.has(path)) out.sources.set(path, bytes);
     out.reports.push(report);
   }
   for (const schemas of said) {
     const { compiled, patterns } = done.sets.get(schemas)!;
-    if (compiled.length > 0) out.reports.push({ file: '(schemas)', fatal: compiled.some((d) => d.severity === 'error'), diagnostics: sortedCompileProblems(compiled), configuration: true });
-    if (patterns.length > 0) out.reports.push({ file: '(schemas)', fatal: false, diagnostics: patterns, configuration: true });
+    out.reports.push(...schemasReport(sortedCompileProblems(compiled)), ...schemasReport(patterns, false));
   }
 }

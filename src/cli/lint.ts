@@ -30,7 +30,7 @@ import { sameFile, type CliIo } from './io.js';
 import { writeOutputSaying } from './output-file.js';
 import { ReadRecord, refuseOutputOverRead } from './read-record.js';
 import { readInput, type SourceOptions } from './source-options.js';
-import { lintInput, type InputTask, type LintContext } from './lint-input.js';
+import { lintInput, schemasReport, type InputTask, type LintContext } from './lint-input.js';
 import { lintWithWorkers, parseJobs, sortedCompileProblems } from './lint-jobs.js';
 import { kernelTree } from './kernel-tree.js';
 
@@ -263,7 +263,7 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
       set = await loadSchemaSet(paths, nodeSchemaHost(reads.wrap(regularFileHost)), schemaLoad);
       schemaSets.set(key, set);
       saidAtLoad.set(set, set.diagnostics.length);
-      if (set.diagnostics.length > 0) reports.push({ file: '(schemas)', fatal: set.diagnostics.some((d) => d.severity === 'error'), diagnostics: [...set.diagnostics], configuration: true });
+      reports.push(...schemasReport(set.diagnostics));
     }
     return set;
   };
@@ -297,9 +297,7 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
   }
   // User patterns that ran out of time where no node could be told (picking a binding, a property's type).
   for (const set of schemaSets.values()) {
-    const compiled = sortedCompileProblems(set.diagnostics.slice(saidAtLoad.get(set) ?? 0));
-    if (compiled.length > 0) reports.push({ file: '(schemas)', fatal: compiled.some((d) => d.severity === 'error'), diagnostics: compiled, configuration: true });
-    if (set.patternProblems.length > 0) reports.push({ file: '(schemas)', fatal: false, diagnostics: [...set.patternProblems], configuration: true });
+    reports.push(...schemasReport(sortedCompileProblems(set.diagnostics.slice(saidAtLoad.get(set) ?? 0))), ...schemasReport(set.patternProblems, false));
   }
   return emitReport(reports, maxWarnings === undefined ? opts : { ...opts, maxWarnings }, io, { sources, reads });
 }

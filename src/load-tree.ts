@@ -6,7 +6,7 @@
  * `#include` and macro expansion. Shared by `compile` and the linter.
  */
 import { compileDtsText, finishTree, type CompileOptions, type CompileResult } from './compiler.js';
-import { needsPreprocessor, preprocess, type OriginMap } from './cpp/index.js';
+import { needsPreprocessor, preprocess, type LexedFiles, type OriginMap } from './cpp/index.js';
 import { readDtb } from './dtb/read.js';
 import { InputError, type Diagnostic } from './source/diagnostic.js';
 import { detectInputKind, type InputKind } from './source/detect.js';
@@ -26,6 +26,8 @@ export interface LoadOptions extends CompileOptions {
   defines?: ReadonlyArray<readonly [string, string]>;
   /** `-U NAME`. */
   undefines?: readonly string[];
+  /** Lexed source files shared by the inputs of a run. */
+  lexed?: LexedFiles;
 }
 
 export interface LoadResult extends CompileResult {
@@ -98,6 +100,7 @@ export function loadTree(name: string, bytes: Uint8Array, options: LoadOptions):
     includeDirs: options.includeDirs ?? [],
     ...(options.defines ? { defines: options.defines } : {}),
     ...(options.undefines ? { undefines: options.undefines } : {}),
+    ...(options.lexed ? { lexed: options.lexed } : {}),
   });
   if (!pre.ok) return { kind, sources, tree: null, diagnostics: pre.diagnostics };
   const compiled = compileDtsText(name, pre.output, options, sources);

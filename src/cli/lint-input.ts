@@ -6,6 +6,7 @@
 import { dirname } from 'node:path';
 import type { RuleSetting } from '../checks/index.js';
 import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
+import type { LexedFiles } from '../cpp/index.js';
 import type { SchemaSet } from '../schema/schema-set.js';
 import { includeFence, readIncluded } from '../source/include-policy.js';
 import type { Directive } from '../suppressions.js';
@@ -40,6 +41,8 @@ export interface LintContext {
   /** The schema set for a list of binding paths, loaded once per list. */
   schemasFor(paths: string[]): Promise<SchemaSet>;
   directiveCache: Map<string, Directive[]>;
+  /** Source files lexed by the preprocessor, kept for the next inputs (boards of a tree share headers and .dtsi files). */
+  lexed: LexedFiles;
   /** An input's bytes (standard input's for `-`), and the path noted as read for it. */
   readInput(input: string): { bytes: Uint8Array | { error: string }; readAs: string };
 }
@@ -79,6 +82,7 @@ export async function lintInput(task: InputTask, config: InputConfig | null, ctx
     all: opts.all || config?.all === true,
     rules: config ? { ...config.rules, ...ctx.cliRules } : ctx.cliRules,
     directiveCache: ctx.directiveCache,
+    lexed: ctx.lexed,
   };
   if (task.live) {
     reads.noteFolder(input);

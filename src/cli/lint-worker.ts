@@ -4,6 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { Directive } from '../suppressions.js';
+import { DEFAULT_LEXED_BUDGET, LexedFiles } from '../cpp/index.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import type { SchemaSet } from '../schema/schema-set.js';
@@ -38,6 +39,7 @@ export function runLintWorker(setup: WorkerSetup, port: MessagePort): Promise<vo
     ...(setup.base ? { base: setup.base } : {}),
     reads,
     directiveCache: new Map<string, Directive[]>(),
+    lexed: new LexedFiles(DEFAULT_LEXED_BUDGET),
     schemasFor: async (paths) => {
       const key = (currentKey = JSON.stringify(paths));
       let known = sets.get(key);

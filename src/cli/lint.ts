@@ -9,6 +9,7 @@ import { isRuleName } from '../rules.js';
 import { ConfigError, findConfigFile, ignoredBy, loadConfig, type LintConfig } from './config.js';
 import type { SchemaSet } from '../schema/schema-set.js';
 import type { Directive } from '../suppressions.js';
+import { DEFAULT_LEXED_BUDGET, LexedFiles } from '../cpp/index.js';
 import type { BaseInput } from '../lint.js';
 import { CHECKS, RULE_SETTINGS, type RuleSetting } from '../checks/index.js';
 import { isDeviceTreeFolder } from '../dtb/fs-read.js';
@@ -279,6 +280,7 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
     reads,
     schemasFor,
     directiveCache,
+    lexed: new LexedFiles(DEFAULT_LEXED_BUDGET),
     readInput: (input) => ({ bytes: readInput(input, io, reads.host), readAs: input === '-' ? (io.stdinPath ?? input) : input }),
   };
   for (const input of files) {

@@ -6,7 +6,10 @@
 import type { Diagnostic } from '../source/diagnostic.js';
 import type { FileHost } from '../source/host.js';
 import type { OriginMap } from './origins.js';
+import type { LexedFiles } from './lexed-files.js';
 import { DIRECTIVES, runPreprocessor } from './preprocess.js';
+
+export { DEFAULT_LEXED_BUDGET, LexedFiles } from './lexed-files.js';
 
 export type { Origin, OriginMap } from './origins.js';
 export { DEFAULT_MAX_INCLUDE_DEPTH } from './preprocess.js';
@@ -19,6 +22,8 @@ export interface PreprocessOptions {
   /** -U NAME */
   undefines?: readonly string[];
   maxIncludeDepth?: number;
+  /** Files already lexed, shared by the inputs of one run (cpp/lexed-files.ts). */
+  lexed?: LexedFiles;
 }
 
 export interface PreprocessResult {

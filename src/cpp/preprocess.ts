@@ -13,7 +13,8 @@ import { findInclude, searchedFolders } from './include.js';
 import { BUILTIN_NAMES, parseDefine, sameDefinition, type Macro } from './macros.js';
 import type { OriginMap } from './origins.js';
 import { Printer } from './printer.js';
-import { EOF_TOKEN, lexFile, spell, type LogicalLine, type PToken } from './tokens.js';
+import { LexedFiles } from './lexed-files.js';
+import { EOF_TOKEN, spell, type LogicalLine, type PToken } from './tokens.js';
 import { quote, shownName } from '../source/quote.js';
 
 /** gcc's default for -fmax-include-depth. */
@@ -41,6 +42,8 @@ export interface DriverOptions {
   defines?: ReadonlyArray<readonly [string, string]>;
   undefines?: readonly string[];
   maxIncludeDepth?: number;
+  /** Lexed files shared with other runs (by default this run's own). */
+  lexed?: LexedFiles;
 }
 
 export interface DriverResult {
@@ -129,6 +132,7 @@ export class Driver implements TokenFeed, ExpansionHost {
   constructor(private readonly options: DriverOptions) {
     this.expander = new Expander(this, this, false);
     this.maxDepth = options.maxIncludeDepth ?? DEFAULT_MAX_INCLUDE_DEPTH;
+    this.lexed = options.lexed ?? new LexedFiles();
     this.defineBuiltin('__DTS__', '1');
     for (const [name, value] of options.defines ?? []) this.defineBuiltin(name, value);
     for (const name of options.undefines ?? []) this.macros.delete(name);
@@ -245,8 +249,8 @@ export class Driver implements TokenFeed, ExpansionHost {
     return file.conditionals[file.conditionals.length - 1]?.skipping ?? false;
   }
 
-  /** Files cut into tokens, by their text: the same file reached under another name is not cut again. */
-  private readonly lexed = new Map<string, { lines: LogicalLine[]; diagnostics: Diagnostic[]; name: string }>();
+  /** Files cut into tokens, by their text: the same file reached under another name (or by another run sharing them) is not cut again. */
+  private readonly lexed: LexedFiles;
 
   private openFile(path: string, name: string, text: string, dirIndex: number, returnLine: number): void {
     const lexDiagnostics: Diagnostic[] = [];
@@ -259,12 +263,7 @@ export class Driver implements TokenFeed, ExpansionHost {
     // by the text, not the name: `#include "../d/x.dts"` from d/x.dts names
     // the same file longer at every level, and lexing it anew at each of 200
     // levels made a 35 KB input cost seconds and hundreds of MiB.
-    let lexed = this.lexed.get(text);
-    if (!lexed) {
-      const diagnostics: Diagnostic[] = [];
-      lexed = { lines: lexFile(name, text, diagnostics), diagnostics, name };
-      this.lexed.set(text, lexed);
-    }
+    const lexed = this.lexed.lex(name, text);
     lexDiagnostics.push(...(lexed.name === name ? lexed.diagnostics : lexed.diagnostics.map((d) => renamed(d, name))));
     const lines = lexed.lines;
     for (const d of lexDiagnostics) {

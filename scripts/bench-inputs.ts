@@ -166,6 +166,42 @@ ${cpus(8)}
   return { path: join(dir, 'large-board.dts'), bytes, nodes: devices + clocks + 8 + 10 };
 }
 
+/**
+ * The flat large board: `devices` labelled devices under one simple-bus, all
+ * in one file, each referring to another (chosen at random) by label, so that
+ * every one of them gets a phandle. The shape the front end (one long file)
+ * and the reference resolution weigh on most.
+ */
+export function writeFlatBoard(dir: string, devices: number, seed = 3): { path: string; bytes: number; nodes: number } {
+  mkdirSync(dir, { recursive: true });
+  const rng = new Rng(seed);
+  let text = `/dts-v1/;
+
+/ {
+	compatible = "example,flat-guest";
+	model = "vmgenid-lint benchmark: flat board";
+${guestBase(0x80000000, 0x80000000, 0x08000000)}
+${cpus(4)}
+	soc {
+		compatible = "simple-bus";
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+`;
+  for (let i = 0; i < devices; i++) {
+    const kind = rng.pick(DEVICE_KINDS);
+    const peer = rng.int(0, devices - 1);
+    const node = device(kind, `dev${i}`, 0x10000000 + i * 0x10000, 32 + (i % 900), null, '\t\t');
+    // The peer reference goes in before the node's closing brace.
+    text += node.replace(/\t\t\};\n$/, `\t\t\texample,peer = <&dev${peer}>;\n\t\t};\n`);
+  }
+  text += '\t};\n};\n';
+  const path = join(dir, 'flat-board.dts');
+  writeFileSync(path, text);
+  // Devices, cpus and the fixed nodes (root, memory, reserved-memory and its page, gic, timer, vmgenid, soc, cpus).
+  return { path, bytes: Buffer.byteLength(text), nodes: devices + 4 + 9 };
+}
+
 /** `count` small guest boards: a few cpus, memory, the GIC, the vmgenid device and a handful of devices each. */
 export function writeSmallBoards(dir: string, count: number, seed = 2): string[] {
   mkdirSync(dir, { recursive: true });

@@ -17,30 +17,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filesBelow, kernelSource } from './kernel-corpus.js';
-import { performance } from 'node:perf_hooks';
-
-interface Run {
-  ms: number;
-  mib: number | null;
-}
-
-const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-
-/** Run a shell command line once: wall time, peak memory (of the largest process GNU time saw). */
-function timeShell(line: string, env: NodeJS.ProcessEnv = process.env): Run {
-  const t = performance.now();
-  const r = GNU_TIME
-    ? spawnSync(GNU_TIME, ['-f', 'PEAK %M', 'sh', '-c', line], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 1 << 28 })
-    : spawnSync('sh', ['-c', line], { stdio: ['ignore', 'ignore', 'pipe'], env, maxBuffer: 1 << 28 });
-  const ms = performance.now() - t;
-  if (r.status === null || r.status > 1) throw new Error(`${line.slice(0, 200)}… failed (${r.status ?? r.signal}): ${r.stderr?.toString().slice(-400)}`);
-  const m = /PEAK (\d+)\s*$/.exec(r.stderr?.toString() ?? '');
-  return { ms, mib: m ? Number(m[1]) / 1024 : null };
-}
-
-function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { fmt, mib, quote, timeShell } from './bench-shell.js';
 
 /** n boards spread evenly over the sorted list (so over the vendors' folders). */
 function spread(boards: readonly string[], n: number): string[] {
@@ -48,15 +25,9 @@ function spread(boards: readonly string[], n: number): string[] {
   return Array.from({ length: k }, (_, i) => boards[Math.floor((i * boards.length) / k)]!);
 }
 
-function fmt(ms: number): string {
-  return ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`;
-}
 
-function mib(r: Run): string {
-  return r.mib === null ? 'n/a' : `${r.mib.toFixed(0)} MiB`;
-}
-
-export function benchKernel(dir: string, bin: string, options: { sample: number }): void {
+export function benchKernel(dir: string, bin: string, options: { sample: number; env?: NodeJS.ProcessEnv }): void {
+  const env = options.env ?? process.env;
   const src = kernelSource(dir);
   const processed = join(dir, 'ref', 'processed.json');
   if (!src || !existsSync(processed)) {
@@ -77,7 +48,7 @@ export function benchKernel(dir: string, bin: string, options: { sample: number 
   const work = mkdtempSync(join(tmpdir(), 'vmgenid-bench-kernel-'));
   const node = process.execPath;
   try {
-    const cacheEnv = { ...process.env, XDG_CACHE_HOME: join(work, 'cache') };
+    const cacheEnv = { ...env, XDG_CACHE_HOME: join(work, 'cache') };
     const ours = (inputs: string, jobs = 1) => `${quote(node)} ${quote(bin)} --no-config --kernel ${quote(src)} --jobs ${jobs} -f json ${inputs} > /dev/null`;
     console.log(`\n## Linux kernel (${src}): ${boards.length} arm64 boards, ${bindings}\n`);
 

@@ -111,8 +111,9 @@ function writeUserCache(script, id, file) {
 loadCli()
   .then(async ({ main, script, id, userCache }) => {
     await main();
-    // A --jobs worker runs this file too: the command's own thread writes the cache.
-    if (!require('node:worker_threads').isMainThread) return;
+    // A --jobs worker runs this file too, named so in its argv (LINT_WORKER, src/cli/lint-jobs.ts): the
+    // command's own thread writes the cache (asking worker_threads would load it on every start).
+    if (process.argv[2] === 'vmgenid-lint lint worker') return;
     // The build trains the code cache by running one lint with this set (scripts/bundle.ts).
     const cacheFile = process.env.VMGENID_LINT_WRITE_CODE_CACHE;
     if (cacheFile) writeCodeCache(script, id, cacheFile);

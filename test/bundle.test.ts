@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { projectPath } from './helpers.js';
+import { LINT_WORKER } from '../src/cli/lint-jobs.js';
 
 const bundle = projectPath('dist/src/bundle/cli.cjs');
 const cache = projectPath('dist/src/bundle/cli.cache');
@@ -49,6 +50,17 @@ test('a lint on the built-in bindings runs from the bundle, its code cache accep
   assert.ok(r.loaded.includes(bin));
   assert.ok(!r.loaded.some((f) => f.endsWith('validators.cjs')), 'the validators come inside the bundle');
   assert.deepEqual(heavy(r.loaded), []);
+});
+
+test('a lint loads no worker_threads (and the stream modules it brings) unless it runs --jobs', () => {
+  for (const args of [['--version'], ['--all', example]]) {
+    const r = run(args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.loaded.includes('node:fs'), 'the trace sees built-ins');
+    assert.ok(!r.loaded.includes('node:worker_threads'), `${args.join(' ')} loaded worker_threads`);
+  }
+  // The bin tells a --jobs worker by the argv lint-jobs.ts gives it: the two must name it alike.
+  assert.ok(readFileSync(bin, 'utf8').includes(`'${LINT_WORKER}'`));
 });
 
 test('a user binding brings the compiler, Ajv and YAML in', () => {

@@ -8,7 +8,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../lazy-worker-threads.js';
 import type { RuleSetting } from '../checks/index.js';
 import type { BaseInput } from '../lint.js';
 import type { FileReport } from '../report/text.js';
@@ -121,7 +122,8 @@ export async function lintInParallel(tasks: readonly WorkerTask[], jobs: number,
   try {
     await Promise.all(
       Array.from({ length: count }, () => {
-        const worker = new Worker(entry(), { workerData: setup, argv: [], stdin: false });
+        // The argv tells the bin and main() that this is a worker (bin/vmgenid-lint.js, process.ts).
+        const worker = new (workerThreads().Worker)(entry(), { workerData: setup, argv: [LINT_WORKER], stdin: false });
         workers.push(worker);
         return new Promise<void>((resolve, reject) => {
           const give = () => {

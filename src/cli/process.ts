@@ -4,9 +4,10 @@
  * failure reported without a stack trace (set VMGENID_LINT_DEBUG=1 to see
  * one).
  */
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { workerThreads } from '../lazy-worker-threads.js';
 import { readDescriptor } from '../source/host.js';
 import { run } from './main.js';
+import { LINT_WORKER } from './lint-jobs.js';
 import type { CliIo } from './io.js';
 import { causeOf, writeAllTo } from './output-file.js';
 import { isTerminal } from './terminal.js';
@@ -26,10 +27,11 @@ function writeAll(fd: number, chunk: string | Uint8Array): void {
 }
 
 export async function main(): Promise<void> {
-  // Started as a --jobs worker (cli/lint-jobs.ts): serve the command that started it.
-  if (!isMainThread && parentPort) {
+  // Started as a --jobs worker (cli/lint-jobs.ts), which says so in its argv: serve the command that started it.
+  if (process.argv[2] === LINT_WORKER) {
+    const { isMainThread, parentPort, workerData } = workerThreads();
     const { isWorkerSetup, runLintWorker } = await import('./lint-worker.js');
-    if (isWorkerSetup(workerData)) return runLintWorker(workerData, parentPort);
+    if (!isMainThread && parentPort && isWorkerSetup(workerData)) return runLintWorker(workerData, parentPort);
   }
   // A reader that closed the pipe (`| head -c1`) has all it wanted: the rest of the output is dropped,
   // and the run still ends with its verdict (1 for findings, 2 for bad input), not 0.

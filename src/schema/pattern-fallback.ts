@@ -11,7 +11,8 @@
  * The worker starts on the first such match (most runs never need one),
  * and is unref'd: it never keeps the process alive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { workerThreads } from '../lazy-worker-threads.js';
 import { PatternBudgetError } from './pattern-budget.js';
 
 export { PatternBudgetError };
@@ -58,7 +59,7 @@ let spentMs = 0;
 function startWorker(): void {
   const shared = new SharedArrayBuffer(4);
   word = new Int32Array(shared);
-  worker = new Worker(WORKER_SOURCE, { eval: true, workerData: shared });
+  worker = new (workerThreads().Worker)(WORKER_SOURCE, { eval: true, workerData: shared });
   worker.unref();
   if (Atomics.wait(word, 0, PENDING, WORKER_START_MS) === 'timed-out' || Atomics.load(word, 0) !== READY) {
     stopWorker();

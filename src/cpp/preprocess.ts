@@ -85,6 +85,22 @@ interface OpenFile {
   readonly conditionals: Conditional[];
   /** Presumed line in the includer to return to. */
   readonly returnLine: number;
+  /** Whether the file, so far, is one include guard (see GuardWatch). */
+  readonly guard: GuardWatch;
+}
+
+/**
+ * gcc's multiple-include optimisation: a file that is wholly one `#ifndef X`
+ * … `#endif`, with nothing but blank lines and comments outside it, is not
+ * entered again while X is defined: no tokens, no line markers, no second
+ * look at its lines. `start`: nothing seen yet; `inside`: in the guard;
+ * `closed`: after its `#endif`; `none`: not a guarded file. Anything that
+ * gcc might take and we are not sure of counts as `none`, which only costs
+ * the time of entering the file again (its lines are all skipped).
+ */
+interface GuardWatch {
+  state: 'start' | 'inside' | 'closed' | 'none';
+  macro: string;
 }
 
 class FatalError {}
@@ -93,6 +109,17 @@ function isDirectiveLine(line: LogicalLine): boolean {
   const [hash, name] = line.tokens;
   if (!hash || hash.kind !== 'punct' || (hash.text !== '#' && hash.text !== '%:')) return false;
   return name === undefined || (name.kind === 'name' && DIRECTIVES.has(name.text));
+}
+
+/** A directive line at the top level of a file (outside any conditional): what it does to the file's guard. */
+function watchTopLine(guard: GuardWatch, line: LogicalLine): void {
+  const [, directive, name] = line.tokens;
+  if (guard.state === 'start' && directive?.text === 'ifndef' && name?.kind === 'name') {
+    guard.state = 'inside';
+    guard.macro = name.text;
+  } else {
+    guard.state = 'none';
+  }
 }
 
 /** A directive line's tokens as a feed, for expanding `#if` and `#include` operands. */
@@ -114,6 +141,8 @@ export class Driver implements TokenFeed, ExpansionHost {
   private readonly files: OpenFile[] = [];
   private readonly pushback: PToken[] = [];
   private readonly onceFiles = new Set<string>();
+  /** Files found to be wholly inside an include guard, and its macro (GuardWatch). */
+  private readonly guards = new Map<string, string>();
   /** Every file ever entered (for `#import`). */
   private readonly seenFiles = new Set<string>();
   /** `#assert` predicates and their answers (spelled). */
@@ -222,6 +251,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       if (isDirectiveLine(line)) {
         // gcc does not run a directive while looking for a macro's `(`: the macro is simply not invoked.
         if (lookingForParen && !skipping) return { ...line.tokens[0]!, directiveAhead: true };
+        if (file.guard.state !== 'none' && file.conditionals.length === 0) watchTopLine(file.guard, line);
         file.next++;
         file.tokens = [];
         file.tokenIndex = 0;
@@ -230,6 +260,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       }
       file.next++;
       if (skipping) continue;
+      if (file.guard.state !== 'none' && file.conditionals.length === 0 && line.tokens.length > 0) file.guard.state = 'none';
       file.tokens = line.tokens;
       file.tokenIndex = 0;
     }
@@ -271,7 +302,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       this.diagnostics.push(d);
     }
     this.seenFiles.add(path);
-    this.files.push({ path, name, lines, next: 0, tokens: [], tokenIndex: 0, lineDelta: 0, dirIndex, conditionals: [], returnLine });
+    this.files.push({ path, name, lines, next: 0, tokens: [], tokenIndex: 0, lineDelta: 0, dirIndex, conditionals: [], returnLine, guard: { state: 'start', macro: '' } });
     this.printer.marker(name, 1, this.files.length > 1 ? 1 : undefined);
   }
 
@@ -279,6 +310,7 @@ export class Driver implements TokenFeed, ExpansionHost {
   private closeFile(): boolean {
     const file = this.files.pop();
     if (!file) return false;
+    if (file.guard.state === 'closed') this.guards.set(file.path, file.guard.macro);
     for (const c of file.conditionals) this.report('error', 'cpp_conditional', `unterminated #${c.directive}`, c.at, file.name);
     this.pushback.length = 0;
     const parent = this.top();
@@ -332,6 +364,7 @@ export class Driver implements TokenFeed, ExpansionHost {
         return this.elseBranch(file, nameTok, rest);
       case 'endif':
         if (!file.conditionals.pop()) this.report('error', 'cpp_conditional', '#endif without #if', nameTok);
+        else if (file.guard.state === 'inside' && file.conditionals.length === 0) file.guard.state = 'closed';
         return;
       case 'error':
         return this.report('error', 'cpp_error', `#error ${spell(rest)}`.trimEnd(), nameTok);
@@ -373,6 +406,8 @@ export class Driver implements TokenFeed, ExpansionHost {
   }
 
   private elseBranch(file: OpenFile, at: PToken, rest: PToken[]): void {
+    // A guard with another branch is no guard.
+    if (file.guard.state === 'inside' && file.conditionals.length === 1) file.guard.state = 'none';
     const c = file.conditionals[file.conditionals.length - 1];
     if (!c) return this.report('error', 'cpp_conditional', `#${at.text} without #if`, at);
     if (c.sawElse) return this.report('error', 'cpp_conditional', `#${at.text} after #else`, at);
@@ -501,6 +536,8 @@ export class Driver implements TokenFeed, ExpansionHost {
       throw new FatalError();
     }
     if (this.onceFiles.has(found.path)) return;
+    const guard = this.guards.get(found.path);
+    if (guard !== undefined && this.isDefined(guard)) return;
     if (++this.includes > MAX_INCLUDES) {
       this.report('error', 'cpp_include', `more than ${MAX_INCLUDES} files included: an include bomb?`, at);
       throw new FatalError();

@@ -8,7 +8,7 @@ import type { RuleSetting } from '../checks/index.js';
 import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
 import type { LexedFiles } from '../cpp/index.js';
 import type { SchemaSet } from '../schema/schema-set.js';
-import { includeFence, readIncluded } from '../source/include-policy.js';
+import { includeFence, readIncluded, type IncludeReads } from '../source/include-policy.js';
 import type { Directive } from '../suppressions.js';
 import type { FileReport } from '../report/text.js';
 import type { Diagnostic } from '../source/diagnostic.js';
@@ -43,6 +43,8 @@ export interface LintContext {
   directiveCache: Map<string, Directive[]>;
   /** Source files lexed by the preprocessor, kept for the next inputs (boards of a tree share headers and .dtsi files). */
   lexed: LexedFiles;
+  /** What the includes read, kept for the next inputs. */
+  includeReads: IncludeReads;
   /** An input's bytes (standard input's for `-`), and the path noted as read for it. */
   readInput(input: string): { bytes: Uint8Array | { error: string }; readAs: string };
 }
@@ -77,7 +79,7 @@ export async function lintInput(task: InputTask, config: InputConfig | null, ctx
   // The fence: the command line's -I folders (and --kernel's tree) and the configuration file's own folder, not the folders it names.
   const trusted = [...opts.include, ...(opts.kernel !== undefined ? [opts.kernel] : []), ...(config ? [dirname(config.file)] : [])];
   const lintOptions = {
-    ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], trusted, (host) => reads.wrap(host)),
+    ...loadOptions(source, opts.base !== undefined ? [input, opts.base] : [input], trusted, (host) => reads.wrap(host), ctx.includeReads),
     schemas: await ctx.schemasFor(schemaPathsFor(opts, config)),
     all: opts.all || config?.all === true,
     rules: config ? { ...config.rules, ...ctx.cliRules } : ctx.cliRules,

@@ -9,7 +9,7 @@ import { loadSchemaSet } from '../schema/load-set.js';
 import { nodeSchemaHost } from '../schema/host.js';
 import type { SchemaSet } from '../schema/schema-set.js';
 import { nodeFileHost } from '../source/host.js';
-import { regularFileHost } from '../source/include-policy.js';
+import { IncludeReads, regularFileHost } from '../source/include-policy.js';
 import { lintInput, type LintContext } from './lint-input.js';
 import { LINT_WORKER, type FromWorker, type ToWorker, type WorkerSetup, type WorkerTask } from './lint-jobs.js';
 import { ReadRecord } from './read-record.js';
@@ -40,6 +40,7 @@ export function runLintWorker(setup: WorkerSetup, port: MessagePort): Promise<vo
     reads,
     directiveCache: new Map<string, Directive[]>(),
     lexed: new LexedFiles(DEFAULT_LEXED_BUDGET),
+    includeReads: new IncludeReads(),
     schemasFor: async (paths) => {
       const key = (currentKey = JSON.stringify(paths));
       let known = sets.get(key);

@@ -20,7 +20,7 @@ import { nodeSchemaHost } from '../schema/host.js';
 import { loadSchemaSet } from '../schema/load-set.js';
 import { cacheRoot } from '../schema/binding-cache.js';
 import { nodeFileHost, bytesToLatin1 } from '../source/host.js';
-import { includeFence, outsideFenceOf, regularFileHost } from '../source/include-policy.js';
+import { includeFence, IncludeReads, outsideFenceOf, regularFileHost } from '../source/include-policy.js';
 import type { Diagnostic } from '../source/diagnostic.js';
 import { formatJson } from '../report/json.js';
 import { formatText, type FileReport } from '../report/text.js';
@@ -281,6 +281,7 @@ export async function lintCommand(inputs: string[], given: LintCommandOptions, i
     schemasFor,
     directiveCache,
     lexed: new LexedFiles(DEFAULT_LEXED_BUDGET),
+    includeReads: new IncludeReads(),
     readInput: (input) => ({ bytes: readInput(input, io, reads.host), readAs: input === '-' ? (io.stdinPath ?? input) : input }),
   };
   for (const input of files) {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { CppMode, LoadOptions } from '../load-tree.js';
 import { fileURLToPath } from 'node:url';
 import { nodeFileHost, type FileHost } from '../source/host.js';
-import { fencedFileHost, includeFence } from '../source/include-policy.js';
+import { fencedFileHost, includeFence, type IncludeReads } from '../source/include-policy.js';
 import type { CliIo } from './io.js';
 
 export interface SourceOptions {
@@ -63,12 +63,19 @@ let includeDir: string | undefined;
  * when none of the user's -I folders holds them. `fenceDirs` are the search
  * folders that widen the fence: the command line's, not a configuration
  * file's (it is the repository's own, as open to a stranger as the sources).
- * `record` wraps the host so that the run knows every file it read.
+ * `record` wraps the host so that the run knows every file it read; `reads`
+ * keeps what the includes read for the run's next inputs.
  */
-export function loadOptions(opts: SourceOptions, inputs: readonly string[], fenceDirs: readonly string[] = opts.include, record: (host: FileHost) => FileHost = (host) => host): LoadOptions {
+export function loadOptions(
+  opts: SourceOptions,
+  inputs: readonly string[],
+  fenceDirs: readonly string[] = opts.include,
+  record: (host: FileHost) => FileHost = (host) => host,
+  reads?: IncludeReads,
+): LoadOptions {
   const includeDirs = [...opts.include, builtinIncludeDir()];
   return {
-    host: record(fencedFileHost(includeFence(inputs, [...fenceDirs, builtinIncludeDir()], opts.allowIncludeOutside === true))),
+    host: record(fencedFileHost(includeFence(inputs, [...fenceDirs, builtinIncludeDir()], opts.allowIncludeOutside === true), reads)),
     includeDirs,
     defines: opts.define.map(parseDefine),
     undefines: opts.undefine,

@@ -10,6 +10,7 @@
  * holds, and forgets the file least recently read first.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
+import { bytesToLatin1 } from '../source/host.js';
 import { lexFile, type LogicalLine } from './tokens.js';
 
 export interface LexedFile {
@@ -31,9 +32,18 @@ export const DEFAULT_LEXED_BUDGET = 256 * 1024;
 export class LexedFiles {
   private readonly files = new Map<string, LexedFile>();
   private held = 0;
+  /** File contents as text, by the bytes they were read as: a run's include cache gives the same bytes for the same file. */
+  private readonly texts = new WeakMap<Uint8Array, string>();
 
   /** `budget`: characters of source text kept at most (one file is always kept, whatever its size). */
   constructor(private readonly budget = Infinity) {}
+
+  /** A file's bytes as the preprocessor reads them (latin1), decoded once for the same bytes. */
+  textOf(bytes: Uint8Array): string {
+    let text = this.texts.get(bytes);
+    if (text === undefined) this.texts.set(bytes, (text = bytesToLatin1(bytes)));
+    return text;
+  }
 
   /** The file of this text, lexed now or before. */
   lex(name: string, text: string): LexedFile {

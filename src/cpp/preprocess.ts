@@ -4,7 +4,7 @@
  * expander, whose results go to the printer.
  */
 import { bomWarning, UTF8_BOM } from '../source/bom.js';
-import { bytesToLatin1, type FileHost } from '../source/host.js';
+import type { FileHost } from '../source/host.js';
 import type { Diagnostic, Severity } from '../source/diagnostic.js';
 import type { Span } from '../source/span.js';
 import { Expander, defineFromOption, type ExpansionHost, type TokenFeed } from './expand.js';
@@ -557,7 +557,7 @@ export class Driver implements TokenFeed, ExpansionHost {
       if (this.seenFiles.has(found.path)) return;
     }
     const returnLine = line.lastLine + 1 + file.lineDelta;
-    this.openFile(found.path, found.path, bytesToLatin1(found.bytes), found.dirIndex, returnLine);
+    this.openFile(found.path, found.path, this.lexed.textOf(found.bytes), found.dirIndex, returnLine);
   }
 
   private pragma(file: OpenFile, rest: PToken[]): void {

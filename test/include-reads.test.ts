@@ -63,3 +63,16 @@ test('past its budget the cache forgets the file read least recently', () => {
   assert.equal(readIncluded(b, fence, reads), firstB);
   assert.notEqual(readIncluded(a, fence, reads), firstA);
 });
+
+test('the fence is worked out once per folder of inputs, and is the one includeFence gives', () => {
+  const reads = new IncludeReads();
+  const folders = [join(scratch, 'vendor')];
+  const a = reads.fence([join(scratch, 'one.dts')], folders, false);
+  assert.equal(reads.fence([join(scratch, 'two.dts')], folders, false), a);
+  assert.deepEqual(a, includeFence([join(scratch, 'one.dts')], folders, false));
+  mkdirSync(join(scratch, 'sub'), { recursive: true });
+  const other = reads.fence([join(scratch, 'sub', 'three.dts')], folders, false);
+  assert.notEqual(other, a);
+  assert.deepEqual(other, includeFence([join(scratch, 'sub', 'three.dts')], folders, false));
+  assert.notEqual(reads.fence([join(scratch, 'one.dts')], folders, true), a);
+});

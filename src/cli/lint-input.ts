@@ -8,7 +8,7 @@ import type { RuleSetting } from '../checks/index.js';
 import { lintBytes, lintFolder, lintOnBase, type BaseInput, type LintReport } from '../lint.js';
 import type { LexedFiles } from '../cpp/index.js';
 import type { SchemaSet } from '../schema/schema-set.js';
-import { includeFence, readIncluded, type IncludeReads } from '../source/include-policy.js';
+import { readIncluded, type IncludeReads } from '../source/include-policy.js';
 import type { Directive } from '../suppressions.js';
 import type { FileReport } from '../report/text.js';
 import type { Diagnostic } from '../source/diagnostic.js';
@@ -92,7 +92,7 @@ export async function lintInput(task: InputTask, config: InputConfig | null, ctx
   }
   let bytes: Uint8Array | { error: string };
   if (task.found) {
-    bytes = readIncluded(input, includeFence([input], trusted, opts.allowIncludeOutside === true));
+    bytes = readIncluded(input, ctx.includeReads.fence([input], trusted, opts.allowIncludeOutside === true));
     if (bytes instanceof Uint8Array) reads.noteFile(input);
   } else {
     const read = ctx.readInput(input);

@@ -74,8 +74,11 @@ export function loadOptions(
   reads?: IncludeReads,
 ): LoadOptions {
   const includeDirs = [...opts.include, builtinIncludeDir()];
+  const fenceFolders = [...fenceDirs, builtinIncludeDir()];
+  const allowOutside = opts.allowIncludeOutside === true;
+  const fence = reads ? reads.fence(inputs, fenceFolders, allowOutside) : includeFence(inputs, fenceFolders, allowOutside);
   return {
-    host: record(fencedFileHost(includeFence(inputs, [...fenceDirs, builtinIncludeDir()], opts.allowIncludeOutside === true), reads)),
+    host: record(fencedFileHost(fence, reads)),
     includeDirs,
     defines: opts.define.map(parseDefine),
     undefines: opts.undefine,

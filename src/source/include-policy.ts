@@ -206,11 +206,24 @@ export function readIncluded(path: string, fence: IncludeFence, reads?: IncludeR
  */
 export class IncludeReads {
   private readonly probes = new Map<string, Probed | { error: string }>();
+  private readonly fences = new Map<string, IncludeFence>();
   private readonly files = new Map<string, Uint8Array>();
   private held = 0;
 
   /** `budget`: bytes of file content kept at most. */
   constructor(private readonly budget = 8 * 1024 * 1024) {}
+
+  /**
+   * includeFence, worked out once for the inputs of each folder: it looks for
+   * a repository above the input and resolves every folder (a dozen system
+   * calls), the same for every board of a folder.
+   */
+  fence(inputs: readonly string[], folders: readonly string[], allowOutside: boolean): IncludeFence {
+    const key = JSON.stringify([inputs.map((i) => (i === '-' ? i : dirname(resolve(i)))), folders, allowOutside]);
+    let fence = this.fences.get(key);
+    if (!fence) this.fences.set(key, (fence = includeFence(inputs, folders, allowOutside)));
+    return fence;
+  }
 
   probe(path: string): Probed | { error: string } {
     let probed = this.probes.get(path);

@@ -22,10 +22,10 @@ export interface LexedFile {
 
 /**
  * How much source text a cache shared by the inputs of a run keeps by
- * default. Tokens take some 15 times their text in memory. On Linux 6.1's
- * 765 arm64 boards (one call, no bindings) 256 KiB cut the run by a fifth
- * for 35 MiB more at the peak; 128 KiB kept too few of the SoC .dtsi files
- * to gain anything, 1 MiB gained no more and held 110 MiB.
+ * default. On Linux 6.1's 765 arm64 boards (one call, no bindings) 256 KiB
+ * cut the run by a fifth for 35 MiB more at the peak; 128 KiB kept too few
+ * of the SoC .dtsi files to gain anything, 1 MiB gained no more and peaked
+ * 63 MiB higher still.
  */
 export const DEFAULT_LEXED_BUDGET = 256 * 1024;
 

@@ -13,7 +13,8 @@ export interface Run {
   mib: number | null;
 }
 
-const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+/** GNU time, which tells a command's peak memory, when installed. */
+export const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** Run a shell command line once (exit code 0 or 1: findings are not failures): wall time, peak memory. */
 export function timeShell(line: string, env: NodeJS.ProcessEnv = process.env): Run {
@@ -40,12 +41,16 @@ export function timeInTurns<K extends string>(lines: Record<K, string>, rounds: 
   const out = {} as Record<K, Run>;
   for (const k of keys) {
     const all = runs.get(k)!;
-    const ms = all.map((x) => x.ms).sort((a, b) => a - b);
-    const mid = ms.length >> 1;
     const peaks = all.map((x) => x.mib).filter((m): m is number => m !== null);
-    out[k] = { ms: ms.length % 2 ? ms[mid]! : (ms[mid - 1]! + ms[mid]!) / 2, mib: peaks.length ? Math.max(...peaks) : null };
+    out[k] = { ms: median(all.map((x) => x.ms)), mib: peaks.length ? Math.max(...peaks) : null };
   }
   return out;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 export function quote(s: string): string {

@@ -43,6 +43,7 @@ import { bytesToLatin1, nodeFileHost } from '../src/source/host.js';
 import { writeFlatBoard, writeLargeBoard, writeSmallBoards } from './bench-inputs.js';
 import { readManifest } from './manifest.js';
 import { benchKernel } from './bench-kernel.js';
+import { GNU_TIME, median, quote, ratio } from './bench-shell.js';
 import { benchKernelFrontEnd } from './bench-kernel-front.js';
 import { kernelSource } from './kernel-corpus.js';
 
@@ -63,7 +64,6 @@ function has(tool: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 }
 
-const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** The environment of the timed commands: this process's, or without NODE_EXTRA_CA_CERTS (see withoutExtraCaCerts). */
 let commandEnv: NodeJS.ProcessEnv = process.env;
@@ -95,12 +95,6 @@ function peakMib(command: Command, env: NodeJS.ProcessEnv = commandEnv, ok: read
   return m ? Number(m[1]) / 1024 : null;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /** A command sequence to time, under a key. */
 interface Spec {
   key: string;
@@ -128,11 +122,6 @@ function measureInTurns(specs: readonly Spec[]): Record<string, Timing> {
 
 function fmtMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
-}
-
-/** "2.31× faster" / "1.20× slower": how `ours` compares with `theirs`. */
-function ratio(ours: number, theirs: number): string {
-  return ours <= theirs ? `${(theirs / ours).toFixed(2)}× faster` : `${(ours / theirs).toFixed(2)}× slower`;
 }
 
 interface Target {
@@ -194,7 +183,6 @@ const dtcCmd = (input: string, out: string): Command => ['dtc', '-q', '-f', '-I'
  * per-file anchors would look twice as slow as they are.
  */
 function inOneShell(commands: readonly Command[]): Command {
-  const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
   // Exit codes 0 and 1 (findings) go on; anything else stops the loop with it.
   const script = commands.map((c) => `${c.map(quote).join(' ')}; s=$?; [ $s -le 1 ] || exit $s`).join('\n');
   return ['sh', '-c', script];

@@ -10,6 +10,7 @@
  * holds, and forgets the file least recently read first.
  */
 import type { Diagnostic } from '../source/diagnostic.js';
+import { BoundedCache } from '../bounded-cache.js';
 import { bytesToLatin1 } from '../source/host.js';
 import { lexFile, type LogicalLine } from './tokens.js';
 
@@ -30,13 +31,14 @@ export interface LexedFile {
 export const DEFAULT_LEXED_BUDGET = 256 * 1024;
 
 export class LexedFiles {
-  private readonly files = new Map<string, LexedFile>();
-  private held = 0;
+  private readonly files: BoundedCache<string, LexedFile>;
   /** File contents as text, by the bytes they were read as: a run's include cache gives the same bytes for the same file. */
   private readonly texts = new WeakMap<Uint8Array, string>();
 
-  /** `budget`: characters of source text kept at most (one file is always kept, whatever its size). */
-  constructor(private readonly budget = Infinity) {}
+  /** `budget`: characters of source text kept at most (the last file lexed is always kept, whatever its size). */
+  constructor(budget = Infinity) {
+    this.files = new BoundedCache(budget, (text) => text.length);
+  }
 
   /** A file's bytes as the preprocessor reads them (latin1), decoded once for the same bytes. */
   textOf(bytes: Uint8Array): string {
@@ -48,23 +50,10 @@ export class LexedFiles {
   /** The file of this text, lexed now or before. */
   lex(name: string, text: string): LexedFile {
     const known = this.files.get(text);
-    if (known) {
-      if (this.budget !== Infinity) {
-        // Most recently read last: the first entry is the one to forget.
-        this.files.delete(text);
-        this.files.set(text, known);
-      }
-      return known;
-    }
+    if (known) return known;
     const diagnostics: Diagnostic[] = [];
     const lexed: LexedFile = { lines: lexFile(name, text, diagnostics), diagnostics, name };
     this.files.set(text, lexed);
-    this.held += text.length;
-    for (const [oldest] of this.files) {
-      if (this.held <= this.budget || this.files.size === 1) break;
-      this.files.delete(oldest);
-      this.held -= oldest.length;
-    }
     return lexed;
   }
 }

@@ -29,6 +29,7 @@
  */
 import { closeSync, constants, existsSync, fstatSync, openSync, realpathSync, statfsSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
+import { BoundedCache } from '../bounded-cache.js';
 import { describeError, MAX_INPUT_BYTES, readDescriptor, specialKind, tooLargeBySize, type FileHost } from './host.js';
 
 export interface IncludeFence {
@@ -207,11 +208,12 @@ export function readIncluded(path: string, fence: IncludeFence, reads?: IncludeR
 export class IncludeReads {
   private readonly probes = new Map<string, Probed | { error: string }>();
   private readonly fences = new Map<string, IncludeFence>();
-  private readonly files = new Map<string, Uint8Array>();
-  private held = 0;
+  private readonly files: BoundedCache<string, Uint8Array>;
 
-  /** `budget`: bytes of file content kept at most. */
-  constructor(private readonly budget = 8 * 1024 * 1024) {}
+  /** `budget`: bytes of file content kept at most (besides the file read last). */
+  constructor(budget = 8 * 1024 * 1024) {
+    this.files = new BoundedCache(budget, (_, bytes) => bytes.length);
+  }
 
   /**
    * includeFence, worked out once for the inputs of each folder: it looks for
@@ -233,20 +235,9 @@ export class IncludeReads {
 
   read(path: string, probed: Probed): Uint8Array | { error: string } {
     const known = this.files.get(path);
-    if (known) {
-      this.files.delete(path);
-      this.files.set(path, known);
-      return known;
-    }
+    if (known) return known;
     const bytes = readProbed(probed);
-    if (!(bytes instanceof Uint8Array) || bytes.length > this.budget) return bytes;
-    this.files.set(path, bytes);
-    this.held += bytes.length;
-    for (const [oldest, kept] of this.files) {
-      if (this.held <= this.budget) break;
-      this.files.delete(oldest);
-      this.held -= kept.length;
-    }
+    if (bytes instanceof Uint8Array) this.files.set(path, bytes);
     return bytes;
   }
 }
